@@ -1,0 +1,40 @@
+// One Jest run, two projects: unit specs (no I/O) and integration/e2e specs, which share one real
+// PostgreSQL and one real Kafka started by libs/testing's global setup.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools'];
+const common = {
+  rootDir: __dirname,
+  roots,
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['**/test/**/*.int-spec.ts', '**/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      testTimeout: 120_000,
+      slowTestThreshold: 30,
+    },
+  ],
+  maxWorkers: 2,
+  reporters: ['default', '<rootDir>/libs/testing/src/summary-reporter.js'],
+};

@@ -1,0 +1,6 @@
+export * from './envelope';
+export * from './define-event';
+export * from './registry';
+export * from './identity/tenant-created.v1';
+export * from './identity/user-registered.v1';
+export * from './retention/erasure-requested.v1';
