@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { PLATFORM_CONFIG, type BaseConfig } from '@therapy-room/platform';
+import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, actorFromClaims, keyForToken, type Actor, type PublicKeySet } from './internal-token';
+
+export const INTERNAL_STRATEGY = 'internal-token';
+
+/** Verifies the gateway's internal token (Authorization: Bearer) against the public key set. */
+@Injectable()
+export class InternalTokenStrategy extends PassportStrategy(Strategy, INTERNAL_STRATEGY) {
+  private readonly region: string;
+
+  constructor(@Inject(PLATFORM_CONFIG) config: BaseConfig & { INTERNAL_TOKEN_PUBLIC_KEYS: PublicKeySet }) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: ['ES256'],
+      issuer: INTERNAL_TOKEN_ISSUER,
+      audience: INTERNAL_TOKEN_AUDIENCE,
+      secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, key?: string) => void) => {
+        try {
+          done(null, keyForToken(rawToken, config.INTERNAL_TOKEN_PUBLIC_KEYS));
+        } catch (err) {
+          done(err);
+        }
+      },
+    });
+    this.region = config.REGION;
+  }
+
+  validate(payload: unknown): Actor {
+    return actorFromClaims(payload, this.region);
+  }
+}

@@ -1,0 +1,92 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { regionSchema, userRoleSchema } from '@therapy-room/contracts';
+
+export const INTERNAL_TOKEN_ISSUER = 'therapy-room-gateway';
+export const INTERNAL_TOKEN_AUDIENCE = 'therapy-room-services';
+const ALGORITHM = 'ES256';
+
+/** Who is acting: what the gateway vouches for after authenticating the session. */
+export const actorSchema = z.object({
+  userId: z.uuid(),
+  tenantId: z.uuid(),
+  roles: z.array(userRoleSchema).min(1),
+  region: regionSchema,
+  sessionId: z.string().min(1),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+const claimsSchema = z.object({
+  sub: z.uuid(),
+  tid: z.uuid(),
+  roles: z.array(userRoleSchema).min(1),
+  region: regionSchema,
+  sid: z.string().min(1),
+});
+
+export interface SigningKey {
+  kid: string;
+  privateKeyPem: string;
+}
+/** Public keys by kid. During a rotation it holds both the old and the new key. */
+export type PublicKeySet = Record<string, string>;
+
+export class InternalTokenError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InternalTokenError';
+  }
+}
+
+export function signInternalToken(actor: Actor, key: SigningKey, ttlSeconds = 60): string {
+  return jwt.sign({ tid: actor.tenantId, roles: actor.roles, region: actor.region, sid: actor.sessionId }, key.privateKeyPem, {
+    algorithm: ALGORITHM,
+    keyid: key.kid,
+    subject: actor.userId,
+    issuer: INTERNAL_TOKEN_ISSUER,
+    audience: INTERNAL_TOKEN_AUDIENCE,
+    expiresIn: ttlSeconds,
+    jwtid: randomUUID(),
+  });
+}
+
+/** Looks up the verification key for a token's kid; unknown kids are refused. */
+export function keyForToken(token: string, keys: PublicKeySet): string {
+  const decoded = jwt.decode(token, { complete: true });
+  const kid = decoded && typeof decoded === 'object' ? decoded.header.kid : undefined;
+  if (!kid || !Object.hasOwn(keys, kid)) throw new InternalTokenError('unknown signing key');
+  return keys[kid];
+}
+
+/** Turns verified claims into an Actor, refusing tokens minted for another region. */
+export function actorFromClaims(payload: unknown, region: string): Actor {
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw new InternalTokenError('malformed claims');
+  if (claims.data.region !== region) throw new InternalTokenError('token of another region');
+  return { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, region: claims.data.region, sessionId: claims.data.sid };
+}
+
+export function verifyInternalToken(token: string, keys: PublicKeySet, region: string): Actor {
+  try {
+    const payload = jwt.verify(token, keyForToken(token, keys), {
+      algorithms: [ALGORITHM],
+      issuer: INTERNAL_TOKEN_ISSUER,
+      audience: INTERNAL_TOKEN_AUDIENCE,
+    });
+    return actorFromClaims(payload, region);
+  } catch (err) {
+    if (err instanceof InternalTokenError) throw err;
+    throw new InternalTokenError((err as Error).message);
+  }
+}
+
+/** A fresh P-256 key pair (local stacks and tests; clusters load keys from secrets). */
+export function generateSigningKey(kid: string = randomUUID()): SigningKey & { publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    kid,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}

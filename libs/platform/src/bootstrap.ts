@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { PLATFORM_CONFIG, ConfigError, type BaseConfig } from './config/config';
+import { PLATFORM_LOGGER } from './logging/logger.module';
+import { PinoNestLogger } from './logging/logger';
+import { ProblemExceptionFilter } from './errors/problem-exception.filter';
+import { requestContext } from './context/request-context';
+import { PlatformKafkaServer } from './inbox/kafka-server';
+import { stopTelemetry } from './telemetry/telemetry';
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Builds a service's Nest application with the platform's HTTP conventions (strict JSON with a size
+ * limit, problem+json errors, request context, request log without bodies) and its Kafka consumer.
+ * Used by `bootstrap` and by tests, so both run the same wiring.
+ */
+export async function createServiceApp(appModule: Type<unknown>): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(appModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const config = app.get<BaseConfig>(PLATFORM_CONFIG);
+  const logger = app.get<Logger>(PLATFORM_LOGGER);
+  app.useLogger(new PinoNestLogger(logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (req.path.startsWith('/health')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    requestContext.run({ requestId, sourceAddress: req.ip }, next);
+  });
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
+  app.useGlobalFilters(new ProblemExceptionFilter(logger));
+  app.connectMicroservice(
+    {
+      strategy: new PlatformKafkaServer(
+        {
+          client: { clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`, brokers: config.KAFKA_BROKERS, logLevel: 1 },
+          consumer: { groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`, allowAutoTopicCreation: false },
+        },
+        config.KAFKA_TOPIC_PREFIX,
+        config.KAFKA_PARTITIONS_CONCURRENCY,
+      ),
+    },
+    { inheritAppConfig: true },
+  );
+  return app;
+}
+
+/** Graceful stop: stop consuming first, then Nest's hooks drain the relay and close pools. */
+export async function stopServiceApp(app: INestApplication): Promise<void> {
+  for (const microservice of app.getMicroservices()) await microservice.close();
+  await app.close();
+}
+
+/** Entry of every service process: build, provision topics, start consuming, listen, stop on signals. */
+export async function bootstrap(appModule: Type<unknown>): Promise<INestApplication> {
+  let app: NestExpressApplication;
+  try {
+    app = await createServiceApp(appModule);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const config = app.get<BaseConfig>(PLATFORM_CONFIG);
+  const logger = app.get<Logger>(PLATFORM_LOGGER);
+  const { provisionTopics, createKafka } = await import('./kafka/kafka-client');
+  if (config.KAFKA_PROVISION_TOPICS) {
+    await provisionTopics(createKafka({ clientId: `${config.SERVICE_NAME}-admin`, brokers: config.KAFKA_BROKERS, logger }), config.KAFKA_TOPIC_PREFIX);
+  }
+  await app.startAllMicroservices();
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : config.PORT, region: config.REGION }, `${config.SERVICE_NAME} listening`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await stopServiceApp(app);
+    await stopTelemetry();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return app;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { regionSchema } from '@therapy-room/contracts';
+
+/** Environment variables whose values must never be logged or echoed back. */
+const sensitive = new WeakSet<z.ZodType>();
+export function secret<T extends z.ZodType>(schema: T): T {
+  sensitive.add(schema);
+  return schema;
+}
+
+const csv = z
+  .string()
+  .min(1)
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** Variables every service reads. Each service extends this with its own. */
+export const baseConfigShape = {
+  SERVICE_NAME: z.string().regex(/^[a-z][a-z-]*$/),
+  REGION: regionSchema,
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KAFKA_BROKERS: csv,
+  KAFKA_CLIENT_ID: z.string().optional(),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default(''),
+  KAFKA_PARTITIONS_CONCURRENCY: int(3),
+  KAFKA_PROVISION_TOPICS: z.stringbool().default(true),
+  BODY_LIMIT_BYTES: int(100_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+};
+export const databaseConfigShape = {
+  DATABASE_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  DATABASE_POOL_MAX: int(10),
+  OUTBOX_BATCH_SIZE: int(500),
+  OUTBOX_POLL_INTERVAL_MS: int(1000),
+  OUTBOX_MAX_ATTEMPTS: int(10),
+};
+export const internalTokenVerifyShape = {
+  INTERNAL_TOKEN_PUBLIC_KEYS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of kid to PEM public key' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.string().includes('PUBLIC KEY')).refine((r) => Object.keys(r).length > 0, 'at least one key')),
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once, reporting every bad variable at once (never its value, since it may
+ * be a secret), and hands out a typed, frozen object.
+ */
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<z.ZodObject<S>>> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) input[key] = env[key] === '' ? undefined : env[key];
+  const result = z.object(shape).safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return input[name] === undefined ? `${name}: is required but missing` : `${name}: ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return Object.freeze(result.data) as Readonly<z.infer<z.ZodObject<S>>>;
+}
+
+/** Names of variables in the shape declared with secret(): the logger redacts their values. */
+export function secretKeys(shape: z.ZodRawShape): string[] {
+  return Object.entries(shape)
+    .filter(([, schema]) => sensitive.has(schema as z.ZodType))
+    .map(([key]) => key);
+}
+
+export type BaseConfig = z.infer<z.ZodObject<typeof baseConfigShape>>;
+export type DatabaseConfig = z.infer<z.ZodObject<typeof databaseConfigShape>>;
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');

@@ -1,0 +1,59 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { PLATFORM_CONFIG, type DatabaseConfig, type BaseConfig } from '../config/config';
+import { PlatformOutboxInbox1763800000000 } from './platform-migrations';
+
+export interface DatabaseOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+}
+
+/** Builds the service's DataSource: its own role, its own schema, migrations in that schema. */
+export function createDataSource(config: DatabaseConfig & Pick<BaseConfig, 'SERVICE_NAME'>, options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    entities: options.entities,
+    migrations: [PlatformOutboxInbox1763800000000, ...options.migrations],
+    migrationsTableName: 'migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    applicationName: config.SERVICE_NAME,
+    extra: { max: config.DATABASE_POOL_MAX, options: `-c search_path=${config.DATABASE_SCHEMA}` },
+  });
+}
+
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  async onApplicationShutdown() {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({})
+export class DatabaseModule {
+  static forService(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [PLATFORM_CONFIG],
+          useFactory: async (config: DatabaseConfig & BaseConfig) => {
+            const dataSource = createDataSource(config, options);
+            await dataSource.initialize();
+            await dataSource.runMigrations({ transaction: 'each' });
+            return dataSource;
+          },
+        },
+        DataSourceCloser,
+      ],
+      exports: [DataSource],
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { dlqTopic, type EventContract, type MessageOf } from '@therapy-room/contracts';
+import { PLATFORM_CONFIG, type BaseConfig } from '../config/config';
+import { PLATFORM_LOGGER } from '../logging/logger.module';
+import { KafkaProducer } from '../kafka/kafka.module';
+import { prefixed } from '../kafka/kafka-client';
+import { requestContext } from '../context/request-context';
+import { withConsumerSpan } from '../telemetry/trace-context';
+import type { IncomingMessage } from './kafka-server';
+
+/** Thrown by a handler for an event that can never succeed (retrying would not help): it goes to the DLQ. */
+export class PermanentEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentEventError';
+  }
+}
+
+export type HandleResult = 'handled' | 'duplicate' | 'dead-lettered';
+
+const headerString = (value: unknown): string | undefined =>
+  value === undefined || value === null ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+
+/**
+ * The one way a service handles an event: parse and validate against the contract (failures go to
+ * `<topic>.dlq` with the reason and consumption goes on), refuse other regions' events, restore trace
+ * and request context, then run the effect in a transaction that also records the event id in the
+ * inbox, so a redelivered event has no second effect. Transient errors are thrown, so the transport
+ * does not commit the offset and the event is retried.
+ */
+@Injectable()
+export class EventConsumer {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: KafkaProducer,
+    @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async handle<C extends EventContract>(
+    contract: C,
+    message: IncomingMessage,
+    effect: (event: MessageOf<C>, manager: EntityManager) => Promise<void>,
+  ): Promise<HandleResult> {
+    const headers = message.headers ?? {};
+    const traceparent = headerString(headers.traceparent);
+    return withConsumerSpan(contract.topic, traceparent, { 'messaging.kafka.partition': String(message.partition), 'messaging.kafka.offset': message.offset }, async () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(message.value?.toString('utf8') ?? '');
+      } catch {
+        return this.deadLetter(contract, message, 'value is not valid JSON');
+      }
+      const parsed = contract.message.safeParse(body);
+      if (!parsed.success) {
+        const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        return this.deadLetter(contract, message, `does not match ${contract.topic}: ${reason}`);
+      }
+      const event = parsed.data as MessageOf<C>;
+      if (event.region !== this.config.REGION) {
+        return this.deadLetter(contract, message, `event of region ${event.region} refused by region ${this.config.REGION}`);
+      }
+      return requestContext.run({ requestId: event.id, eventId: event.id, tenantId: event.tenantId }, async () => {
+        try {
+          const handled = await this.dataSource.transaction(async (manager) => {
+            const inserted: unknown[] = await manager.query(
+              `INSERT INTO inbox (event_id, topic) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+              [event.id, contract.topic],
+            );
+            if (inserted.length === 0) return false;
+            await effect(event, manager);
+            return true;
+          });
+          return handled ? 'handled' : 'duplicate';
+        } catch (err) {
+          if (err instanceof PermanentEventError) return this.deadLetter(contract, message, err.message);
+          this.logger.warn({ err, topic: contract.topic, eventId: event.id }, 'event handling failed; it will be retried');
+          throw err;
+        }
+      });
+    });
+  }
+
+  private async deadLetter(contract: EventContract, message: IncomingMessage, reason: string): Promise<HandleResult> {
+    const producer = await this.producer.get();
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(message.headers ?? {})) {
+      const text = headerString(value);
+      if (text !== undefined) headers[key] = text;
+    }
+    await producer.send({
+      topic: prefixed(this.config.KAFKA_TOPIC_PREFIX, dlqTopic(contract.topic)),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...headers,
+            'dlq-reason': reason.slice(0, 2000),
+            'dlq-original-topic': message.topic,
+            'dlq-original-partition': String(message.partition),
+            'dlq-original-offset': message.offset,
+            'dlq-service': this.config.SERVICE_NAME,
+          },
+        },
+      ],
+    });
+    this.logger.warn({ topic: contract.topic, partition: message.partition, offset: message.offset, reason }, 'event sent to DLQ');
+    return 'dead-lettered';
+  }
+}

@@ -1,0 +1,46 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+import { topics, dlqTopic } from '@therapy-room/contracts';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs log lines through pino, at warn and above (kafkajs is chatty at info). */
+export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
+  const { message, ...rest } = entry.log;
+  logger[levels[entry.level] ?? 'info']({ context: 'kafka', namespace: entry.namespace, ...rest }, message);
+};
+
+export function createKafka(options: { clientId: string; brokers: string[]; logger: Logger; extra?: Partial<KafkaConfig> }): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(options.logger),
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    ...options.extra,
+  });
+}
+
+export const prefixed = (prefix: string, topic: string): string => `${prefix}${topic}`;
+
+/** Creates every contract topic and its DLQ if missing (idempotent). Clusters may instead manage topics with an operator. */
+export async function provisionTopics(kafka: Kafka, prefix: string, numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = topics.flatMap((t) => [prefixed(prefix, t), prefixed(prefix, dlqTopic(t))]).filter((t) => !existing.has(t));
+    if (wanted.length) {
+      await admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,72 @@
+import pino, { type Logger } from 'pino';
+import { trace } from '@opentelemetry/api';
+import type { LoggerService } from '@nestjs/common';
+import { requestContext } from '../context/request-context';
+
+/**
+ * Paths whose values never reach a log line: credentials, tokens, cookies, and any configuration
+ * declared secret. Personal data is kept out by not logging bodies at all.
+ */
+export const redactPaths = [
+  'password',
+  '*.password',
+  'newPassword',
+  '*.newPassword',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'sessionId',
+  '*.sessionId',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-internal-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'config.DATABASE_URL',
+  'config.DATABASE_ADMIN_URL',
+  'config.INTERNAL_TOKEN_PRIVATE_KEY',
+];
+
+export function createLogger(options: { service: string; level?: string; extraRedact?: string[]; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: options.service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...redactPaths, ...(options.extraRedact ?? []).map((k) => `config.${k}`)], censor: '[redacted]' },
+      mixin() {
+        const span = trace.getActiveSpan()?.spanContext();
+        const ctx = requestContext.get();
+        return {
+          ...(span ? { traceId: span.traceId, spanId: span.spanId } : {}),
+          ...(ctx ? { requestId: ctx.requestId, eventId: ctx.eventId, tenantId: ctx.tenantId ?? ctx.actor?.tenantId } : {}),
+        };
+      },
+    },
+    options.destination,
+  );
+}
+
+/** Nest's logger interface on top of pino, so framework messages are structured too. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, traceOrContext?: string, context?: string) {
+    const err = message instanceof Error ? message : undefined;
+    this.logger.error({ context: context ?? traceOrContext, err }, err ? err.message : String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+}
