@@ -31,7 +31,7 @@ module.exports = {
       testMatch: ['**/test/**/*.int-spec.ts', '**/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-setup.ts'],
       slowTestThreshold: 30,
     },
   ],

@@ -8,6 +8,7 @@ import { PLATFORM_CONFIG, ConfigError, type BaseConfig } from './config/config';
 import { PLATFORM_LOGGER } from './logging/logger.module';
 import { PinoNestLogger } from './logging/logger';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
+import { jsonBody } from './errors/json-body';
 import { requestContext } from './context/request-context';
 import { PlatformKafkaServer } from './inbox/kafka-server';
 import { stopTelemetry } from './telemetry/telemetry';
@@ -38,7 +39,7 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     });
     requestContext.run({ requestId, sourceAddress: req.ip }, next);
   });
-  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
+  app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.useGlobalFilters(new ProblemExceptionFilter(logger));
   app.connectMicroservice(
     {

@@ -24,14 +24,6 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Body-parser errors carry a `type` and `status` but are not HttpExceptions. */
-interface BodyParserError {
-  type: string;
-  status: number;
-}
-const isBodyParserError = (e: unknown): e is BodyParserError =>
-  typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
-
 export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof ValidationException) {
     return { type: 'about:blank', title: titles[400], status: 400, detail: exception.detail, errors: exception.errors };
@@ -41,16 +33,6 @@ export function toProblem(exception: unknown): ProblemDetails {
   }
   if (exception instanceof DomainException) {
     return { type: 'about:blank', title: titles[exception.status] ?? 'Error', status: exception.status, detail: exception.detail, code: exception.code };
-  }
-  if (isBodyParserError(exception)) {
-    const detail =
-      exception.type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : exception.type === 'entity.too.large'
-          ? 'The request body is too large.'
-          : 'The request body could not be read.';
-    const status = exception.status >= 400 && exception.status < 500 ? exception.status : 400;
-    return { type: 'about:blank', title: titles[status] ?? 'Bad Request', status, detail };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -10,13 +10,17 @@ export type IncomingMessage = KafkaMessage & { topic: string; partition: number 
 export const OnEvent = (contract: EventContract) => applyDecorators(EventPattern(contract.topic));
 
 /**
- * The @nestjs/microservices Kafka transport runs one kafkajs consumer for all of a service's topics:
- * with the default of one partition at a time, a slow handler stalls every other topic. This server
- * consumes `partitionsConsumedConcurrently` partitions in parallel (order is kept within a partition,
- * hence per subject), maps prefixed topic names to contract topics, and hands handlers the raw
- * message so that validation, the inbox and the DLQ happen in one place (EventConsumer).
+ * The @nestjs/microservices Kafka transport runs one kafkajs consumer for all of a service's topics,
+ * and kafkajs does not fetch again until every batch of the last fetch is handled: one slow or stuck
+ * handler stalls every other topic, whatever `partitionsConsumedConcurrently` says (measured in
+ * outbox-inbox-dlq.int-spec.ts). This server runs one consumer (own group) per topic instead, so topics
+ * progress independently; within a topic, partitions run concurrently and order is kept per partition,
+ * hence per subject. It also maps prefixed topic names to contract topics and hands handlers the raw
+ * message, so that validation, the inbox and the DLQ happen in one place (EventConsumer).
  */
 export class PlatformKafkaServer extends ServerKafka {
+  private readonly topicConsumers: Consumer[] = [];
+
   constructor(
     options: KafkaOptions['options'],
     private readonly topicPrefix: string,
@@ -26,7 +30,6 @@ export class PlatformKafkaServer extends ServerKafka {
       ...options,
       postfixId: '',
       parser: { keepBinary: true },
-      subscribe: { fromBeginning: true },
       deserializer: {
         deserialize: (message: IncomingMessage, meta?: { channel: string }) => ({
           pattern: (meta?.channel ?? message.topic).slice(topicPrefix.length),
@@ -36,14 +39,21 @@ export class PlatformKafkaServer extends ServerKafka {
     });
   }
 
-  override async bindEvents(consumer: Consumer): Promise<void> {
-    const patterns = [...this.messageHandlers.keys()];
-    if (patterns.length) {
-      await consumer.subscribe({ topics: patterns.map((p) => `${this.topicPrefix}${p}`), fromBeginning: true });
+  override async bindEvents(): Promise<void> {
+    for (const pattern of this.messageHandlers.keys()) {
+      const consumer = this.client!.consumer({
+        ...(this.options.consumer ?? {}),
+        groupId: `${this.groupId}.${pattern}`,
+      });
+      this.topicConsumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: true });
+      await consumer.run({ partitionsConsumedConcurrently: this.partitionsConsumedConcurrently, eachMessage: this.getMessageHandler() });
     }
-    await consumer.run({
-      partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-      eachMessage: this.getMessageHandler(),
-    });
+  }
+
+  override async close(): Promise<void> {
+    await Promise.all(this.topicConsumers.splice(0).map((c) => c.disconnect()));
+    await super.close();
   }
 }

@@ -1,0 +1,273 @@
+{{/* ---------- names and labels ---------- */}}
+
+{{- define "therapy-room.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "therapy-room.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Resource name of one service: (list $ "identity") */}}
+{{- define "therapy-room.svcName" -}}
+{{- $ctx := index . 0 -}}
+{{- printf "%s-%s" (include "therapy-room.fullname" $ctx) (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels that are not selectors. */}}
+{{- define "therapy-room.metaLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/part-of: therapy-room
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+therapy-room/region: {{ .Values.global.region | quote }}
+{{- end -}}
+
+{{/* Release-wide labels (no component). */}}
+{{- define "therapy-room.commonLabels" -}}
+app.kubernetes.io/name: {{ include "therapy-room.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{ include "therapy-room.metaLabels" . }}
+{{- end -}}
+
+{{/* Selector labels of one service: (list $ "identity") */}}
+{{- define "therapy-room.selectorLabels" -}}
+{{- $ctx := index . 0 -}}
+app.kubernetes.io/name: {{ include "therapy-room.name" $ctx }}
+app.kubernetes.io/instance: {{ $ctx.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end -}}
+
+{{/* Labels of one service's resources: (list $ "identity") */}}
+{{- define "therapy-room.labels" -}}
+{{ include "therapy-room.selectorLabels" . }}
+{{ include "therapy-room.metaLabels" (index . 0) }}
+{{- end -}}
+
+{{/* In-cluster URL of a service: (list $ "identity") -> http://<fullname>-identity:3001 */}}
+{{- define "therapy-room.serviceUrl" -}}
+{{- $ctx := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $svc := include "therapy-room.svcConfig" (list $ctx $name) | fromJson -}}
+{{- printf "http://%s:%d" (include "therapy-room.svcName" (list $ctx $name)) (int $svc.port) -}}
+{{- end -}}
+
+{{/* ---------- values ---------- */}}
+
+{{/*
+Deep merge that, unlike sprig's merge/mergeOverwrite, lets an override set false/0/"" (lists are replaced).
+(list base override) -> JSON
+*/}}
+{{- define "therapy-room.merge" -}}
+{{- $out := deepCopy (index . 0 | default dict) -}}
+{{- range $k, $v := (index . 1 | default dict) -}}
+{{- if and (kindIs "map" $v) (kindIs "map" (get $out $k)) -}}
+{{- $_ := set $out $k (include "therapy-room.merge" (list (get $out $k) $v) | fromJson) -}}
+{{- else -}}
+{{- $_ := set $out $k $v -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* One service's effective values (serviceDefaults + services.<name>): (list $ name) -> JSON */}}
+{{- define "therapy-room.svcConfig" -}}
+{{- $ctx := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $raw := index $ctx.Values.services $name | default dict -}}
+{{- include "therapy-room.merge" (list $ctx.Values.serviceDefaults $raw) -}}
+{{- end -}}
+
+{{/* Image reference: (list $ name imageValues) */}}
+{{- define "therapy-room.image" -}}
+{{- $ctx := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $img := index . 2 | default dict -}}
+{{- $g := $ctx.Values.global.image -}}
+{{- $repo := $img.repository | default (printf "therapy-room/%s" $name) -}}
+{{- if $g.registry -}}{{- $repo = printf "%s/%s" (trimSuffix "/" $g.registry) $repo -}}{{- end -}}
+{{- if $img.digest -}}
+{{- printf "%s@%s" $repo $img.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repo ($img.tag | default $g.tag | default $ctx.Chart.AppVersion | toString) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "therapy-room.dbUrlSecretName" -}}
+{{- $ctx := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $svc.database.urlSecret.name | default (printf "%s-db" (include "therapy-room.svcName" (list $ctx $name))) -}}
+{{- end -}}
+
+{{- define "therapy-room.dbAdminSecretName" -}}
+{{- $ctx := index . 0 -}}{{- $svc := index . 2 -}}
+{{- $svc.database.provision.adminUrlSecret.name | default (printf "%s-db-admin" (include "therapy-room.fullname" $ctx)) -}}
+{{- end -}}
+
+{{- define "therapy-room.dbSchema" -}}
+{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $svc.database.schema | default (replace "-" "_" $name) -}}
+{{- end -}}
+
+{{/* Pod security context shared by Deployments and hook Jobs. */}}
+{{- define "therapy-room.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "therapy-room.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Egress rule list for Kafka / Postgres from global.networkPolicy.<kind>: (dict "np" .) */}}
+{{- define "therapy-room.egressTo" -}}
+- to:
+{{- range .np.cidrs }}
+    - ipBlock:
+        cidr: {{ . | quote }}
+{{- end }}
+{{- with .np.peers }}
+{{ toYaml . | indent 4 }}
+{{- end }}
+  ports:
+{{- range .np.ports }}
+    - protocol: TCP
+      port: {{ int . }}
+{{- end }}
+{{- end -}}
+
+{{/* ---------- guards ---------- */}}
+
+{{/* Host part of "host:port" (or a bare host). */}}
+{{- define "therapy-room.hostOf" -}}
+{{- regexReplaceAll ":[0-9]+$" (. | toString | trim) "" | lower -}}
+{{- end -}}
+
+{{- define "therapy-room.validate" -}}
+{{- $g := .Values.global -}}
+{{- $region := $g.region | toString -}}
+{{- if not (has $region (list "eea" "uk")) -}}
+{{- fail (printf "global.region must be \"eea\" or \"uk\" (got %q): render with -f values-eea.yaml or -f values-uk.yaml" $region) -}}
+{{- end -}}
+
+{{/* Region guard: every Kafka / Postgres host must end with the region's allowed suffix. */}}
+{{- $suffix := $g.regionGuard.allowedHostSuffix | default "" | lower -}}
+{{- if not (hasPrefix "." $suffix) -}}
+{{- fail "global.regionGuard.allowedHostSuffix must be set in the region values file and start with \".\" (e.g. \".therapy-room-eea-data.svc.cluster.local\")" -}}
+{{- end -}}
+{{- if and $g.regionGuard.requireRegionInSuffix (not (regexMatch (printf "(^|[.-])%s([.-]|$)" $region) $suffix)) -}}
+{{- fail (printf "global.regionGuard.allowedHostSuffix %q does not name region %q: refusing to point %s services at another region's Kafka/Postgres" $suffix $region $region) -}}
+{{- end -}}
+{{- if not $g.kafka.brokers -}}
+{{- fail "global.kafka.brokers must be set in the region values file" -}}
+{{- end -}}
+{{- range $g.kafka.brokers -}}
+{{- $h := include "therapy-room.hostOf" . -}}
+{{- if not (hasSuffix $suffix $h) -}}
+{{- fail (printf "region guard: Kafka broker %q is not in region %s (must end with %q)" (toString .) $region $suffix) -}}
+{{- end -}}
+{{- end -}}
+
+{{- if not $g.internalToken.publicKeys -}}
+{{- fail "global.internalToken.publicKeys must hold at least one kid -> PEM public key" -}}
+{{- end -}}
+{{- range $kid, $pem := $g.internalToken.publicKeys -}}
+{{- if contains "PRIVATE KEY" (toString $pem) -}}
+{{- fail (printf "global.internalToken.publicKeys.%s is a PRIVATE key: private keys belong in a Secret" $kid) -}}
+{{- end -}}
+{{- end -}}
+
+{{- if $g.networkPolicy.enabled -}}
+{{- if not (or $g.networkPolicy.kafka.cidrs $g.networkPolicy.kafka.peers) -}}
+{{- fail "global.networkPolicy.kafka: set cidrs or peers (the region's Kafka), or egress to Kafka is denied" -}}
+{{- end -}}
+{{- end -}}
+
+{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
+{{- $publicCount := 0 -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := include "therapy-room.svcConfig" (list $ $name) | fromJson -}}
+{{- if $svc.enabled -}}
+{{- if not (regexMatch "^[a-z][a-z-]*$" $name) -}}
+{{- fail (printf "services.%s: service names must match ^[a-z][a-z-]*$" $name) -}}
+{{- end -}}
+{{- if or (not $svc.port) (lt (int $svc.port) 1024) (gt (int $svc.port) 65535) -}}
+{{- fail (printf "services.%s.port must be between 1024 and 65535 (non-root)" $name) -}}
+{{- end -}}
+{{- if $svc.public -}}{{- $publicCount = add1 $publicCount -}}{{- end -}}
+{{- if $svc.database.enabled -}}
+{{- $dbHost := include "therapy-room.hostOf" ($svc.database.host | default $g.database.host | default "") -}}
+{{- if not $dbHost -}}
+{{- fail (printf "services.%s: database enabled but no database host (global.database.host) is set in the region values file" $name) -}}
+{{- end -}}
+{{- if not (hasSuffix $suffix $dbHost) -}}
+{{- fail (printf "region guard: services.%s database host %q is not in region %s (must end with %q)" $name $dbHost $region $suffix) -}}
+{{- end -}}
+{{- if $g.networkPolicy.enabled -}}
+{{- if not (or $g.networkPolicy.postgres.cidrs $g.networkPolicy.postgres.peers) -}}
+{{- fail "global.networkPolicy.postgres: set cidrs or peers (the region's Postgres), or egress to Postgres is denied" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $k, $v := $svc.env -}}
+{{- if has $k $reserved -}}
+{{- fail (printf "services.%s.env.%s is set by the chart (region/Kafka/database settings come from global.*; secrets from secretEnv)" $name $k) -}}
+{{- end -}}
+{{- if regexMatch "(?i)(PASSWORD|SECRET|PRIVATE|CREDENTIAL|ADMIN_URL|_TOKEN$)" $k -}}
+{{- fail (printf "services.%s.env.%s looks like a secret: use secretEnv (a Secret reference), never values/ConfigMaps" $name $k) -}}
+{{- end -}}
+{{- $sv := toString $v -}}
+{{- if or (contains "PRIVATE KEY" $sv) (regexMatch "(?i)^[a-z][a-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@" $sv) -}}
+{{- fail (printf "services.%s.env.%s contains credentials: use secretEnv, never values/ConfigMaps" $name $k) -}}
+{{- end -}}
+{{- end -}}
+{{- with $svc.env.INTERNAL_TOKEN_KID -}}
+{{- if not (hasKey $g.internalToken.publicKeys (toString .)) -}}
+{{- fail (printf "services.%s.env.INTERNAL_TOKEN_KID %q has no entry in global.internalToken.publicKeys" $name (toString .)) -}}
+{{- end -}}
+{{- end -}}
+{{- range $k, $ref := $svc.secretEnv -}}
+{{- if not (and (kindIs "map" $ref) $ref.secretName $ref.key) -}}
+{{- fail (printf "services.%s.secretEnv.%s must be {secretName, key}" $name $k) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $svc.ingress.enabled (not $svc.public) -}}
+{{- fail (printf "services.%s: only a public service (the gateway) may have an Ingress" $name) -}}
+{{- end -}}
+{{- if and $svc.ingress.enabled (not $svc.ingress.host) -}}
+{{- fail (printf "services.%s.ingress.host must be set in the region values file" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if gt $publicCount 1 -}}
+{{- fail "only one service (the gateway) may be public" -}}
+{{- end -}}
+
+{{/* At install/upgrade: the target namespace must be labelled with this region (lookup is empty under `helm template`). */}}
+{{- $ns := lookup "v1" "Namespace" "" .Release.Namespace -}}
+{{- if $ns -}}
+{{- $nsRegion := (($ns.metadata).labels | default dict) | dig "therapy-room/region" "" -}}
+{{- if and $nsRegion (ne $nsRegion $region) -}}
+{{- fail (printf "region guard: namespace %s is labelled therapy-room/region=%s but global.region is %s: wrong cluster or wrong values file" .Release.Namespace $nsRegion $region) -}}
+{{- end -}}
+{{- if and (not $nsRegion) $g.regionGuard.requireNamespaceRegionLabel -}}
+{{- fail (printf "region guard: namespace %s has no therapy-room/region label (apply k8s/%s/namespaces.yaml first)" .Release.Namespace $region) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

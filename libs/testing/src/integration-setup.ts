@@ -1,0 +1,2 @@
+// Integration tests wait on real PostgreSQL, Kafka and service processes.
+jest.setTimeout(120_000);

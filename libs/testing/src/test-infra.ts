@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
+import { generateSigningKey } from '@therapy-room/auth';
+
+export const testAdminUrl = (database = 'postgres'): string => {
+  const url = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!url) throw new Error('TEST_DATABASE_ADMIN_URL is not set: integration tests run through the root jest config (npm test)');
+  return Object.assign(new URL(url), { pathname: `/${database}` }).toString();
+};
+export const testBrokers = (): string[] => {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: integration tests run through the root jest config (npm test)');
+  return brokers.split(',');
+};
+
+export const uniqueName = (prefix: string): string => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+/** Role passwords are fixed per role: roles are cluster-wide and shared by parallel test files. */
+const rolePassword = (role: string) => `${role}-local-password`;
+
+export interface TestDatabase {
+  name: string;
+  adminUrl: string;
+  /** Provisions a service's role and schema in this database and returns its env (DATABASE_URL, DATABASE_SCHEMA). */
+  provision(service: string): Promise<{ DATABASE_URL: string; DATABASE_SCHEMA: string }>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh database per test file (cheap: PostgreSQL copies template1). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = uniqueName('t');
+  await ensureDatabase(testAdminUrl(), name);
+  const adminUrl = testAdminUrl(name);
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  return {
+    name,
+    adminUrl,
+    async provision(service: string) {
+      const schema = service.replace(/-/g, '_');
+      const role = `${schema}_svc`;
+      await provisionServiceSchema({ adminUrl: testAdminUrl(), database: name, schema, role, password: rolePassword(role) });
+      const url = new URL(adminUrl);
+      url.username = role;
+      url.password = rolePassword(role);
+      return { DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema };
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await admin.query(sql, params)).rows as T[];
+    },
+    async drop() {
+      await admin.end();
+      const root = new Client({ connectionString: testAdminUrl() });
+      await root.connect();
+      await root.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => root.end());
+    },
+  };
+}
+
+/** One signing key per test process: the gateway signs with it, services trust its public half. */
+export const testSigningKey = generateSigningKey('test-key');
+
+/** A complete environment for one service in a test: real brokers, an isolated topic prefix, quiet logs. */
+export function serviceEnv(service: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    SERVICE_NAME: service,
+    REGION: 'eea',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    KAFKA_BROKERS: testBrokers().join(','),
+    OUTBOX_POLL_INTERVAL_MS: '250',
+    INTERNAL_TOKEN_PUBLIC_KEYS: JSON.stringify({ [testSigningKey.kid]: testSigningKey.publicKeyPem }),
+    ...overrides,
+  };
+}
+
+/** Runs fn with process.env extended by env, restoring it afterwards (config is read at app creation). */
+export async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) {
+    saved[key] = process.env[key];
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}

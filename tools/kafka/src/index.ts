@@ -1,0 +1,7 @@
+export {
+  ensureKafkaClasspath,
+  type KafkaHandle,
+  LocalKafka,
+  type LocalKafkaOptions,
+  startKafkaOrUseExternal,
+} from './local-kafka';
