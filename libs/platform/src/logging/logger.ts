@@ -50,11 +50,15 @@ export function createLogger(options: { service: string; level?: string; extraRe
   );
 }
 
+/** Nest's start-up lines that say nothing an operator needs at info level. */
+const startupChatter = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 /** Nest's logger interface on top of pino, so framework messages are structured too. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    const chatter = context !== undefined && startupChatter.has(context);
+    this.logger[chatter ? 'debug' : 'info']({ context }, String(message));
   }
   error(message: unknown, traceOrContext?: string, context?: string) {
     const err = message instanceof Error ? message : undefined;

@@ -9,21 +9,36 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const repoRoot = join(__dirname, '..', '..', '..');
+export const repoRoot = join(__dirname, '..', '..', '..');
+
+/** Runs a TypeScript entry point of this repo with Node (SWC compiles on the fly), from the repo root. */
+export function spawnTs(entry: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
 
 /**
  * Starts a service as its own process, the way `npm start` and a container do (services never import
  * each other, so cross-service tests run them side by side), and waits until /health/ready answers.
  * The port comes from PORT (use a free one); the logs are kept for assertions and failure messages.
  */
-export async function startServiceProcess(name: string, env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('services', name, 'src', 'main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startServiceProcess(
+  name: string,
+  env: Record<string, string>,
+  options: { readyTimeoutMs?: number; onLine?: (line: string) => void; entry?: string } = {},
+): Promise<ServiceProcess> {
+  const child = spawnTs(join('services', name, 'src', options.entry ?? 'main.ts'), [], env);
   const logs: string[] = [];
-  const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      logs.push(line);
+      if (logs.length > 2000) logs.shift();
+      options.onLine?.(line);
+    }
+  };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,0 +1,20 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import { PlatformModule } from '@therapy-room/platform';
+import { gatewayConfigShape } from './gateway.config';
+import { GatewayController } from './proxy/gateway.controller';
+import { UpstreamClient } from './proxy/upstream.client';
+import { SessionAuthenticator } from './auth/session-authenticator';
+import { SecurityHeadersMiddleware } from './security/security-headers.middleware';
+
+/** The only public entry: owns nothing personal and no database. */
+@Module({
+  imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
+  controllers: [GatewayController],
+  providers: [UpstreamClient, SessionAuthenticator],
+})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(SecurityHeadersMiddleware, cookieParser()).forRoutes('*path');
+  }
+}

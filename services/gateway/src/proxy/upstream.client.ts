@@ -1,0 +1,47 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { PLATFORM_CONFIG, PLATFORM_LOGGER, injectTraceHeaders, requestContext } from '@therapy-room/platform';
+import type { GatewayConfig } from '../gateway.config';
+import type { Upstream } from './routes';
+
+export interface UpstreamResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** Internal HTTP to the services: trace context and request id travel along; failures never leak details. */
+@Injectable()
+export class UpstreamClient {
+  private readonly baseUrls: Record<Upstream, string>;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: GatewayConfig,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+  ) {
+    this.baseUrls = { identity: config.IDENTITY_URL.replace(/\/$/, '') };
+  }
+
+  async send(upstream: Upstream, method: string, path: string, options: { body?: unknown; token?: string; query?: string } = {}): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const requestId = requestContext.get()?.requestId;
+    if (requestId) headers['x-request-id'] = requestId;
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    injectTraceHeaders(headers);
+    const url = `${this.baseUrls[upstream]}${path}${options.query ? `?${options.query}` : ''}`;
+    try {
+      const res = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: await res.text() };
+    } catch (err) {
+      this.logger.error({ err: { name: (err as Error).name, message: (err as Error).message }, upstream, path }, 'upstream unreachable');
+      throw new ServiceUnavailableException('The service is temporarily unavailable. Please try again.');
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, ValidationException, zodIssuesToFieldErrors } from '@therapy-room/platform';
+import { AppModule } from './app.module';
+import { TenantsService } from './tenants/tenants.service';
+import { createTenantSchema } from './tenants/dto/create-tenant.dto';
+import { IdentityErrorCode, IdentityException } from './common/identity.exception';
+
+const usage = `Usage: identity-cli create-tenant --slug <slug> --name <name> --region <eea|uk> [--seats <n>]
+         --admin-email <email> --admin-name <name> [--if-not-exists]
+The admin's initial password is read from the TENANT_ADMIN_PASSWORD environment variable (never from
+arguments, which other users of the machine can see).`;
+
+/**
+ * Ops commands of the identity service, run where identity runs (`kubectl exec`, or tools/tenant
+ * locally) so they go through the same code, validation and outbox as the service itself.
+ */
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      slug: { type: 'string' },
+      name: { type: 'string' },
+      region: { type: 'string' },
+      seats: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-name': { type: 'string' },
+      'if-not-exists': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals[0] !== 'create-tenant') {
+    process.stderr.write(`${usage}\n`);
+    return 2;
+  }
+  const parsed = createTenantSchema.safeParse({
+    slug: values.slug,
+    name: values.name,
+    region: values.region,
+    professionalSeats: values.seats === undefined ? undefined : Number(values.seats),
+    admin: { email: values['admin-email'], displayName: values['admin-name'], password: process.env.TENANT_ADMIN_PASSWORD },
+  });
+  if (!parsed.success) {
+    const lines = zodIssuesToFieldErrors(parsed.error.issues).map((e) => `  ${e.path.replace('admin.password', 'TENANT_ADMIN_PASSWORD')}: ${e.message}`);
+    process.stderr.write(`Invalid input:\n${lines.join('\n')}\n\n${usage}\n`);
+    return 2;
+  }
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
+  try {
+    const result = await app.get(TenantsService).createWithAdmin(parsed.data);
+    process.stdout.write(`${JSON.stringify({ created: true, slug: parsed.data.slug, ...result })}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof IdentityException && err.code === IdentityErrorCode.TenantSlugTaken && values['if-not-exists']) {
+      process.stdout.write(`${JSON.stringify({ created: false, slug: parsed.data.slug })}\n`);
+      return 0;
+    }
+    if (err instanceof IdentityException || err instanceof ValidationException) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : `identity-cli failed: ${(err as Error).message}`}\n`);
+    process.exit(1);
+  },
+);

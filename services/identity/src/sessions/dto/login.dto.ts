@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { tenantSlugSchema } from '@therapy-room/contracts';
+
+export const loginSchema = z
+  .object({
+    organisation: tenantSlugSchema,
+    email: z.string().min(1).max(254),
+    password: z.string().min(1).max(1024),
+  })
+  .strict();
+export type LoginDto = z.infer<typeof loginSchema>;
+
+export const resolveSessionSchema = z.object({ token: z.string().min(20).max(200) }).strict();

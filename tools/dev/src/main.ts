@@ -1,0 +1,117 @@
+// `npm start`: the whole platform on this machine — a real PostgreSQL and Kafka, every service as its
+// own process with prefixed logs, the demo organisation seeded. Ctrl-C stops everything.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
+import { generateSigningKey } from '@therapy-room/auth';
+import { startPostgresOrUseExternal, type LocalPostgres } from '@therapy-room/local-postgres';
+import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
+import { startServiceProcess, type ServiceProcess } from './service-process';
+import { dataRoot, saveServiceEnv } from './stack-env';
+import { runIdentityCli } from './run-identity-cli';
+import { demo, seedArgs } from './demo';
+
+const region = process.env.REGION ?? 'eea';
+const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
+const identityPort = process.env.IDENTITY_PORT ?? '3001';
+const database = 'therapy_room';
+const colours: Record<string, string> = { gateway: '\x1b[36m', identity: '\x1b[35m', kafka: '\x1b[33m', postgres: '\x1b[34m', dev: '\x1b[32m' };
+const say = (who: string, line: string) => process.stdout.write(`${colours[who] ?? ''}${who.padEnd(8)}\x1b[0m | ${line}\n`);
+
+/** pino JSON lines become "level message {fields}"; anything else passes through. */
+function readable(line: string): string {
+  try {
+    const { level, msg, time: _t, service: _s, pid: _p, hostname: _h, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const fields = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    return `${String(level).padEnd(5)} ${String(msg)}${fields}`;
+  } catch {
+    return line;
+  }
+}
+
+async function main() {
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('dev', 'stopping…');
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => say('dev', `stop failed: ${err.message}`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    say('dev', `starting the ${region} region (data in ${dataRoot})`);
+    const [postgres, kafka] = await Promise.all([
+      startPostgresOrUseExternal({ dataDir: join(dataRoot, `postgres-${region}`) }) as Promise<LocalPostgres & { external: boolean }>,
+      startKafkaOrUseExternal({ onLog: (l) => /ERROR|FATAL/.test(l) && say('kafka', l) }),
+    ]);
+    stops.push(() => postgres.stop(), () => kafka.stop());
+    say('postgres', postgres.external ? 'using DATABASE_ADMIN_URL' : `PostgreSQL on 127.0.0.1:${postgres.port}`);
+    say('kafka', kafka.external ? `using KAFKA_BROKERS=${kafka.brokers.join(',')}` : `Kafka on ${kafka.brokers.join(',')}`);
+
+    await ensureDatabase(postgres.adminUrl(), database);
+    const signingKey = generateSigningKey(`dev-${Date.now()}`);
+    const common = {
+      REGION: region,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      INTERNAL_TOKEN_PUBLIC_KEYS: JSON.stringify({ [signingKey.kid]: signingKey.publicKeyPem }),
+    };
+
+    const role = 'identity_svc';
+    const password = randomBytes(18).toString('base64url');
+    await provisionServiceSchema({ adminUrl: postgres.adminUrl(), database, schema: 'identity', role, password });
+    const identityEnv = {
+      ...common,
+      SERVICE_NAME: 'identity',
+      PORT: identityPort,
+      DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${database}`,
+      DATABASE_SCHEMA: 'identity',
+    };
+    saveServiceEnv('identity', identityEnv);
+    const services: ServiceProcess[] = [];
+    const start = async (name: string, env: Record<string, string>) => {
+      const service = await startServiceProcess(name, env, { onLine: (l) => say(name, readable(l)) });
+      services.push(service);
+      stops.push(() => service.stop());
+      service.process.once('exit', (code) => !stopping && (say('dev', `${name} exited (${code}); stopping the stack`), void stopAll(1)));
+      return service;
+    };
+    await start('identity', identityEnv);
+
+    const seeded = await runIdentityCli(seedArgs(region), { ...identityEnv, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: demo.adminPassword });
+    if (seeded.code !== 0) throw new Error(`seeding the demo organisation failed: ${seeded.stderr.trim()}`);
+    say('dev', `demo organisation ${JSON.parse(seeded.stdout).created ? 'created' : 'already there'}`);
+
+    await start('gateway', {
+      ...common,
+      SERVICE_NAME: 'gateway',
+      PORT: gatewayPort,
+      HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
+      IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
+      INTERNAL_TOKEN_KID: signingKey.kid,
+      INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
+    });
+
+    const url = `http://localhost:${gatewayPort}`;
+    process.stdout.write(`
+  Therapy Room (${region}) is running at ${url}
+
+  Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
+  Try it:
+    curl -i -c /tmp/tr.cookies -H 'content-type: application/json' \\
+         -d '{"organisation":"${demo.slug}","email":"${demo.adminEmail}","password":"${demo.adminPassword}"}' ${url}/api/auth/login
+    curl -b /tmp/tr.cookies ${url}/api/me
+
+  Ctrl-C stops everything.
+`);
+  } catch (err) {
+    say('dev', `failed: ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void main();

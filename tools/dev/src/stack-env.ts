@@ -1,0 +1,21 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './service-process';
+
+/** Where the local stack keeps its data and the environment of its running services (git-ignored). */
+export const dataRoot = process.env.THERAPY_ROOM_DATA ?? join(repoRoot, '.data');
+const envFile = (service: string) => join(dataRoot, 'dev', `${service}.env.json`);
+
+/** Saves a running service's environment (it holds secrets: mode 600) so tools can act on the same stack. */
+export function saveServiceEnv(service: string, env: Record<string, string>): void {
+  mkdirSync(join(dataRoot, 'dev'), { recursive: true, mode: 0o700 });
+  writeFileSync(envFile(service), JSON.stringify(env, null, 2), { mode: 0o600 });
+  chmodSync(envFile(service), 0o600);
+}
+
+export function loadServiceEnv(service: string): Record<string, string> {
+  if (!existsSync(envFile(service))) {
+    throw new Error(`No running local stack found (${envFile(service)} is missing): start it with \`npm start\` first.`);
+  }
+  return JSON.parse(readFileSync(envFile(service), 'utf8')) as Record<string, string>;
+}
