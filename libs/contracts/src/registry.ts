@@ -1,12 +1,14 @@
 import type { EventContract } from './define-event';
 import { identityTenantCreatedV1 } from './identity/tenant-created.v1';
 import { identityUserRegisteredV1 } from './identity/user-registered.v1';
+import { identitySessionRevokedV1 } from './identity/session-revoked.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 
 /** Every event contract, by topic: the one list producers, consumers and topic provisioning read. */
 export const eventContracts = {
   [identityTenantCreatedV1.topic]: identityTenantCreatedV1,
   [identityUserRegisteredV1.topic]: identityUserRegisteredV1,
+  [identitySessionRevokedV1.topic]: identitySessionRevokedV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
 } as const satisfies Record<string, EventContract>;
 

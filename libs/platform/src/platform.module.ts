@@ -39,10 +39,10 @@ class PlatformCoreModule {
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
     const imports = [PlatformCoreModule.forService(options.configShape), KafkaModule, TerminusModule];
-    const providers: Provider[] = [];
+    const providers: Provider[] = [EventConsumer];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
-      providers.push(OutboxService, OutboxRelay, EventConsumer);
+      providers.push(OutboxService, OutboxRelay);
     }
     return { module: PlatformModule, global: true, imports, controllers: [HealthController], providers, exports: providers };
   }

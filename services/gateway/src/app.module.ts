@@ -5,13 +5,15 @@ import { gatewayConfigShape } from './gateway.config';
 import { GatewayController } from './proxy/gateway.controller';
 import { UpstreamClient } from './proxy/upstream.client';
 import { SessionAuthenticator } from './auth/session-authenticator';
+import { SessionCache } from './auth/session-cache';
+import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
   imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
-  controllers: [GatewayController],
-  providers: [UpstreamClient, SessionAuthenticator],
+  controllers: [GatewayController, SessionRevocationsConsumer],
+  providers: [UpstreamClient, SessionAuthenticator, SessionCache],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { dlqTopic, type EventContract, type MessageOf } from '@therapy-room/contracts';
@@ -33,17 +33,43 @@ const headerString = (value: unknown): string | undefined =>
 @Injectable()
 export class EventConsumer {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly producer: KafkaProducer,
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    @Optional() private readonly dataSource?: DataSource,
   ) {}
 
-  async handle<C extends EventContract>(
+  /** For effects on the service's database: exactly one effect per event id (inbox). */
+  handle<C extends EventContract>(
     contract: C,
     message: IncomingMessage,
     effect: (event: MessageOf<C>, manager: EntityManager) => Promise<void>,
   ): Promise<HandleResult> {
+    const dataSource = this.dataSource;
+    if (!dataSource) throw new Error('EventConsumer.handle needs the service database; use handleIdempotent for effects without one');
+    return this.receive(contract, message, async (event) => {
+      const handled = await dataSource.transaction(async (manager) => {
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO inbox (event_id, topic) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+          [event.id, contract.topic],
+        );
+        if (inserted.length === 0) return false;
+        await effect(event, manager);
+        return true;
+      });
+      return handled ? 'handled' : 'duplicate';
+    });
+  }
+
+  /** For effects that are idempotent by nature and need no database (e.g. dropping a cache entry). */
+  handleIdempotent<C extends EventContract>(contract: C, message: IncomingMessage, effect: (event: MessageOf<C>) => Promise<void> | void): Promise<HandleResult> {
+    return this.receive(contract, message, async (event) => {
+      await effect(event);
+      return 'handled';
+    });
+  }
+
+  private async receive<C extends EventContract>(contract: C, message: IncomingMessage, run: (event: MessageOf<C>) => Promise<HandleResult>): Promise<HandleResult> {
     const headers = message.headers ?? {};
     const traceparent = headerString(headers.traceparent);
     return withConsumerSpan(contract.topic, traceparent, { 'messaging.kafka.partition': String(message.partition), 'messaging.kafka.offset': message.offset }, async () => {
@@ -64,16 +90,7 @@ export class EventConsumer {
       }
       return requestContext.run({ requestId: event.id, eventId: event.id, tenantId: event.tenantId }, async () => {
         try {
-          const handled = await this.dataSource.transaction(async (manager) => {
-            const inserted: unknown[] = await manager.query(
-              `INSERT INTO inbox (event_id, topic) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-              [event.id, contract.topic],
-            );
-            if (inserted.length === 0) return false;
-            await effect(event, manager);
-            return true;
-          });
-          return handled ? 'handled' : 'duplicate';
+          return await run(event);
         } catch (err) {
           if (err instanceof PermanentEventError) return this.deadLetter(contract, message, err.message);
           this.logger.warn({ err, topic: contract.topic, eventId: event.id }, 'event handling failed; it will be retried');

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ServerKafka, EventPattern, type KafkaOptions } from '@nestjs/microservices';
 import { applyDecorators } from '@nestjs/common';
 import type { Consumer, KafkaMessage } from 'kafkajs';
@@ -6,8 +7,16 @@ import type { EventContract } from '@therapy-room/contracts';
 /** What a handler receives from the transport: the raw Kafka message plus where it came from. */
 export type IncomingMessage = KafkaMessage & { topic: string; partition: number };
 
+export interface OnEventOptions {
+  /**
+   * Every replica receives every event (its own consumer group, from the latest offset) instead of
+   * the replicas sharing the work: for per-process state such as caches.
+   */
+  broadcast?: boolean;
+}
+
 /** Marks a controller method as the handler of one event contract's topic. */
-export const OnEvent = (contract: EventContract) => applyDecorators(EventPattern(contract.topic));
+export const OnEvent = (contract: EventContract, options: OnEventOptions = {}) => applyDecorators(EventPattern(contract.topic, { ...options }));
 
 /**
  * The @nestjs/microservices Kafka transport runs one kafkajs consumer for all of a service's topics,
@@ -40,14 +49,15 @@ export class PlatformKafkaServer extends ServerKafka {
   }
 
   override async bindEvents(): Promise<void> {
-    for (const pattern of this.messageHandlers.keys()) {
+    for (const [pattern, handler] of this.messageHandlers) {
+      const broadcast = (handler.extras as OnEventOptions | undefined)?.broadcast === true;
       const consumer = this.client!.consumer({
         ...(this.options.consumer ?? {}),
-        groupId: `${this.groupId}.${pattern}`,
+        groupId: broadcast ? `${this.groupId}.${pattern}.${hostname()}-${process.pid}` : `${this.groupId}.${pattern}`,
       });
       this.topicConsumers.push(consumer);
       await consumer.connect();
-      await consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: true });
+      await consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast });
       await consumer.run({ partitionsConsumedConcurrently: this.partitionsConsumedConcurrently, eachMessage: this.getMessageHandler() });
     }
   }

@@ -4,6 +4,7 @@ import { PLATFORM_CONFIG, requestContext } from '@therapy-room/platform';
 import { actorSchema, signInternalToken, type Actor } from '@therapy-room/auth';
 import { SESSION_COOKIE, type GatewayConfig } from '../gateway.config';
 import { UpstreamClient } from '../proxy/upstream.client';
+import { SessionCache } from './session-cache';
 
 /**
  * Turns the session cookie into an actor (identity owns sessions) and the actor into a short-lived
@@ -13,6 +14,7 @@ import { UpstreamClient } from '../proxy/upstream.client';
 export class SessionAuthenticator {
   constructor(
     private readonly upstream: UpstreamClient,
+    private readonly cache: SessionCache,
     @Inject(PLATFORM_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -20,13 +22,16 @@ export class SessionAuthenticator {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     const unauthenticated = () => new UnauthorizedException('Authentication required.');
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw unauthenticated();
-    const res = await this.upstream.send('identity', 'POST', '/sessions/resolve', { body: { token } });
-    if (res.status !== 200) {
-      if (res.status >= 500) throw new UnauthorizedException('Authentication required.');
-      throw unauthenticated();
+    const cached = this.cache.get(token);
+    if (cached) {
+      requestContext.assign({ actor: cached, tenantId: cached.tenantId });
+      return cached;
     }
+    const res = await this.upstream.send('identity', 'POST', '/sessions/resolve', { body: { token } });
+    if (res.status !== 200) throw unauthenticated();
     const actor = actorSchema.safeParse(JSON.parse(res.body));
     if (!actor.success || actor.data.region !== this.config.REGION) throw unauthenticated();
+    this.cache.set(token, actor.data);
     requestContext.assign({ actor: actor.data, tenantId: actor.data.tenantId });
     return actor.data;
   }

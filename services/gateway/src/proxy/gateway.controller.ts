@@ -2,6 +2,7 @@ import { All, Controller, HttpCode, NotFoundException, Post, Req, Res } from '@n
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../gateway.config';
 import { SessionAuthenticator } from '../auth/session-authenticator';
+import { SessionCache } from '../auth/session-cache';
 import { UpstreamClient, type UpstreamResponse } from './upstream.client';
 import { matchRoute } from './routes';
 
@@ -14,6 +15,7 @@ export class GatewayController {
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly auth: SessionAuthenticator,
+    private readonly cache: SessionCache,
   ) {}
 
   /** Identity checks the credentials; the gateway turns the session into a cookie the browser cannot read. */
@@ -31,6 +33,7 @@ export class GatewayController {
   async logout(@Req() req: Request, @Res() res: Response) {
     const actor = await this.auth.authenticate(req);
     const answer = await this.upstream.send('identity', 'POST', '/auth/logout', { token: this.auth.mintToken(actor) });
+    this.cache.revoke(actor.sessionId);
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     if (answer.status >= 300) return relay(res, answer);
     return res.status(204).send();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { Session } from './session.entity';
 import { UserAccount } from '../users/user-account.entity';
 
@@ -23,7 +23,9 @@ export class SessionsRepository {
     await this.dataSource.manager.update(Session, { id }, { lastSeenAt: at });
   }
 
-  async revoke(id: string, at: Date): Promise<void> {
-    await this.dataSource.manager.update(Session, { id, revokedAt: IsNull() }, { revokedAt: at });
+  /** True when this call ended a live session (false when it was already revoked). */
+  async revoke(id: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.update(Session, { id, revokedAt: IsNull() }, { revokedAt: at });
+    return (result.affected ?? 0) > 0;
   }
 }

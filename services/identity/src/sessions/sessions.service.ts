@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import { DataSource } from 'typeorm';
+import { identitySessionRevokedV1 } from '@therapy-room/contracts';
+import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
@@ -32,6 +34,8 @@ export interface LoginResult {
 @Injectable()
 export class SessionsService {
   constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
     private readonly sessions: SessionsRepository,
     private readonly users: UsersRepository,
     private readonly tenants: TenantsRepository,
@@ -78,7 +82,16 @@ export class SessionsService {
     return { userId: user.id, tenantId: session.tenantId, roles: [user.role], region: this.config.REGION, sessionId: session.id };
   }
 
+  /** Ends the session and tells the gateways, which may hold it in their caches. */
   async logout(actor: Actor): Promise<void> {
-    await this.sessions.revoke(actor.sessionId, this.clock.now());
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.sessions.revoke(actor.sessionId, this.clock.now(), manager))) return;
+      await this.outbox.add(
+        manager,
+        identitySessionRevokedV1,
+        { sessionId: actor.sessionId, userId: actor.userId, reason: 'logout' },
+        { tenantId: actor.tenantId, subjectId: actor.userId },
+      );
+    });
   }
 }

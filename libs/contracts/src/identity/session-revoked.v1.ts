@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+
+export const identitySessionRevokedV1 = defineEvent({
+  topic: 'identity.session.revoked.v1',
+  description: 'A session ended before its time; gateways drop it from their caches at once.',
+  payload: z.object({
+    sessionId: z.uuid(),
+    userId: z.uuid(),
+    reason: z.enum(['logout', 'logout_everywhere', 'password_changed', 'deactivated', 'erased']),
+  }),
+});
+export type IdentitySessionRevokedV1 = z.infer<typeof identitySessionRevokedV1.payload>;

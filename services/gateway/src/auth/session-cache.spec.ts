@@ -1,0 +1,28 @@
+import { SessionCache } from './session-cache';
+import type { Actor } from '@therapy-room/auth';
+
+const actor = (sessionId: string): Actor => ({ userId: 'u', tenantId: 't', roles: ['client'], region: 'eea', sessionId });
+
+describe('gateway session cache', () => {
+  it('serves a resolved session until its TTL passes', () => {
+    const cache = new SessionCache();
+    cache.set('token-a', actor('s1'), 1_000);
+    expect(cache.get('token-a', 1_000 + SessionCache.TTL_MS - 1)?.sessionId).toBe('s1');
+    expect(cache.get('token-a', 1_000 + SessionCache.TTL_MS)).toBeUndefined();
+  });
+
+  it('drops a session at once when it is revoked, and only that one', () => {
+    const cache = new SessionCache();
+    cache.set('token-a', actor('s1'));
+    cache.set('token-b', actor('s2'));
+    cache.revoke('s1');
+    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-b')?.sessionId).toBe('s2');
+  });
+
+  it('does not confuse tokens', () => {
+    const cache = new SessionCache();
+    cache.set('token-a', actor('s1'));
+    expect(cache.get('token-A')).toBeUndefined();
+  });
+});
