@@ -21,7 +21,8 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
  * Used by `bootstrap` and by tests, so both run the same wiring.
  */
 export async function createServiceApp(appModule: Type<unknown>): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  // Nest's own logger stays off until pino takes over: a failed start is reported once, without a stack.
+  const app = await NestFactory.create<NestExpressApplication>(appModule, { bodyParser: false, logger: false, abortOnError: false });
   const config = app.get<BaseConfig>(PLATFORM_CONFIG);
   const logger = app.get<Logger>(PLATFORM_LOGGER);
   app.useLogger(new PinoNestLogger(logger));

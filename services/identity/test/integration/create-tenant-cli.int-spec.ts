@@ -1,0 +1,73 @@
+import { identityTenantCreatedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
+import { collectTopics, createTestDatabase, expectEventually, runIdentityCli, serviceEnv, startServiceProcess, uniqueName, freePort, type ServiceProcess, type TestDatabase } from '@therapy-room/testing';
+
+describe('identity ops CLI: create an organisation with its first org admin', () => {
+  let db: TestDatabase;
+  let identity: ServiceProcess;
+  let env: Record<string, string>;
+  const password = 'Tr0ub4dor&3-long';
+  const cli = (args: string[], adminPassword = password) => runIdentityCli(args, { ...env, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: adminPassword });
+  const args = (slug: string, region = 'eea') => ['create-tenant', '--slug', slug, '--name', 'Clinic', '--region', region, '--seats', '5', '--admin-email', `Admin@${slug}.example`, '--admin-name', 'Admin'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = serviceEnv('identity', { ...(await db.provision('identity')), PORT: String(await freePort()), KAFKA_TOPIC_PREFIX: `${uniqueName('t')}.` });
+    identity = await startServiceProcess('identity', env);
+  });
+  afterAll(async () => {
+    await identity?.stop();
+    await db?.drop();
+  });
+
+  it('creates the tenant and admin in one transaction and publishes both events through the outbox', async () => {
+    const probe = await collectTopics([`${env.KAFKA_TOPIC_PREFIX}${identityTenantCreatedV1.topic}`, `${env.KAFKA_TOPIC_PREFIX}${identityUserRegisteredV1.topic}`]);
+    const slug = 'north-clinic';
+    const result = await cli(args(slug));
+    expect(result).toMatchObject({ code: 0 });
+    const { tenantId, adminId, created } = JSON.parse(result.stdout);
+    expect(created).toBe(true);
+    const [user] = await db.query<{ email: string; role: string; status: string; password_hash: string }>(
+      `SELECT email, role, status, password_hash FROM identity.user_account WHERE id = $1`,
+      [adminId],
+    );
+    expect(user).toMatchObject({ email: `admin@${slug}.example`, role: 'org_admin', status: 'active' });
+    expect(user.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await expectEventually(() => expect(probe.messages).toHaveLength(2));
+    const events = probe.messages.map((m) => JSON.parse(m.value!.toString()));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'identity.tenant.created.v1', tenantId, subjectId: null, payload: { tenantId, slug, region: 'eea', professionalSeats: 5 } }),
+        expect.objectContaining({ type: 'identity.user.registered.v1', tenantId, subjectId: adminId, payload: { userId: adminId, role: 'org_admin' } }),
+      ]),
+    );
+    expect(JSON.stringify(events)).not.toContain('example');
+    await probe.stop();
+  });
+
+  it('refuses an organisation of the other region: it must be created in that region', async () => {
+    const result = await cli(args('london-clinic', 'uk'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('This is the eea region; create uk organisations in the uk region.');
+    expect(await db.query(`SELECT 1 FROM identity.tenant WHERE slug = 'london-clinic'`)).toHaveLength(0);
+  });
+
+  it('refuses bad input with field-level messages and writes nothing', async () => {
+    const result = await cli(['create-tenant', '--slug', 'Bad Slug!', '--name', '', '--region', 'eea', '--admin-email', 'not-an-email', '--admin-name', 'A'], 'short');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/slug: /);
+    expect(result.stderr).toMatch(/admin\.email: /);
+    expect(result.stderr).toMatch(/TENANT_ADMIN_PASSWORD: must be at least 12 characters/);
+    expect(result.stderr).not.toContain('short');
+    expect(await db.query(`SELECT 1 FROM identity.tenant WHERE slug = 'Bad Slug!'`)).toHaveLength(0);
+  });
+
+  it('refuses a taken slug, unless asked to create it only if missing', async () => {
+    const taken = await cli(args('north-clinic'));
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('The organisation slug "north-clinic" is taken.');
+    const idempotent = await cli([...args('north-clinic'), '--if-not-exists']);
+    expect(idempotent.code).toBe(0);
+    expect(JSON.parse(idempotent.stdout)).toEqual({ created: false, slug: 'north-clinic' });
+    expect(await db.query(`SELECT 1 FROM identity.tenant WHERE slug = 'north-clinic'`)).toHaveLength(1);
+  });
+});
