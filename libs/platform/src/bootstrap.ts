@@ -11,6 +11,7 @@ import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { jsonBody } from './errors/json-body';
 import { requestContext } from './context/request-context';
 import { PlatformKafkaServer } from './inbox/kafka-server';
+import { createKafka, kafkaConnection, provisionTopics } from './kafka/kafka-client';
 import { stopTelemetry } from './telemetry/telemetry';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -46,7 +47,7 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     {
       strategy: new PlatformKafkaServer(
         {
-          client: { clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`, brokers: config.KAFKA_BROKERS, logLevel: 1 },
+          client: { clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`, ...kafkaConnection(config), logLevel: 1 },
           consumer: { groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`, allowAutoTopicCreation: false },
         },
         config.KAFKA_TOPIC_PREFIX,
@@ -78,9 +79,8 @@ export async function bootstrap(appModule: Type<unknown>): Promise<INestApplicat
   }
   const config = app.get<BaseConfig>(PLATFORM_CONFIG);
   const logger = app.get<Logger>(PLATFORM_LOGGER);
-  const { provisionTopics, createKafka } = await import('./kafka/kafka-client');
   if (config.KAFKA_PROVISION_TOPICS) {
-    await provisionTopics(createKafka({ clientId: `${config.SERVICE_NAME}-admin`, brokers: config.KAFKA_BROKERS, logger }), config.KAFKA_TOPIC_PREFIX);
+    await provisionTopics(createKafka({ clientId: `${config.SERVICE_NAME}-admin`, ...kafkaConnection(config), logger }), config.KAFKA_TOPIC_PREFIX);
   }
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);

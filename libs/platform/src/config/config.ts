@@ -26,6 +26,9 @@ export const baseConfigShape = {
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default(''),
   KAFKA_PARTITIONS_CONCURRENCY: int(3),
   KAFKA_PROVISION_TOPICS: z.stringbool().default(true),
+  KAFKA_SSL: z.stringbool().default(false),
+  /** CA bundle (PEM) that signed the brokers' certificates, e.g. the Strimzi cluster CA. */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: int(100_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };

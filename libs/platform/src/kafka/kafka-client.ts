@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { BaseConfig } from '../config/config';
 import type { Logger } from 'pino';
 import { topics, dlqTopic } from '@therapy-room/contracts';
 
@@ -15,10 +17,17 @@ export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
   logger[levels[entry.level] ?? 'info']({ context: 'kafka', namespace: entry.namespace, ...rest }, message);
 };
 
-export function createKafka(options: { clientId: string; brokers: string[]; logger: Logger; extra?: Partial<KafkaConfig> }): Kafka {
+/** Brokers and TLS, the same for the producer, the admin and the consumers. */
+export function kafkaConnection(config: Pick<BaseConfig, 'KAFKA_BROKERS' | 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE'>): { brokers: string[]; ssl?: KafkaConfig['ssl'] } {
+  if (!config.KAFKA_SSL) return { brokers: config.KAFKA_BROKERS };
+  return { brokers: config.KAFKA_BROKERS, ssl: config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')], rejectUnauthorized: true } : true };
+}
+
+export function createKafka(options: { clientId: string; brokers: string[]; ssl?: KafkaConfig['ssl']; logger: Logger; extra?: Partial<KafkaConfig> }): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ssl: options.ssl,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(options.logger),
     connectionTimeout: 3000,

@@ -3,7 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, type BaseConfig } from '../config/config';
 import { PLATFORM_LOGGER } from '../logging/logger.module';
-import { createKafka } from './kafka-client';
+import { createKafka, kafkaConnection } from './kafka-client';
 
 export const KAFKA = Symbol('KAFKA');
 
@@ -55,7 +55,7 @@ export class KafkaProducer implements OnApplicationShutdown {
       provide: KAFKA,
       inject: [PLATFORM_CONFIG, PLATFORM_LOGGER],
       useFactory: (config: BaseConfig, logger: Logger) =>
-        createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger }),
+        createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, ...kafkaConnection(config), logger }),
     },
     KafkaProducer,
   ],
