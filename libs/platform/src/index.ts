@@ -14,6 +14,7 @@ export * from './kafka/kafka-errors';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay';
 export * from './inbox/event-consumer';
+export * from './inbox/inbox-pruner';
 export * from './inbox/kafka-server';
 export * from './telemetry/trace-context';
 export * from './platform.module';

@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller';
 import { OutboxService } from './outbox/outbox.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
+import { InboxPruner } from './inbox/inbox-pruner';
 
 export interface ServiceOptions<S extends z.ZodRawShape> {
   /** The service's environment: baseConfigShape plus its own variables. */
@@ -42,7 +43,7 @@ export class PlatformModule {
     const providers: Provider[] = [EventConsumer];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
-      providers.push(OutboxService, OutboxRelay);
+      providers.push(OutboxService, OutboxRelay, InboxPruner);
     }
     return { module: PlatformModule, global: true, imports, controllers: [HealthController], providers, exports: providers };
   }

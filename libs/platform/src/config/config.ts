@@ -39,6 +39,7 @@ export const databaseConfigShape = {
   OUTBOX_BATCH_SIZE: int(500),
   OUTBOX_POLL_INTERVAL_MS: int(1000),
   OUTBOX_MAX_ATTEMPTS: int(10),
+  INBOX_RETENTION_DAYS: int(14),
 };
 export const internalTokenVerifyShape = {
   INTERNAL_TOKEN_PUBLIC_KEYS: z

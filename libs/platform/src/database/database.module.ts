@@ -11,7 +11,10 @@ export interface DatabaseOptions {
 }
 
 /** Builds the service's DataSource: its own role, its own schema, migrations in that schema. */
-export function createDataSource(config: DatabaseConfig & Pick<BaseConfig, 'SERVICE_NAME'>, options: DatabaseOptions): DataSource {
+export function createDataSource(
+  config: Pick<DatabaseConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> & Pick<BaseConfig, 'SERVICE_NAME'>,
+  options: DatabaseOptions,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url: config.DATABASE_URL,

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { randomUUID } from 'node:crypto';
 import { identityTenantCreatedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
 import { collectTopics, expectEventually, publishRaw } from '@therapy-room/testing';
+import { InboxPruner } from '../../src';
 import { startFixture, type Fixture } from './fixture/start-fixture';
 
 const envelope = (type: string, payload: object, overrides: object = {}) => ({
@@ -71,6 +72,13 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
     await expectEventually(async () => expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [later.id])).toHaveLength(1));
     expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [event.id])).toHaveLength(1);
     expect(await fx.db.query(`SELECT 1 FROM fixture.inbox WHERE event_id = $1`, [event.id])).toHaveLength(1);
+  });
+
+  it('prunes inbox rows older than the retention, keeping recent ones', async () => {
+    const [old, recent] = [uuidv7(), uuidv7()];
+    await fx.db.query(`INSERT INTO fixture.inbox (event_id, topic, handled_at) VALUES ($1, 't', now() - interval '15 days'), ($2, 't', now() - interval '13 days')`, [old, recent]);
+    expect(await fx.app.get(InboxPruner).prune()).toBeGreaterThanOrEqual(1);
+    expect(await fx.db.query(`SELECT event_id FROM fixture.inbox WHERE event_id = ANY($1)`, [[old, recent]])).toEqual([{ event_id: recent }]);
   });
 
   it('sends malformed, invalid, foreign-region and permanently failing events to the DLQ with a reason, and goes on', async () => {
