@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1.7
-# identity: build from the repository root (the whole monorepo is the context):
-#   docker build -f services/identity/Dockerfile -t therapy-room/identity:0.1.0 .
+# One image recipe for every service; SERVICE picks which. Build from the repository root:
+#   docker build --build-arg SERVICE=identity -t therapy-room/identity:0.1.0 .
 # The image runs TypeScript directly through @swc-node/register (no build step yet), as a non-root
 # numeric user, with nothing written outside /tmp (the chart mounts an emptyDir there and sets
 # readOnlyRootFilesystem). Kubernetes probes do health checking, so there is no HEALTHCHECK.
 ARG NODE_IMAGE=node:20-bookworm-slim
+ARG SERVICE
 
 # --- 1. manifests: only the package.json files, so the dependency layer is cached until they change.
 FROM ${NODE_IMAGE} AS manifests
@@ -30,12 +31,14 @@ RUN npm ci --ignore-scripts=false --no-audit --no-fund ${NPM_CI_FLAGS} \
 
 # --- 3. runtime
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production \
+ARG SERVICE
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<name of a folder in services/>" && exit 1)
+ENV SERVICE=${SERVICE} \
+    NODE_ENV=production \
     HOME=/tmp \
     NPM_CONFIG_CACHE=/tmp/.npm \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
-    HOST=0.0.0.0 \
-    PORT=3001
+    HOST=0.0.0.0
 WORKDIR /app
 # Everything stays owned by root and read-only to the runtime user.
 COPY --from=deps /app/node_modules ./node_modules
@@ -44,7 +47,7 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY libs/ ./libs/
 # tools/dev holds provision.ts, run by the chart's pre-install/pre-upgrade hook Job with this image.
 COPY tools/dev/ ./tools/dev/
-COPY services/identity/ ./services/identity/
+COPY services/${SERVICE}/ ./services/${SERVICE}/
 USER 10001:10001
-EXPOSE 3001
-CMD ["node", "-r", "@swc-node/register", "services/identity/src/main.ts"]
+# PORT comes from the chart (gateway 3000, services 3001+).
+CMD ["sh", "-c", "exec node -r @swc-node/register services/${SERVICE}/src/main.ts"]
