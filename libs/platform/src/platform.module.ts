@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { z } from 'zod';
+import pino from 'pino';
 import { PLATFORM_CONFIG, baseConfigShape, loadConfig, secretKeys, type BaseConfig } from './config/config';
 import { PLATFORM_LOGGER } from './logging/logger.module';
 import { createLogger } from './logging/logger';
@@ -28,7 +29,13 @@ class PlatformCoreModule {
       {
         provide: PLATFORM_LOGGER,
         inject: [PLATFORM_CONFIG],
-        useFactory: (config: BaseConfig) => createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, extraRedact: secretKeys(configShape) }),
+        useFactory: (config: BaseConfig) =>
+          createLogger({
+            service: config.SERVICE_NAME,
+            level: config.LOG_LEVEL,
+            extraRedact: secretKeys(configShape),
+            destination: config.LOG_STREAM === 'stderr' ? pino.destination(2) : undefined,
+          }),
       },
     ];
     return { module: PlatformCoreModule, providers, exports: providers };

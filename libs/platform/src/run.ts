@@ -11,7 +11,7 @@ export function runService(name: string, loadModule: () => Promise<Type<unknown>
     const { bootstrap } = await import('./bootstrap');
     await bootstrap(await loadModule());
   })().catch((err: unknown) => {
-    process.stderr.write(`${name} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${name} failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
   });
 }

@@ -45,7 +45,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Invalid input:\n${lines.join('\n')}\n\n${usage}\n`);
     return 2;
   }
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
+  process.env.LOG_STREAM = 'stderr';
+  process.env.OUTBOX_RELAY_ENABLED = 'false';
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   try {
     const result = await app.get(TenantsService).createWithAdmin(parsed.data);
     process.stdout.write(`${JSON.stringify({ created: true, slug: parsed.data.slug, ...result })}\n`);

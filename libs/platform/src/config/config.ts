@@ -21,6 +21,8 @@ export const baseConfigShape = {
   PORT: z.coerce.number().int().min(0).max(65535),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Command-line tools log to stderr so their stdout stays machine-readable. */
+  LOG_STREAM: z.enum(['stdout', 'stderr']).default('stdout'),
   KAFKA_BROKERS: csv,
   KAFKA_CLIENT_ID: z.string().optional(),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default(''),
@@ -39,6 +41,8 @@ export const databaseConfigShape = {
   OUTBOX_BATCH_SIZE: int(500),
   OUTBOX_POLL_INTERVAL_MS: int(1000),
   OUTBOX_MAX_ATTEMPTS: int(10),
+  /** Off for command-line tools: the service's own relay publishes what they write. */
+  OUTBOX_RELAY_ENABLED: z.stringbool().default(true),
   INBOX_RETENTION_DAYS: int(14),
 };
 export const internalTokenVerifyShape = {

@@ -3,6 +3,7 @@ import { ServerKafka, EventPattern, type KafkaOptions } from '@nestjs/microservi
 import { applyDecorators } from '@nestjs/common';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { EventContract } from '@therapy-room/contracts';
+import { retryRetriable } from '../kafka/kafka-client';
 
 /** What a handler receives from the transport: the raw Kafka message plus where it came from. */
 export type IncomingMessage = KafkaMessage & { topic: string; partition: number };
@@ -57,7 +58,7 @@ export class PlatformKafkaServer extends ServerKafka {
       });
       this.topicConsumers.push(consumer);
       await consumer.connect();
-      await consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast });
+      await retryRetriable(() => consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast }));
       await consumer.run({ partitionsConsumedConcurrently: this.partitionsConsumedConcurrently, eachMessage: this.getMessageHandler() });
     }
   }

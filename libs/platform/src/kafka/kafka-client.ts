@@ -11,10 +11,14 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs log lines through pino, at warn and above (kafkajs is chatty at info). */
+/**
+ * kafkajs log lines through pino. Its connection-level "errors" are single failed requests that it
+ * retries (e.g. a coordinator still loading): warnings; what finally fails reaches our code as an error.
+ */
 export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
   const { message, ...rest } = entry.log;
-  logger[levels[entry.level] ?? 'info']({ context: 'kafka', namespace: entry.namespace, ...rest }, message);
+  const level = entry.level === logLevel.ERROR && entry.namespace === 'Connection' ? 'warn' : (levels[entry.level] ?? 'info');
+  logger[level]({ context: 'kafka', namespace: entry.namespace, ...rest }, message);
 };
 
 /** Brokers and TLS, the same for the producer, the admin and the consumers. */
@@ -47,9 +51,29 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
     const existing = new Set(await admin.listTopics());
     const wanted = topics.flatMap((t) => [prefixed(prefix, t), prefixed(prefix, dlqTopic(t))]).filter((t) => !existing.has(t));
     if (wanted.length) {
-      await admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions })) });
+      await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions })) }));
+      // A new topic can take a moment to appear in every broker's metadata; consumers subscribing
+      // before that fail with UNKNOWN_TOPIC_OR_PARTITION.
+      await retryRetriable(async () => {
+        const { topics: described } = await admin.fetchTopicMetadata({ topics: wanted });
+        const leaderless = described.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length) throw Object.assign(new Error(`topics without leaders: ${leaderless.map((t) => t.name).join(', ')}`), { retriable: true });
+      });
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Retries an operation while kafkajs says its error is retriable (metadata still propagating, leader elections). */
+export async function retryRetriable<T>(operation: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await operation();
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() + delay > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }

@@ -7,7 +7,7 @@ import { PLATFORM_CONFIG, type BaseConfig, type DatabaseConfig } from '../config
 import { PLATFORM_LOGGER } from '../logging/logger.module';
 import { KafkaProducer } from '../kafka/kafka.module';
 import { prefixed } from '../kafka/kafka-client';
-import { outboxChannel } from './outbox.service';
+import { OutboxService, outboxChannel } from './outbox.service';
 import { isKafkaUnavailable } from '../kafka/kafka-errors';
 
 interface OutboxRow {
@@ -16,8 +16,12 @@ interface OutboxRow {
   topic: string;
   message_key: string;
   message: string;
+  headers: Record<string, string>;
   attempts: number;
 }
+
+/** How long shutdown waits for the batch in flight; what is left stays in the outbox for the next start. */
+const DRAIN_ON_SHUTDOWN_MS = 10_000;
 
 export interface RelayStats {
   published: number;
@@ -26,8 +30,9 @@ export interface RelayStats {
 }
 
 /**
- * Publishes committed outbox rows to Kafka. Wakes on NOTIFY (polling is the fallback when the listen
- * connection is lost), claims batches with FOR UPDATE SKIP LOCKED so replicas can share the table,
+ * Publishes committed outbox rows to Kafka. It wakes when this process commits an outbox write, on
+ * NOTIFY from other processes (OutboxService sends one after commit), and by polling as the
+ * fallback when the listen connection is lost. It claims batches with FOR UPDATE SKIP LOCKED so replicas can share the table,
  * sends each batch in one request, deletes what was published, and parks a row after
  * OUTBOX_MAX_ATTEMPTS failures of its own. Kafka being down is not a row's failure: the relay backs
  * off and no attempt is counted.
@@ -41,16 +46,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wakeAgain = false;
   private stopped = false;
   private backoffUntil = 0;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
     private readonly producer: KafkaProducer,
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig & DatabaseConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap() {
+    if (!this.config.OUTBOX_RELAY_ENABLED) return;
     this.stopped = false;
+    this.unsubscribe = this.outbox.onCommitted(() => this.wake());
     await this.listen();
     this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_INTERVAL_MS);
     this.timer.unref();
@@ -60,8 +69,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Stops taking new work, waits for the batch in flight, and releases the listen connection. */
   async beforeApplicationShutdown() {
     this.stopped = true;
+    this.unsubscribe?.();
     clearInterval(this.timer);
-    await this.running;
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_ON_SHUTDOWN_MS)));
+      await Promise.race([this.running, timedOut]);
+      clearTimeout(timer);
+    }
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
   }
@@ -109,7 +124,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT seq, event_id, topic, message_key, message, attempts FROM outbox
+        `SELECT seq, event_id, topic, message_key, message, headers, attempts FROM outbox
           WHERE parked_at IS NULL AND next_attempt_at <= now()
           ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.config.OUTBOX_BATCH_SIZE],
@@ -168,9 +183,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async send(rows: OutboxRow[]) {
     const byTopic = new Map<string, Message[]>();
     for (const row of rows) {
-      const envelope = JSON.parse(row.message) as { traceparent: string | null; tenantId: string; type: string };
-      const headers: Record<string, string> = { 'event-id': row.event_id, 'event-type': envelope.type, 'tenant-id': envelope.tenantId };
-      if (envelope.traceparent) headers.traceparent = envelope.traceparent;
+      const headers = { ...row.headers, 'event-id': row.event_id };
       const topic = prefixed(this.config.KAFKA_TOPIC_PREFIX, row.topic);
       const list = byTopic.get(topic) ?? [];
       list.push({ key: row.message_key, value: row.message, headers });
