@@ -7,10 +7,18 @@ import type { Actor } from './internal-token';
 /** Requires a valid internal token; the actor joins the request context (logs, audit). */
 @Injectable()
 export class InternalAuthGuard extends AuthGuard(INTERNAL_STRATEGY) {
-  override handleRequest<T = Actor>(err: unknown, actor: T | false, _info: unknown, _context: ExecutionContext): T {
+  override handleRequest<T = Actor>(
+    err: unknown,
+    actor: T | false,
+    _info: unknown,
+    _context: ExecutionContext,
+  ): T {
     if (err || !actor) throw new UnauthorizedException('Authentication required.');
     const a = actor as unknown as Actor;
-    requestContext.assign({ actor: { userId: a.userId, tenantId: a.tenantId, roles: a.roles, sessionId: a.sessionId }, tenantId: a.tenantId });
+    requestContext.assign({
+      actor: { userId: a.userId, tenantId: a.tenantId, roles: a.roles, sessionId: a.sessionId },
+      tenantId: a.tenantId,
+    });
     return actor;
   }
 }

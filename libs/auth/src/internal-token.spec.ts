@@ -19,29 +19,46 @@ describe('internal token', () => {
 
   it('accepts tokens of every key in the set (rotation overlap) and refuses unknown kids', () => {
     expect(verifyInternalToken(signInternalToken(actor, previous), keys, 'eea').userId).toBe(actor.userId);
-    expect(() => verifyInternalToken(signInternalToken(actor, previous), { [current.kid]: current.publicKeyPem }, 'eea')).toThrow(
-      'unknown signing key',
-    );
+    expect(() =>
+      verifyInternalToken(signInternalToken(actor, previous), { [current.kid]: current.publicKeyPem }, 'eea'),
+    ).toThrow('unknown signing key');
   });
 
   it('refuses a token signed by another key under a known kid', () => {
-    const forged = signInternalToken(actor, { kid: current.kid, privateKeyPem: generateSigningKey().privateKeyPem });
+    const forged = signInternalToken(actor, {
+      kid: current.kid,
+      privateKeyPem: generateSigningKey().privateKeyPem,
+    });
     expect(() => verifyInternalToken(forged, keys, 'eea')).toThrow('invalid signature');
   });
 
   it('refuses expired tokens', () => {
-    const token = jwt.sign({ tid: actor.tenantId, roles: actor.roles, region: 'eea', sid: 's' }, current.privateKeyPem, {
-      algorithm: 'ES256', keyid: current.kid, subject: actor.userId, issuer: 'therapy-room-gateway', audience: 'therapy-room-services', expiresIn: -10,
-    });
+    const token = jwt.sign(
+      { tid: actor.tenantId, roles: actor.roles, region: 'eea', sid: 's' },
+      current.privateKeyPem,
+      {
+        algorithm: 'ES256',
+        keyid: current.kid,
+        subject: actor.userId,
+        issuer: 'therapy-room-gateway',
+        audience: 'therapy-room-services',
+        expiresIn: -10,
+      },
+    );
     expect(() => verifyInternalToken(token, keys, 'eea')).toThrow('jwt expired');
   });
 
   it('refuses a token minted for another region', () => {
-    expect(() => verifyInternalToken(signInternalToken({ ...actor, region: 'uk' }, current), keys, 'eea')).toThrow('another region');
+    expect(() =>
+      verifyInternalToken(signInternalToken({ ...actor, region: 'uk' }, current), keys, 'eea'),
+    ).toThrow('another region');
   });
 
   it('refuses the "none" algorithm', () => {
-    const unsigned = jwt.sign({ sub: actor.userId }, '', { algorithm: 'none', keyid: current.kid } as jwt.SignOptions);
+    const unsigned = jwt.sign({ sub: actor.userId }, '', {
+      algorithm: 'none',
+      keyid: current.kid,
+    } as jwt.SignOptions);
     expect(() => verifyInternalToken(unsigned, keys, 'eea')).toThrow();
   });
 });

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { PLATFORM_CONFIG, type BaseConfig } from '@therapy-room/platform';
-import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, actorFromClaims, keyForToken, type Actor, type PublicKeySet } from './internal-token';
+import {
+  INTERNAL_TOKEN_AUDIENCE,
+  INTERNAL_TOKEN_ISSUER,
+  actorFromClaims,
+  keyForToken,
+  type Actor,
+  type PublicKeySet,
+} from './internal-token';
 
 export const INTERNAL_STRATEGY = 'internal-token';
 

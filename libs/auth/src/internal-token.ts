@@ -40,15 +40,19 @@ export class InternalTokenError extends Error {
 }
 
 export function signInternalToken(actor: Actor, key: SigningKey, ttlSeconds = 60): string {
-  return jwt.sign({ tid: actor.tenantId, roles: actor.roles, region: actor.region, sid: actor.sessionId }, key.privateKeyPem, {
-    algorithm: ALGORITHM,
-    keyid: key.kid,
-    subject: actor.userId,
-    issuer: INTERNAL_TOKEN_ISSUER,
-    audience: INTERNAL_TOKEN_AUDIENCE,
-    expiresIn: ttlSeconds,
-    jwtid: randomUUID(),
-  });
+  return jwt.sign(
+    { tid: actor.tenantId, roles: actor.roles, region: actor.region, sid: actor.sessionId },
+    key.privateKeyPem,
+    {
+      algorithm: ALGORITHM,
+      keyid: key.kid,
+      subject: actor.userId,
+      issuer: INTERNAL_TOKEN_ISSUER,
+      audience: INTERNAL_TOKEN_AUDIENCE,
+      expiresIn: ttlSeconds,
+      jwtid: randomUUID(),
+    },
+  );
 }
 
 /** Looks up the verification key for a token's kid; unknown kids are refused. */
@@ -64,7 +68,13 @@ export function actorFromClaims(payload: unknown, region: string): Actor {
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new InternalTokenError('malformed claims');
   if (claims.data.region !== region) throw new InternalTokenError('token of another region');
-  return { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, region: claims.data.region, sessionId: claims.data.sid };
+  return {
+    userId: claims.data.sub,
+    tenantId: claims.data.tid,
+    roles: claims.data.roles,
+    region: claims.data.region,
+    sessionId: claims.data.sid,
+  };
 }
 
 export function verifyInternalToken(token: string, keys: PublicKeySet, region: string): Actor {

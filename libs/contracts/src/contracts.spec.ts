@@ -34,6 +34,8 @@ describe('event contracts', () => {
     expect(() => defineEvent({ topic: 'UserRegistered', description: 'x', payload: z.object({}) })).toThrow(
       /does not follow/,
     );
-    expect(() => defineEvent({ topic: 'identity.user.registered', description: 'x', payload: z.object({}) })).toThrow();
+    expect(() =>
+      defineEvent({ topic: 'identity.user.registered', description: 'x', payload: z.object({}) }),
+    ).toThrow();
   });
 });

@@ -23,7 +23,11 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
  */
 export async function createServiceApp(appModule: Type<unknown>): Promise<NestExpressApplication> {
   // Nest's own logger stays off until pino takes over: a failed start is reported once, without a stack.
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { bodyParser: false, logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
+    bodyParser: false,
+    logger: false,
+    abortOnError: false,
+  });
   const config = app.get<BaseConfig>(PLATFORM_CONFIG);
   const logger = app.get<Logger>(PLATFORM_LOGGER);
   app.useLogger(new PinoNestLogger(logger));
@@ -37,7 +41,16 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     res.on('finish', () => {
       if (req.path.startsWith('/health')) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
+        'request',
+      );
     });
     requestContext.run({ requestId, sourceAddress: req.ip }, next);
   });
@@ -47,8 +60,15 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     {
       strategy: new PlatformKafkaServer(
         {
-          client: { clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`, ...kafkaConnection(config), logLevel: 1 },
-          consumer: { groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`, allowAutoTopicCreation: false },
+          client: {
+            clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`,
+            ...kafkaConnection(config),
+            logLevel: 1,
+          },
+          consumer: {
+            groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,
+            allowAutoTopicCreation: false,
+          },
         },
         config.KAFKA_TOPIC_PREFIX,
         config.KAFKA_PARTITIONS_CONCURRENCY,
@@ -80,12 +100,18 @@ export async function bootstrap(appModule: Type<unknown>): Promise<INestApplicat
   const config = app.get<BaseConfig>(PLATFORM_CONFIG);
   const logger = app.get<Logger>(PLATFORM_LOGGER);
   if (config.KAFKA_PROVISION_TOPICS) {
-    await provisionTopics(createKafka({ clientId: `${config.SERVICE_NAME}-admin`, ...kafkaConnection(config), logger }), config.KAFKA_TOPIC_PREFIX);
+    await provisionTopics(
+      createKafka({ clientId: `${config.SERVICE_NAME}-admin`, ...kafkaConnection(config), logger }),
+      config.KAFKA_TOPIC_PREFIX,
+    );
   }
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : config.PORT, region: config.REGION }, `${config.SERVICE_NAME} listening`);
+  logger.info(
+    { port: typeof address === 'object' && address ? address.port : config.PORT, region: config.REGION },
+    `${config.SERVICE_NAME} listening`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -52,6 +52,13 @@ export class PlatformModule {
       imports.push(DatabaseModule.forService(options.database));
       providers.push(OutboxService, OutboxRelay, InboxPruner);
     }
-    return { module: PlatformModule, global: true, imports, controllers: [HealthController], providers, exports: providers };
+    return {
+      module: PlatformModule,
+      global: true,
+      imports,
+      controllers: [HealthController],
+      providers,
+      exports: providers,
+    };
   }
 }

@@ -8,7 +8,10 @@ import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const [postgres, kafka] = await Promise.all([startPostgresOrUseExternal({ fast: true }), startKafkaOrUseExternal()]);
+  const [postgres, kafka] = await Promise.all([
+    startPostgresOrUseExternal({ fast: true }),
+    startKafkaOrUseExternal(),
+  ]);
   process.env.TEST_DATABASE_ADMIN_URL = postgres.adminUrl();
   process.env.KAFKA_BROKERS = kafka.brokers.join(',');
   (globalThis as Record<string, unknown>).__therapyRoomInfra = { postgres, kafka };

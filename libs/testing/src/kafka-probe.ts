@@ -5,13 +5,20 @@ export const testKafka = (brokers = testBrokers()): Kafka =>
   new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 
 /** Reads everything that arrives on the given topics into an array, for assertions. */
-export async function collectTopics(topics: string[], brokers = testBrokers()): Promise<{ messages: (KafkaMessage & { topic: string })[]; stop(): Promise<void> }> {
+export async function collectTopics(
+  topics: string[],
+  brokers = testBrokers(),
+): Promise<{ messages: (KafkaMessage & { topic: string })[]; stop(): Promise<void> }> {
   const kafka = testKafka(brokers);
   const admin = kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+  if (missing.length)
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
+    });
   await admin.disconnect();
   const consumer: Consumer = kafka.consumer({ groupId: uniqueName('probe'), maxWaitTimeInMs: 100 });
   const messages: (KafkaMessage & { topic: string })[] = [];
@@ -20,13 +27,19 @@ export async function collectTopics(topics: string[], brokers = testBrokers()): 
   let joined!: () => void;
   const ready = new Promise<void>((r) => (joined = r));
   consumer.on(consumer.events.GROUP_JOIN, () => joined());
-  await consumer.run({ eachMessage: async ({ topic, message }) => void messages.push({ ...message, topic }) });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => void messages.push({ ...message, topic }),
+  });
   await ready;
   return { messages, stop: () => consumer.disconnect() };
 }
 
 /** Publishes raw messages (possibly malformed: that is the point in DLQ tests). */
-export async function publishRaw(topic: string, messages: { key?: string; value: string; headers?: Record<string, string> }[], brokers = testBrokers()): Promise<void> {
+export async function publishRaw(
+  topic: string,
+  messages: { key?: string; value: string; headers?: Record<string, string> }[],
+  brokers = testBrokers(),
+): Promise<void> {
   const producer = testKafka(brokers).producer();
   await producer.connect();
   await producer.send({ topic, acks: -1, messages });

@@ -29,7 +29,12 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const db = await createTestDatabase();
   const prefix = `${uniqueName('t')}.`;
   const [identityPort, gatewayPort] = [String(await freePort()), String(await freePort())];
-  const identityEnv = serviceEnv('identity', { ...(await db.provision('identity')), PORT: identityPort, KAFKA_TOPIC_PREFIX: prefix, ...extraEnv });
+  const identityEnv = serviceEnv('identity', {
+    ...(await db.provision('identity')),
+    PORT: identityPort,
+    KAFKA_TOPIC_PREFIX: prefix,
+    ...extraEnv,
+  });
   const identity = await startServiceProcess('identity', identityEnv);
   const gateway = await startServiceProcess(
     'gateway',
@@ -57,7 +62,21 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       const adminEmail = `admin@${slug}.example`;
       const adminPassword = 'Correct-Horse-Battery-9!';
       const result = await runIdentityCli(
-        ['create-tenant', '--slug', slug, '--name', `Org ${slug}`, '--region', 'eea', '--seats', String(overrides.seats ?? 5), '--admin-email', adminEmail, '--admin-name', 'Admin'],
+        [
+          'create-tenant',
+          '--slug',
+          slug,
+          '--name',
+          `Org ${slug}`,
+          '--region',
+          'eea',
+          '--seats',
+          String(overrides.seats ?? 5),
+          '--admin-email',
+          adminEmail,
+          '--admin-name',
+          'Admin',
+        ],
         { ...identityEnv, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: adminPassword },
       );
       if (result.code !== 0) throw new Error(`create-tenant failed (${result.code}): ${result.stderr}`);

@@ -5,12 +5,18 @@ import { generateSigningKey } from '@therapy-room/auth';
 
 export const testAdminUrl = (database = 'postgres'): string => {
   const url = process.env.TEST_DATABASE_ADMIN_URL;
-  if (!url) throw new Error('TEST_DATABASE_ADMIN_URL is not set: integration tests run through the root jest config (npm test)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_ADMIN_URL is not set: integration tests run through the root jest config (npm test)',
+    );
   return Object.assign(new URL(url), { pathname: `/${database}` }).toString();
 };
 export const testBrokers = (): string[] => {
   const brokers = process.env.KAFKA_BROKERS;
-  if (!brokers) throw new Error('KAFKA_BROKERS is not set: integration tests run through the root jest config (npm test)');
+  if (!brokers)
+    throw new Error(
+      'KAFKA_BROKERS is not set: integration tests run through the root jest config (npm test)',
+    );
   return brokers.split(',');
 };
 
@@ -41,7 +47,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async provision(service: string) {
       const schema = service.replace(/-/g, '_');
       const role = `${schema}_svc`;
-      await provisionServiceSchema({ adminUrl: testAdminUrl(), database: name, schema, role, password: rolePassword(role) });
+      await provisionServiceSchema({
+        adminUrl: testAdminUrl(),
+        database: name,
+        schema,
+        role,
+        password: rolePassword(role),
+      });
       const url = new URL(adminUrl);
       url.username = role;
       url.password = rolePassword(role);

@@ -3,7 +3,9 @@ import { baseConfigShape, secret } from '@therapy-room/platform';
 
 export const gatewayConfigShape = {
   ...baseConfigShape,
-  INTERNAL_TOKEN_PRIVATE_KEY: secret(z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' })),
+  INTERNAL_TOKEN_PRIVATE_KEY: secret(
+    z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }),
+  ),
   INTERNAL_TOKEN_KID: z.string().min(1),
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(60),
   IDENTITY_URL: z.url(),

@@ -38,10 +38,16 @@ async function main(argv: string[]): Promise<number> {
     name: values.name,
     region: values.region,
     professionalSeats: values.seats === undefined ? undefined : Number(values.seats),
-    admin: { email: values['admin-email'], displayName: values['admin-name'], password: process.env.TENANT_ADMIN_PASSWORD },
+    admin: {
+      email: values['admin-email'],
+      displayName: values['admin-name'],
+      password: process.env.TENANT_ADMIN_PASSWORD,
+    },
   });
   if (!parsed.success) {
-    const lines = zodIssuesToFieldErrors(parsed.error.issues).map((e) => `  ${e.path.replace('admin.password', 'TENANT_ADMIN_PASSWORD')}: ${e.message}`);
+    const lines = zodIssuesToFieldErrors(parsed.error.issues).map(
+      (e) => `  ${e.path.replace('admin.password', 'TENANT_ADMIN_PASSWORD')}: ${e.message}`,
+    );
     process.stderr.write(`Invalid input:\n${lines.join('\n')}\n\n${usage}\n`);
     return 2;
   }
@@ -53,7 +59,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ created: true, slug: parsed.data.slug, ...result })}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof IdentityException && err.code === IdentityErrorCode.TenantSlugTaken && values['if-not-exists']) {
+    if (
+      err instanceof IdentityException &&
+      err.code === IdentityErrorCode.TenantSlugTaken &&
+      values['if-not-exists']
+    ) {
       process.stdout.write(`${JSON.stringify({ created: false, slug: parsed.data.slug })}\n`);
       return 0;
     }
@@ -70,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : `identity-cli failed: ${(err as Error).message}`}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : `identity-cli failed: ${(err as Error).message}`}\n`,
+    );
     process.exit(1);
   },
 );

@@ -737,7 +737,13 @@ async function drainWithRelay(
   const producer = new TimedKafkaProducer(ctx.broker.kafka);
   onCleanup('relay producer', () => producer.onApplicationShutdown());
   await producer.get(); // connected before the clock starts, like the raw producer
-  const relay = new OutboxRelay(ctx.db.dataSource, new OutboxService(ctx.db.dataSource, config), producer, config, ctx.logger);
+  const relay = new OutboxRelay(
+    ctx.db.dataSource,
+    new OutboxService(ctx.db.dataSource, config),
+    producer,
+    config,
+    ctx.logger,
+  );
   onCleanup('relay', () => relay.beforeApplicationShutdown());
   progress(`${step}: ${label}, draining ${fmt(events.length)} events, OUTBOX_BATCH_SIZE=${batch}`);
   const lsn = await walLsn(ctx.db);

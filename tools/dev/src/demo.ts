@@ -8,5 +8,20 @@ export const demo = {
 };
 
 export function seedArgs(region: string): string[] {
-  return ['create-tenant', '--slug', demo.slug, '--name', demo.name, '--region', region, '--seats', '5', '--admin-email', demo.adminEmail, '--admin-name', demo.adminName, '--if-not-exists'];
+  return [
+    'create-tenant',
+    '--slug',
+    demo.slug,
+    '--name',
+    demo.name,
+    '--region',
+    region,
+    '--seats',
+    '5',
+    '--admin-email',
+    demo.adminEmail,
+    '--admin-name',
+    demo.adminName,
+    '--if-not-exists',
+  ];
 }

@@ -15,13 +15,28 @@ const region = process.env.REGION ?? 'eea';
 const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
 const identityPort = process.env.IDENTITY_PORT ?? '3001';
 const database = 'therapy_room';
-const colours: Record<string, string> = { gateway: '\x1b[36m', identity: '\x1b[35m', kafka: '\x1b[33m', postgres: '\x1b[34m', dev: '\x1b[32m' };
-const say = (who: string, line: string) => process.stdout.write(`${colours[who] ?? ''}${who.padEnd(8)}\x1b[0m | ${line}\n`);
+const colours: Record<string, string> = {
+  gateway: '\x1b[36m',
+  identity: '\x1b[35m',
+  kafka: '\x1b[33m',
+  postgres: '\x1b[34m',
+  dev: '\x1b[32m',
+};
+const say = (who: string, line: string) =>
+  process.stdout.write(`${colours[who] ?? ''}${who.padEnd(8)}\x1b[0m | ${line}\n`);
 
 /** pino JSON lines become "level message {fields}"; anything else passes through. */
 function readable(line: string): string {
   try {
-    const { level, msg, time: _t, service: _s, pid: _p, hostname: _h, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const {
+      level,
+      msg,
+      time: _t,
+      service: _s,
+      pid: _p,
+      hostname: _h,
+      ...rest
+    } = JSON.parse(line) as Record<string, unknown>;
     const fields = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
     return `${String(level).padEnd(5)} ${String(msg)}${fields}`;
   } catch {
@@ -36,7 +51,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say('dev', 'stopping…');
-    for (const stop of stops.reverse()) await stop().catch((err: Error) => say('dev', `stop failed: ${err.message}`));
+    for (const stop of stops.reverse())
+      await stop().catch((err: Error) => say('dev', `stop failed: ${err.message}`));
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -45,12 +61,25 @@ async function main() {
   try {
     say('dev', `starting the ${region} region (data in ${dataRoot})`);
     const [postgres, kafka] = await Promise.all([
-      startPostgresOrUseExternal({ dataDir: join(dataRoot, `postgres-${region}`) }) as Promise<LocalPostgres & { external: boolean }>,
+      startPostgresOrUseExternal({ dataDir: join(dataRoot, `postgres-${region}`) }) as Promise<
+        LocalPostgres & { external: boolean }
+      >,
       startKafkaOrUseExternal({ onLog: (l) => /ERROR|FATAL/.test(l) && say('kafka', l) }),
     ]);
-    stops.push(() => postgres.stop(), () => kafka.stop());
-    say('postgres', postgres.external ? 'using DATABASE_ADMIN_URL' : `PostgreSQL on 127.0.0.1:${postgres.port}`);
-    say('kafka', kafka.external ? `using KAFKA_BROKERS=${kafka.brokers.join(',')}` : `Kafka on ${kafka.brokers.join(',')}`);
+    stops.push(
+      () => postgres.stop(),
+      () => kafka.stop(),
+    );
+    say(
+      'postgres',
+      postgres.external ? 'using DATABASE_ADMIN_URL' : `PostgreSQL on 127.0.0.1:${postgres.port}`,
+    );
+    say(
+      'kafka',
+      kafka.external
+        ? `using KAFKA_BROKERS=${kafka.brokers.join(',')}`
+        : `Kafka on ${kafka.brokers.join(',')}`,
+    );
 
     await ensureDatabase(postgres.adminUrl(), database);
     const signingKey = generateSigningKey(`dev-${Date.now()}`);
@@ -63,7 +92,13 @@ async function main() {
 
     const role = 'identity_svc';
     const password = randomBytes(18).toString('base64url');
-    await provisionServiceSchema({ adminUrl: postgres.adminUrl(), database, schema: 'identity', role, password });
+    await provisionServiceSchema({
+      adminUrl: postgres.adminUrl(),
+      database,
+      schema: 'identity',
+      role,
+      password,
+    });
     const identityEnv = {
       ...common,
       SERVICE_NAME: 'identity',
@@ -77,12 +112,19 @@ async function main() {
       const service = await startServiceProcess(name, env, { onLine: (l) => say(name, readable(l)) });
       services.push(service);
       stops.push(() => service.stop());
-      service.process.once('exit', (code) => !stopping && (say('dev', `${name} exited (${code}); stopping the stack`), void stopAll(1)));
+      service.process.once(
+        'exit',
+        (code) => !stopping && (say('dev', `${name} exited (${code}); stopping the stack`), void stopAll(1)),
+      );
       return service;
     };
     await start('identity', identityEnv);
 
-    const seeded = await runIdentityCli(seedArgs(region), { ...identityEnv, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: demo.adminPassword });
+    const seeded = await runIdentityCli(seedArgs(region), {
+      ...identityEnv,
+      LOG_LEVEL: 'error',
+      TENANT_ADMIN_PASSWORD: demo.adminPassword,
+    });
     if (seeded.code !== 0) throw new Error(`seeding the demo organisation failed: ${seeded.stderr.trim()}`);
     say('dev', `demo organisation ${JSON.parse(seeded.stdout).created ? 'created' : 'already there'}`);
 

@@ -6,7 +6,11 @@ async function main() {
   const admin = process.env.DATABASE_ADMIN_URL;
   const service = process.env.DATABASE_URL;
   const schema = process.env.DATABASE_SCHEMA;
-  const missing = [!admin && 'DATABASE_ADMIN_URL', !service && 'DATABASE_URL', !schema && 'DATABASE_SCHEMA'].filter(Boolean);
+  const missing = [
+    !admin && 'DATABASE_ADMIN_URL',
+    !service && 'DATABASE_URL',
+    !schema && 'DATABASE_SCHEMA',
+  ].filter(Boolean);
   if (missing.length) {
     process.stderr.write(`Missing environment variables: ${missing.join(', ')}\n`);
     process.exit(1);

@@ -1,7 +1,10 @@
 import { spawnTs } from './service-process';
 
 /** Runs identity's ops CLI (services/identity/src/cli.ts) with a service environment; resolves with its exit code and output. */
-export function runIdentityCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runIdentityCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnTs('services/identity/src/cli.ts', args, env);
   let stdout = '';
   let stderr = '';

@@ -5,7 +5,10 @@ import { demo, seedArgs } from './demo';
 
 async function main() {
   const env = loadServiceEnv('identity');
-  const result = await runIdentityCli(seedArgs(env.REGION), { ...env, TENANT_ADMIN_PASSWORD: demo.adminPassword });
+  const result = await runIdentityCli(seedArgs(env.REGION), {
+    ...env,
+    TENANT_ADMIN_PASSWORD: demo.adminPassword,
+  });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exit(result.code ?? 1);

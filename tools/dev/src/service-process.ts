@@ -45,8 +45,13 @@ export async function startServiceProcess(
   const url = `http://127.0.0.1:${env.PORT}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${logs.slice(-30).join('\n')}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok).catch(() => false);
+    if (child.exitCode !== null)
+      throw new Error(
+        `${name} exited with ${child.exitCode} before it was ready:\n${logs.slice(-30).join('\n')}`,
+      );
+    const ready = await fetch(`${url}/health/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

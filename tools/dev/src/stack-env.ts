@@ -15,7 +15,9 @@ export function saveServiceEnv(service: string, env: Record<string, string>): vo
 
 export function loadServiceEnv(service: string): Record<string, string> {
   if (!existsSync(envFile(service))) {
-    throw new Error(`No running local stack found (${envFile(service)} is missing): start it with \`npm start\` first.`);
+    throw new Error(
+      `No running local stack found (${envFile(service)} is missing): start it with \`npm start\` first.`,
+    );
   }
   return JSON.parse(readFileSync(envFile(service), 'utf8')) as Record<string, string>;
 }

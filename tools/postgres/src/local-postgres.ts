@@ -28,7 +28,9 @@ export const freePort = (): Promise<number> =>
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
@@ -58,9 +60,13 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   const port = options.port ?? (await freePort());
   const password = randomBytes(12).toString('hex');
   const passwordFile = join(parent, '.superuser-password');
-  const persistedPassword = existsSync(passwordFile) ? (await import('node:fs')).readFileSync(passwordFile, 'utf8').trim() : undefined;
+  const persistedPassword = existsSync(passwordFile)
+    ? (await import('node:fs')).readFileSync(passwordFile, 'utf8').trim()
+    : undefined;
   const superPassword = persistedPassword ?? password;
-  const flags = options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const flags = options.fast
+    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+    : [];
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -78,26 +84,31 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     if (!temporary) (await import('node:fs')).writeFileSync(passwordFile, superPassword, { mode: 0o600 });
   }
   await pg.start();
-  const adminUrl = (database = 'postgres') => `postgres://postgres:${encodeURIComponent(superPassword)}@127.0.0.1:${port}/${database}`;
+  const adminUrl = (database = 'postgres') =>
+    `postgres://postgres:${encodeURIComponent(superPassword)}@127.0.0.1:${port}/${database}`;
   return {
     port,
     adminUrl,
     async stop() {
       await pg.stop();
-      if (temporary && statSync(parent, { throwIfNoEntry: false })) rmSync(parent, { recursive: true, force: true });
+      if (temporary && statSync(parent, { throwIfNoEntry: false }))
+        rmSync(parent, { recursive: true, force: true });
     },
   };
 }
 
 /** DATABASE_ADMIN_URL names an external PostgreSQL (a superuser or a role allowed to create roles and databases); otherwise start one. */
-export async function startPostgresOrUseExternal(options: LocalPostgresOptions = {}): Promise<LocalPostgres & { external: boolean }> {
+export async function startPostgresOrUseExternal(
+  options: LocalPostgresOptions = {},
+): Promise<LocalPostgres & { external: boolean }> {
   const external = process.env.DATABASE_ADMIN_URL;
   if (external) {
     const url = new URL(external);
     return {
       external: true,
       port: Number(url.port || 5432),
-      adminUrl: (database = url.pathname.slice(1) || 'postgres') => Object.assign(new URL(external), { pathname: `/${database}` }).toString(),
+      adminUrl: (database = url.pathname.slice(1) || 'postgres') =>
+        Object.assign(new URL(external), { pathname: `/${database}` }).toString(),
       stop: async () => undefined,
     };
   }

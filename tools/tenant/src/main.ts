@@ -5,7 +5,11 @@ import { loadServiceEnv, runIdentityCli } from '@therapy-room/tools-dev';
 
 async function main() {
   const env = loadServiceEnv('identity');
-  const result = await runIdentityCli(process.argv.slice(2), { ...env, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: process.env.TENANT_ADMIN_PASSWORD ?? '' });
+  const result = await runIdentityCli(process.argv.slice(2), {
+    ...env,
+    LOG_LEVEL: 'error',
+    TENANT_ADMIN_PASSWORD: process.env.TENANT_ADMIN_PASSWORD ?? '',
+  });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exit(result.code ?? 1);

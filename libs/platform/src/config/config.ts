@@ -11,7 +11,12 @@ export function secret<T extends z.ZodType>(schema: T): T {
 const csv = z
   .string()
   .min(1)
-  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 
 /** Variables every service reads. Each service extends this with its own. */
@@ -25,7 +30,10 @@ export const baseConfigShape = {
   LOG_STREAM: z.enum(['stdout', 'stderr']).default('stdout'),
   KAFKA_BROKERS: csv,
   KAFKA_CLIENT_ID: z.string().optional(),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9._-]*$/)
+    .default(''),
   KAFKA_PARTITIONS_CONCURRENCY: int(3),
   KAFKA_PROVISION_TOPICS: z.stringbool().default(true),
   KAFKA_SSL: z.stringbool().default(false),
@@ -56,7 +64,11 @@ export const internalTokenVerifyShape = {
         return z.NEVER;
       }
     })
-    .pipe(z.record(z.string().min(1), z.string().includes('PUBLIC KEY')).refine((r) => Object.keys(r).length > 0, 'at least one key')),
+    .pipe(
+      z
+        .record(z.string().min(1), z.string().includes('PUBLIC KEY'))
+        .refine((r) => Object.keys(r).length > 0, 'at least one key'),
+    ),
 };
 
 export class ConfigError extends Error {
@@ -70,7 +82,10 @@ export class ConfigError extends Error {
  * Validates the environment once, reporting every bad variable at once (never its value, since it may
  * be a secret), and hands out a typed, frozen object.
  */
-export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<z.ZodObject<S>>> {
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.infer<z.ZodObject<S>>> {
   const input: Record<string, string | undefined> = {};
   for (const key of Object.keys(shape)) input[key] = env[key] === '' ? undefined : env[key];
   const result = z.object(shape).safeParse(input);

@@ -12,7 +12,8 @@ export interface DatabaseOptions {
 
 /** Builds the service's DataSource: its own role, its own schema, migrations in that schema. */
 export function createDataSource(
-  config: Pick<DatabaseConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> & Pick<BaseConfig, 'SERVICE_NAME'>,
+  config: Pick<DatabaseConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> &
+    Pick<BaseConfig, 'SERVICE_NAME'>,
   options: DatabaseOptions,
 ): DataSource {
   return new DataSource({

@@ -53,7 +53,8 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
   await admin.connect();
   try {
     const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE ${database}${template ? ` TEMPLATE ${template}` : ''}`);
+    if (!exists.rowCount)
+      await admin.query(`CREATE DATABASE ${database}${template ? ` TEMPLATE ${template}` : ''}`);
   } finally {
     await admin.end();
   }

@@ -26,21 +26,52 @@ const titles: Record<number, string> = {
 
 export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof ValidationException) {
-    return { type: 'about:blank', title: titles[400], status: 400, detail: exception.detail, errors: exception.errors };
+    return {
+      type: 'about:blank',
+      title: titles[400],
+      status: 400,
+      detail: exception.detail,
+      errors: exception.errors,
+    };
   }
   if (exception instanceof ZodError) {
-    return { type: 'about:blank', title: titles[400], status: 400, detail: 'The request is not valid.', errors: zodIssuesToFieldErrors(exception.issues) };
+    return {
+      type: 'about:blank',
+      title: titles[400],
+      status: 400,
+      detail: 'The request is not valid.',
+      errors: zodIssuesToFieldErrors(exception.issues),
+    };
   }
   if (exception instanceof DomainException) {
-    return { type: 'about:blank', title: titles[exception.status] ?? 'Error', status: exception.status, detail: exception.detail, code: exception.code };
+    return {
+      type: 'about:blank',
+      title: titles[exception.status] ?? 'Error',
+      status: exception.status,
+      detail: exception.detail,
+      code: exception.code,
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-    return { type: 'about:blank', title: titles[status] ?? 'Error', status, detail: status >= 500 ? undefined : String(detail) };
+    const detail =
+      typeof response === 'string'
+        ? response
+        : ((response as { message?: unknown }).message ?? exception.message);
+    return {
+      type: 'about:blank',
+      title: titles[status] ?? 'Error',
+      status,
+      detail: status >= 500 ? undefined : String(detail),
+    };
   }
-  return { type: 'about:blank', title: titles[500], status: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'Something went wrong on our side.' };
+  return {
+    type: 'about:blank',
+    title: titles[500],
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    detail: 'Something went wrong on our side.',
+  };
 }
 
 /** Every error leaves as application/problem+json with requestId and traceId; never a stack. */

@@ -5,7 +5,12 @@ import type { Kafka } from 'kafkajs';
 import { KAFKA } from '../kafka/kafka.module';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 
 /** Liveness says the process works; readiness says it can serve: its database and Kafka answer. */
 @Controller('health')

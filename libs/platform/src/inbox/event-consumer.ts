@@ -21,7 +21,11 @@ export class PermanentEventError extends Error {
 export type HandleResult = 'handled' | 'duplicate' | 'dead-lettered';
 
 const headerString = (value: unknown): string | undefined =>
-  value === undefined || value === null ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  value === undefined || value === null
+    ? undefined
+    : Buffer.isBuffer(value)
+      ? value.toString('utf8')
+      : String(value);
 
 /**
  * The one way a service handles an event: parse and validate against the contract (failures go to
@@ -46,7 +50,10 @@ export class EventConsumer {
     effect: (event: MessageOf<C>, manager: EntityManager) => Promise<void>,
   ): Promise<HandleResult> {
     const dataSource = this.dataSource;
-    if (!dataSource) throw new Error('EventConsumer.handle needs the service database; use handleIdempotent for effects without one');
+    if (!dataSource)
+      throw new Error(
+        'EventConsumer.handle needs the service database; use handleIdempotent for effects without one',
+      );
     return this.receive(contract, message, async (event) => {
       const handled = await dataSource.transaction(async (manager) => {
         const inserted: unknown[] = await manager.query(
@@ -62,45 +69,74 @@ export class EventConsumer {
   }
 
   /** For effects that are idempotent by nature and need no database (e.g. dropping a cache entry). */
-  handleIdempotent<C extends EventContract>(contract: C, message: IncomingMessage, effect: (event: MessageOf<C>) => Promise<void> | void): Promise<HandleResult> {
+  handleIdempotent<C extends EventContract>(
+    contract: C,
+    message: IncomingMessage,
+    effect: (event: MessageOf<C>) => Promise<void> | void,
+  ): Promise<HandleResult> {
     return this.receive(contract, message, async (event) => {
       await effect(event);
       return 'handled';
     });
   }
 
-  private async receive<C extends EventContract>(contract: C, message: IncomingMessage, run: (event: MessageOf<C>) => Promise<HandleResult>): Promise<HandleResult> {
+  private async receive<C extends EventContract>(
+    contract: C,
+    message: IncomingMessage,
+    run: (event: MessageOf<C>) => Promise<HandleResult>,
+  ): Promise<HandleResult> {
     const headers = message.headers ?? {};
     const traceparent = headerString(headers.traceparent);
-    return withConsumerSpan(contract.topic, traceparent, { 'messaging.kafka.partition': String(message.partition), 'messaging.kafka.offset': message.offset }, async () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(message.value?.toString('utf8') ?? '');
-      } catch {
-        return this.deadLetter(contract, message, 'value is not valid JSON');
-      }
-      const parsed = contract.message.safeParse(body);
-      if (!parsed.success) {
-        const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        return this.deadLetter(contract, message, `does not match ${contract.topic}: ${reason}`);
-      }
-      const event = parsed.data as MessageOf<C>;
-      if (event.region !== this.config.REGION) {
-        return this.deadLetter(contract, message, `event of region ${event.region} refused by region ${this.config.REGION}`);
-      }
-      return requestContext.run({ requestId: event.id, eventId: event.id, tenantId: event.tenantId }, async () => {
+    return withConsumerSpan(
+      contract.topic,
+      traceparent,
+      { 'messaging.kafka.partition': String(message.partition), 'messaging.kafka.offset': message.offset },
+      async () => {
+        let body: unknown;
         try {
-          return await run(event);
-        } catch (err) {
-          if (err instanceof PermanentEventError) return this.deadLetter(contract, message, err.message);
-          this.logger.warn({ err, topic: contract.topic, eventId: event.id }, 'event handling failed; it will be retried');
-          throw err;
+          body = JSON.parse(message.value?.toString('utf8') ?? '');
+        } catch {
+          return this.deadLetter(contract, message, 'value is not valid JSON');
         }
-      });
-    });
+        const parsed = contract.message.safeParse(body);
+        if (!parsed.success) {
+          const reason = parsed.error.issues
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('; ');
+          return this.deadLetter(contract, message, `does not match ${contract.topic}: ${reason}`);
+        }
+        const event = parsed.data as MessageOf<C>;
+        if (event.region !== this.config.REGION) {
+          return this.deadLetter(
+            contract,
+            message,
+            `event of region ${event.region} refused by region ${this.config.REGION}`,
+          );
+        }
+        return requestContext.run(
+          { requestId: event.id, eventId: event.id, tenantId: event.tenantId },
+          async () => {
+            try {
+              return await run(event);
+            } catch (err) {
+              if (err instanceof PermanentEventError) return this.deadLetter(contract, message, err.message);
+              this.logger.warn(
+                { err, topic: contract.topic, eventId: event.id },
+                'event handling failed; it will be retried',
+              );
+              throw err;
+            }
+          },
+        );
+      },
+    );
   }
 
-  private async deadLetter(contract: EventContract, message: IncomingMessage, reason: string): Promise<HandleResult> {
+  private async deadLetter(
+    contract: EventContract,
+    message: IncomingMessage,
+    reason: string,
+  ): Promise<HandleResult> {
     const producer = await this.producer.get();
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(message.headers ?? {})) {
@@ -125,7 +161,10 @@ export class EventConsumer {
         },
       ],
     });
-    this.logger.warn({ topic: contract.topic, partition: message.partition, offset: message.offset, reason }, 'event sent to DLQ');
+    this.logger.warn(
+      { topic: contract.topic, partition: message.partition, offset: message.offset, reason },
+      'event sent to DLQ',
+    );
     return 'dead-lettered';
   }
 }

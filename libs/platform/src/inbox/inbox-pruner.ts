@@ -21,7 +21,10 @@ export class InboxPruner implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap() {
-    this.timer = setInterval(() => void this.prune().catch((err) => this.logger.warn({ err }, 'inbox pruning failed')), HOUR_MS);
+    this.timer = setInterval(
+      () => void this.prune().catch((err) => this.logger.warn({ err }, 'inbox pruning failed')),
+      HOUR_MS,
+    );
     this.timer.unref();
   }
 

@@ -17,7 +17,8 @@ export interface OnEventOptions {
 }
 
 /** Marks a controller method as the handler of one event contract's topic. */
-export const OnEvent = (contract: EventContract, options: OnEventOptions = {}) => applyDecorators(EventPattern(contract.topic, { ...options }));
+export const OnEvent = (contract: EventContract, options: OnEventOptions = {}) =>
+  applyDecorators(EventPattern(contract.topic, { ...options }));
 
 /**
  * The @nestjs/microservices Kafka transport runs one kafkajs consumer for all of a service's topics,
@@ -54,12 +55,19 @@ export class PlatformKafkaServer extends ServerKafka {
       const broadcast = (handler.extras as OnEventOptions | undefined)?.broadcast === true;
       const consumer = this.client!.consumer({
         ...(this.options.consumer ?? {}),
-        groupId: broadcast ? `${this.groupId}.${pattern}.${hostname()}-${process.pid}` : `${this.groupId}.${pattern}`,
+        groupId: broadcast
+          ? `${this.groupId}.${pattern}.${hostname()}-${process.pid}`
+          : `${this.groupId}.${pattern}`,
       });
       this.topicConsumers.push(consumer);
       await consumer.connect();
-      await retryRetriable(() => consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast }));
-      await consumer.run({ partitionsConsumedConcurrently: this.partitionsConsumedConcurrently, eachMessage: this.getMessageHandler() });
+      await retryRetriable(() =>
+        consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast }),
+      );
+      await consumer.run({
+        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+        eachMessage: this.getMessageHandler(),
+      });
     }
   }
 

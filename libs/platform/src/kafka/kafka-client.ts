@@ -17,17 +17,33 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  */
 export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
   const { message, ...rest } = entry.log;
-  const level = entry.level === logLevel.ERROR && entry.namespace === 'Connection' ? 'warn' : (levels[entry.level] ?? 'info');
+  const level =
+    entry.level === logLevel.ERROR && entry.namespace === 'Connection'
+      ? 'warn'
+      : (levels[entry.level] ?? 'info');
   logger[level]({ context: 'kafka', namespace: entry.namespace, ...rest }, message);
 };
 
 /** Brokers and TLS, the same for the producer, the admin and the consumers. */
-export function kafkaConnection(config: Pick<BaseConfig, 'KAFKA_BROKERS' | 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE'>): { brokers: string[]; ssl?: KafkaConfig['ssl'] } {
+export function kafkaConnection(
+  config: Pick<BaseConfig, 'KAFKA_BROKERS' | 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE'>,
+): { brokers: string[]; ssl?: KafkaConfig['ssl'] } {
   if (!config.KAFKA_SSL) return { brokers: config.KAFKA_BROKERS };
-  return { brokers: config.KAFKA_BROKERS, ssl: config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')], rejectUnauthorized: true } : true };
+  return {
+    brokers: config.KAFKA_BROKERS,
+    ssl: config.KAFKA_SSL_CA_FILE
+      ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')], rejectUnauthorized: true }
+      : true,
+  };
 }
 
-export function createKafka(options: { clientId: string; brokers: string[]; ssl?: KafkaConfig['ssl']; logger: Logger; extra?: Partial<KafkaConfig> }): Kafka {
+export function createKafka(options: {
+  clientId: string;
+  brokers: string[];
+  ssl?: KafkaConfig['ssl'];
+  logger: Logger;
+  extra?: Partial<KafkaConfig>;
+}): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -49,15 +65,28 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = topics.flatMap((t) => [prefixed(prefix, t), prefixed(prefix, dlqTopic(t))]).filter((t) => !existing.has(t));
+    const wanted = topics
+      .flatMap((t) => [prefixed(prefix, t), prefixed(prefix, dlqTopic(t))])
+      .filter((t) => !existing.has(t));
     if (wanted.length) {
-      await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions })) }));
+      await retryRetriable(() =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: wanted.map((topic) => ({ topic, numPartitions })),
+        }),
+      );
       // A new topic can take a moment to appear in every broker's metadata; consumers subscribing
       // before that fail with UNKNOWN_TOPIC_OR_PARTITION.
       await retryRetriable(async () => {
         const { topics: described } = await admin.fetchTopicMetadata({ topics: wanted });
-        const leaderless = described.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
-        if (leaderless.length) throw Object.assign(new Error(`topics without leaders: ${leaderless.map((t) => t.name).join(', ')}`), { retriable: true });
+        const leaderless = described.filter(
+          (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+        );
+        if (leaderless.length)
+          throw Object.assign(
+            new Error(`topics without leaders: ${leaderless.map((t) => t.name).join(', ')}`),
+            { retriable: true },
+          );
       });
     }
   } finally {

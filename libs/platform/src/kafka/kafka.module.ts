@@ -21,7 +21,11 @@ export class KafkaProducer implements OnApplicationShutdown {
   async get(): Promise<Producer> {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       producer.on(producer.events.DISCONNECT, () => {
         if (this.producer === producer) this.producer = undefined;
       });
@@ -55,7 +59,11 @@ export class KafkaProducer implements OnApplicationShutdown {
       provide: KAFKA,
       inject: [PLATFORM_CONFIG, PLATFORM_LOGGER],
       useFactory: (config: BaseConfig, logger: Logger) =>
-        createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, ...kafkaConnection(config), logger }),
+        createKafka({
+          clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME,
+          ...kafkaConnection(config),
+          logger,
+        }),
     },
     KafkaProducer,
   ],

@@ -29,20 +29,34 @@ export const redactPaths = [
   'config.INTERNAL_TOKEN_PRIVATE_KEY',
 ];
 
-export function createLogger(options: { service: string; level?: string; extraRedact?: string[]; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  service: string;
+  level?: string;
+  extraRedact?: string[];
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: [...redactPaths, ...(options.extraRedact ?? []).map((k) => `config.${k}`)], censor: '[redacted]' },
+      redact: {
+        paths: [...redactPaths, ...(options.extraRedact ?? []).map((k) => `config.${k}`)],
+        censor: '[redacted]',
+      },
       mixin() {
         const span = trace.getActiveSpan()?.spanContext();
         const ctx = requestContext.get();
         return {
           ...(span ? { traceId: span.traceId, spanId: span.spanId } : {}),
-          ...(ctx ? { requestId: ctx.requestId, eventId: ctx.eventId, tenantId: ctx.tenantId ?? ctx.actor?.tenantId } : {}),
+          ...(ctx
+            ? {
+                requestId: ctx.requestId,
+                eventId: ctx.eventId,
+                tenantId: ctx.tenantId ?? ctx.actor?.tenantId,
+              }
+            : {}),
         };
       },
     },

@@ -108,7 +108,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async listen() {
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: `${this.config.SERVICE_NAME}-outbox` });
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: `${this.config.SERVICE_NAME}-outbox`,
+    });
     client.on('notification', () => this.wake());
     client.on('error', (err) => {
       this.logger.warn({ err }, 'outbox listen connection lost; polling until it is back');
@@ -160,12 +163,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           `UPDATE outbox SET attempts = $2, last_error = $3,
               next_attempt_at = now() + make_interval(secs => $4), parked_at = CASE WHEN $5 THEN now() END
             WHERE seq = $1`,
-          [row.seq, attempts, String((err as Error).message ?? err).slice(0, 1000), Math.min(2 ** attempts, 300), park],
+          [
+            row.seq,
+            attempts,
+            String((err as Error).message ?? err).slice(0, 1000),
+            Math.min(2 ** attempts, 300),
+            park,
+          ],
         );
         this.stats.failedAttempts += 1;
         if (park) {
           this.stats.parked += 1;
-          this.logger.error({ eventId: row.event_id, topic: row.topic, attempts }, 'outbox row parked after repeated failures');
+          this.logger.error(
+            { eventId: row.event_id, topic: row.topic, attempts },
+            'outbox row parked after repeated failures',
+          );
           done += 1;
         }
       }
@@ -175,7 +187,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private backOff(err: unknown): number {
     this.backoffUntil = Date.now() + Math.max(this.config.OUTBOX_POLL_INTERVAL_MS, 1000);
-    this.logger.warn({ err: { message: (err as Error).message } }, 'Kafka unavailable; outbox relay backs off');
+    this.logger.warn(
+      { err: { message: (err as Error).message } },
+      'Kafka unavailable; outbox relay backs off',
+    );
     void this.producer.reset();
     return 0;
   }
@@ -190,6 +205,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       byTopic.set(topic, list);
     }
     const producer = await this.producer.get();
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   }
 }

@@ -47,7 +47,12 @@ export class OutboxService implements BeforeApplicationShutdown, OnApplicationSh
     return () => this.committedListeners.delete(listener);
   }
 
-  async add<C extends EventContract>(manager: EntityManager, contract: C, payload: PayloadOf<C>, options: OutboxAddOptions): Promise<MessageOf<C>> {
+  async add<C extends EventContract>(
+    manager: EntityManager,
+    contract: C,
+    payload: PayloadOf<C>,
+    options: OutboxAddOptions,
+  ): Promise<MessageOf<C>> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('outbox.add must run inside the transaction of the domain change');
     }
@@ -61,11 +66,21 @@ export class OutboxService implements BeforeApplicationShutdown, OnApplicationSh
       traceparent: currentTraceparent() ?? null,
       payload,
     }) as MessageOf<C>;
-    const headers: Record<string, string> = { 'event-id': message.id, 'event-type': message.type, 'tenant-id': message.tenantId };
+    const headers: Record<string, string> = {
+      'event-id': message.id,
+      'event-type': message.type,
+      'tenant-id': message.tenantId,
+    };
     if (message.traceparent) headers.traceparent = message.traceparent;
     await manager.query(
       `INSERT INTO outbox (event_id, topic, message_key, message, headers) VALUES ($1, $2, $3, $4, $5)`,
-      [message.id, contract.topic, options.key ?? options.subjectId ?? options.tenantId, JSON.stringify(message), headers],
+      [
+        message.id,
+        contract.topic,
+        options.key ?? options.subjectId ?? options.tenantId,
+        JSON.stringify(message),
+        headers,
+      ],
     );
     // No NOTIFY here: inside the transaction it would hold PostgreSQL's notify lock until commit and
     // serialise every writer's commit. The relay is woken after commit instead (see OutboxRelay).
@@ -83,7 +98,9 @@ export class OutboxService implements BeforeApplicationShutdown, OnApplicationSh
     clearTimeout(this.notifyPending);
     this.notifyPending = undefined;
     if (!this.dataSource.isInitialized) return;
-    await this.dataSource.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.config.DATABASE_SCHEMA)]).catch(() => undefined);
+    await this.dataSource
+      .query(`SELECT pg_notify($1, '')`, [outboxChannel(this.config.DATABASE_SCHEMA)])
+      .catch(() => undefined);
   }
 
   /** A pending NOTIFY is sent before the pools close (a CLI's writes wake the service's relay at once). */

@@ -20,14 +20,23 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   const spanProcessors: SpanProcessor[] = [];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const url = `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`;
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 5000) }));
+    spanProcessors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter({ url }), {
+        scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 5000),
+      }),
+    );
   }
   sdk = new NodeSDK({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, 'deployment.region': env.REGION ?? 'unknown' }),
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: serviceName,
+      'deployment.region': env.REGION ?? 'unknown',
+    }),
     spanProcessors,
     textMapPropagator: new W3CTraceContextPropagator(),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
+      }),
       new ExpressInstrumentation(),
       new PgInstrumentation(),
     ],

@@ -1,4 +1,12 @@
-import { context, propagation, trace, ROOT_CONTEXT, SpanKind, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  ROOT_CONTEXT,
+  SpanKind,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 
 /** The active span as a W3C `traceparent` value, to store in an event envelope. */
 export function currentTraceparent(): string | undefined {
@@ -20,11 +28,19 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
 const tracer = () => trace.getTracer('therapy-room');
 
 /** Runs fn in a consumer span that continues the producer's trace (from the message's traceparent). */
-export function withConsumerSpan<T>(topic: string, traceparent: string | undefined, attributes: Record<string, string>, fn: (span: Span) => Promise<T>): Promise<T> {
+export function withConsumerSpan<T>(
+  topic: string,
+  traceparent: string | undefined,
+  attributes: Record<string, string>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   const parent = contextFromTraceparent(traceparent);
   return tracer().startActiveSpan(
     `${topic} process`,
-    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, ...attributes } },
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, ...attributes },
+    },
     parent,
     async (span) => {
       try {

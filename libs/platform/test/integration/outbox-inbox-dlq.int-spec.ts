@@ -32,21 +32,36 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
     const probe = await collectTopics([topic]);
     const tenantId = randomUUID();
     const userId = randomUUID();
-    const res = await request(fx.app.getHttpServer()).post('/accounts').send({ tenantId, userId }).expect(201);
+    const res = await request(fx.app.getHttpServer())
+      .post('/accounts')
+      .send({ tenantId, userId })
+      .expect(201);
     const mine = () => probe.messages.filter((m) => m.headers?.['event-id']?.toString() === res.body.eventId);
     await expectEventually(() => expect(mine()).toHaveLength(1));
     const [message] = mine();
     expect(message.key?.toString()).toBe(userId);
     const body = JSON.parse(message.value!.toString());
-    expect(body).toMatchObject({ id: res.body.eventId, type: 'identity.user.registered.v1', tenantId, subjectId: userId, region: 'eea', payload: { userId, role: 'client' } });
+    expect(body).toMatchObject({
+      id: res.body.eventId,
+      type: 'identity.user.registered.v1',
+      tenantId,
+      subjectId: userId,
+      region: 'eea',
+      payload: { userId, role: 'client' },
+    });
     expect(identityUserRegisteredV1.message.safeParse(body).success).toBe(true);
-    await expectEventually(async () => expect(await fx.db.query(`SELECT * FROM fixture.outbox`)).toHaveLength(0));
+    await expectEventually(async () =>
+      expect(await fx.db.query(`SELECT * FROM fixture.outbox`)).toHaveLength(0),
+    );
     await probe.stop();
   });
 
   it('refuses bad input with a field-level 400 and writes nothing', async () => {
     const server = fx.app.getHttpServer();
-    const wrongTypes = await request(server).post('/accounts').send({ tenantId: 42, userId: 'nope', extra: true }).expect(400);
+    const wrongTypes = await request(server)
+      .post('/accounts')
+      .send({ tenantId: 42, userId: 'nope', extra: true })
+      .expect(400);
     expect(wrongTypes.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(wrongTypes.body.errors).toEqual(
       expect.arrayContaining([
@@ -55,10 +70,17 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
         { path: 'extra', message: 'is not allowed' },
       ]),
     );
-    const malformed = await request(server).post('/accounts').set('content-type', 'application/json').send('{"tenantId": ').expect(400);
+    const malformed = await request(server)
+      .post('/accounts')
+      .set('content-type', 'application/json')
+      .send('{"tenantId": ')
+      .expect(400);
     expect(malformed.body).toMatchObject({ status: 400, detail: 'The request body is not valid JSON.' });
     expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.js|SyntaxError/);
-    const huge = await request(server).post('/accounts').send({ tenantId: 'x'.repeat(200_000) }).expect(413);
+    const huge = await request(server)
+      .post('/accounts')
+      .send({ tenantId: 'x'.repeat(200_000) })
+      .expect(413);
     expect(huge.body.detail).toBe('The request body is too large.');
     expect(await fx.db.query(`SELECT * FROM fixture.account`)).toHaveLength(1);
   });
@@ -66,29 +88,65 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
   it('handles the same event delivered twice only once (inbox)', async () => {
     const event = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'client' });
     const value = JSON.stringify(event);
-    await publishRaw(`${fx.prefix}identity.user.registered.v1`, [{ key: event.tenantId, value }, { key: event.tenantId, value }]);
-    const later = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'client' }, { tenantId: event.tenantId });
-    await publishRaw(`${fx.prefix}identity.user.registered.v1`, [{ key: event.tenantId, value: JSON.stringify(later) }]);
-    await expectEventually(async () => expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [later.id])).toHaveLength(1));
-    expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [event.id])).toHaveLength(1);
+    await publishRaw(`${fx.prefix}identity.user.registered.v1`, [
+      { key: event.tenantId, value },
+      { key: event.tenantId, value },
+    ]);
+    const later = envelope(
+      'identity.user.registered.v1',
+      { userId: randomUUID(), role: 'client' },
+      { tenantId: event.tenantId },
+    );
+    await publishRaw(`${fx.prefix}identity.user.registered.v1`, [
+      { key: event.tenantId, value: JSON.stringify(later) },
+    ]);
+    await expectEventually(async () =>
+      expect(
+        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [later.id]),
+      ).toHaveLength(1),
+    );
+    expect(
+      await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [event.id]),
+    ).toHaveLength(1);
     expect(await fx.db.query(`SELECT 1 FROM fixture.inbox WHERE event_id = $1`, [event.id])).toHaveLength(1);
   });
 
   it('prunes inbox rows older than the retention, keeping recent ones', async () => {
     const [old, recent] = [uuidv7(), uuidv7()];
-    await fx.db.query(`INSERT INTO fixture.inbox (event_id, topic, handled_at) VALUES ($1, 't', now() - interval '15 days'), ($2, 't', now() - interval '13 days')`, [old, recent]);
+    await fx.db.query(
+      `INSERT INTO fixture.inbox (event_id, topic, handled_at) VALUES ($1, 't', now() - interval '15 days'), ($2, 't', now() - interval '13 days')`,
+      [old, recent],
+    );
     expect(await fx.app.get(InboxPruner).prune()).toBeGreaterThanOrEqual(1);
-    expect(await fx.db.query(`SELECT event_id FROM fixture.inbox WHERE event_id = ANY($1)`, [[old, recent]])).toEqual([{ event_id: recent }]);
+    expect(
+      await fx.db.query(`SELECT event_id FROM fixture.inbox WHERE event_id = ANY($1)`, [[old, recent]]),
+    ).toEqual([{ event_id: recent }]);
   });
 
   it('sends malformed, invalid, foreign-region and permanently failing events to the DLQ with a reason, and goes on', async () => {
     const topic = `${fx.prefix}identity.user.registered.v1`;
     const dlq = await collectTopics([`${topic}.dlq`]);
     const tenantId = randomUUID();
-    const invalid = envelope('identity.user.registered.v1', { userId: 'not-a-uuid', role: 'client', diary: 'free text' }, { tenantId });
-    const foreign = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'client' }, { tenantId, region: 'uk' });
-    const permanent = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'platform_staff' }, { tenantId });
-    const valid = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'client' }, { tenantId });
+    const invalid = envelope(
+      'identity.user.registered.v1',
+      { userId: 'not-a-uuid', role: 'client', diary: 'free text' },
+      { tenantId },
+    );
+    const foreign = envelope(
+      'identity.user.registered.v1',
+      { userId: randomUUID(), role: 'client' },
+      { tenantId, region: 'uk' },
+    );
+    const permanent = envelope(
+      'identity.user.registered.v1',
+      { userId: randomUUID(), role: 'platform_staff' },
+      { tenantId },
+    );
+    const valid = envelope(
+      'identity.user.registered.v1',
+      { userId: randomUUID(), role: 'client' },
+      { tenantId },
+    );
     await publishRaw(topic, [
       { key: tenantId, value: '{"this is": not json' },
       { key: tenantId, value: JSON.stringify(invalid) },
@@ -96,7 +154,11 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
       { key: tenantId, value: JSON.stringify(permanent) },
       { key: tenantId, value: JSON.stringify(valid) },
     ]);
-    await expectEventually(async () => expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [valid.id])).toHaveLength(1));
+    await expectEventually(async () =>
+      expect(
+        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [valid.id]),
+      ).toHaveLength(1),
+    );
     await expectEventually(() => expect(dlq.messages).toHaveLength(4));
     const reasons = dlq.messages.map((m) => m.headers!['dlq-reason']!.toString());
     expect(reasons[0]).toBe('value is not valid JSON');
@@ -106,23 +168,46 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
     expect(reasons[3]).toBe('platform staff are not registered through this service');
     expect(dlq.messages[1].value!.toString()).toBe(JSON.stringify(invalid));
     expect(dlq.messages.every((m) => m.headers!['dlq-original-topic']!.toString() === topic)).toBe(true);
-    expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = ANY($1)`, [[invalid.id, foreign.id, permanent.id]])).toHaveLength(0);
+    expect(
+      await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = ANY($1)`, [
+        [invalid.id, foreign.id, permanent.id],
+      ]),
+    ).toHaveLength(0);
     await dlq.stop();
   });
 
   it('keeps other topics flowing while one handler is stuck (partitions consumed concurrently)', async () => {
     let release!: () => void;
     fx.service.tenantGate = new Promise<void>((r) => (release = r));
-    const tenantEvent = envelope('identity.tenant.created.v1', { tenantId: randomUUID(), slug: 'slow-clinic', region: 'eea', professionalSeats: 5 });
+    const tenantEvent = envelope('identity.tenant.created.v1', {
+      tenantId: randomUUID(),
+      slug: 'slow-clinic',
+      region: 'eea',
+      professionalSeats: 5,
+    });
     const userEvent = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'client' });
     try {
-      await publishRaw(`${fx.prefix}${identityTenantCreatedV1.topic}`, [{ key: tenantEvent.tenantId, value: JSON.stringify(tenantEvent) }]);
-      await publishRaw(`${fx.prefix}${identityUserRegisteredV1.topic}`, [{ key: userEvent.tenantId, value: JSON.stringify(userEvent) }]);
-      await expectEventually(async () => expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [userEvent.id])).toHaveLength(1));
-      expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [tenantEvent.id])).toHaveLength(0);
+      await publishRaw(`${fx.prefix}${identityTenantCreatedV1.topic}`, [
+        { key: tenantEvent.tenantId, value: JSON.stringify(tenantEvent) },
+      ]);
+      await publishRaw(`${fx.prefix}${identityUserRegisteredV1.topic}`, [
+        { key: userEvent.tenantId, value: JSON.stringify(userEvent) },
+      ]);
+      await expectEventually(async () =>
+        expect(
+          await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [userEvent.id]),
+        ).toHaveLength(1),
+      );
+      expect(
+        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [tenantEvent.id]),
+      ).toHaveLength(0);
     } finally {
       release();
     }
-    await expectEventually(async () => expect(await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [tenantEvent.id])).toHaveLength(1));
+    await expectEventually(async () =>
+      expect(
+        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [tenantEvent.id]),
+      ).toHaveLength(1),
+    );
   });
 });

@@ -37,6 +37,10 @@ export class SessionAuthenticator {
   }
 
   mintToken(actor: Actor): string {
-    return signInternalToken(actor, { kid: this.config.INTERNAL_TOKEN_KID, privateKeyPem: this.config.INTERNAL_TOKEN_PRIVATE_KEY }, this.config.INTERNAL_TOKEN_TTL_SECONDS);
+    return signInternalToken(
+      actor,
+      { kid: this.config.INTERNAL_TOKEN_KID, privateKeyPem: this.config.INTERNAL_TOKEN_PRIVATE_KEY },
+      this.config.INTERNAL_TOKEN_TTL_SECONDS,
+    );
   }
 }

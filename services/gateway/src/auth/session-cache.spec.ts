@@ -1,7 +1,13 @@
 import { SessionCache } from './session-cache';
 import type { Actor } from '@therapy-room/auth';
 
-const actor = (sessionId: string): Actor => ({ userId: 'u', tenantId: 't', roles: ['client'], region: 'eea', sessionId });
+const actor = (sessionId: string): Actor => ({
+  userId: 'u',
+  tenantId: 't',
+  roles: ['client'],
+  region: 'eea',
+  sessionId,
+});
 
 describe('gateway session cache', () => {
   it('serves a resolved session until its TTL passes', () => {

@@ -14,6 +14,8 @@ export class SessionRevocationsConsumer {
 
   @OnEvent(identitySessionRevokedV1, { broadcast: true })
   onSessionRevoked(@Payload() message: IncomingMessage) {
-    return this.events.handleIdempotent(identitySessionRevokedV1, message, (event) => this.cache.revoke(event.payload.sessionId));
+    return this.events.handleIdempotent(identitySessionRevokedV1, message, (event) =>
+      this.cache.revoke(event.payload.sessionId),
+    );
   }
 }

@@ -8,7 +8,8 @@ import { matchRoute } from './routes';
 
 const cookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' } as const;
 
-const relay = (res: Response, upstream: UpstreamResponse) => res.status(upstream.status).type(upstream.contentType).send(upstream.body);
+const relay = (res: Response, upstream: UpstreamResponse) =>
+  res.status(upstream.status).type(upstream.contentType).send(upstream.body);
 
 @Controller('api')
 export class GatewayController {
@@ -23,7 +24,11 @@ export class GatewayController {
   async login(@Req() req: Request, @Res() res: Response) {
     const answer = await this.upstream.send('identity', 'POST', '/auth/login', { body: req.body ?? {} });
     if (answer.status !== 200) return relay(res, answer);
-    const session = JSON.parse(answer.body) as { token: string; expiresAt: string; user: { id: string; role: string; tenantId: string } };
+    const session = JSON.parse(answer.body) as {
+      token: string;
+      expiresAt: string;
+      user: { id: string; role: string; tenantId: string };
+    };
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
     return res.status(200).json({ user: session.user, expiresAt: session.expiresAt });
   }
@@ -32,7 +37,9 @@ export class GatewayController {
   @HttpCode(204)
   async logout(@Req() req: Request, @Res() res: Response) {
     const actor = await this.auth.authenticate(req);
-    const answer = await this.upstream.send('identity', 'POST', '/auth/logout', { token: this.auth.mintToken(actor) });
+    const answer = await this.upstream.send('identity', 'POST', '/auth/logout', {
+      token: this.auth.mintToken(actor),
+    });
     this.cache.revoke(actor.sessionId);
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     if (answer.status >= 300) return relay(res, answer);
@@ -45,7 +52,9 @@ export class GatewayController {
     const match = matchRoute(req.path);
     if (!match) throw new NotFoundException('Not found.');
     const actor = await this.auth.authenticate(req);
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : undefined;
+    const query = req.originalUrl.includes('?')
+      ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1)
+      : undefined;
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(req.method);
     const answer = await this.upstream.send(match.route.upstream, req.method, match.upstreamPath, {
       token: this.auth.mintToken(actor),

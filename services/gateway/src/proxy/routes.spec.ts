@@ -9,7 +9,10 @@ describe('gateway route table', () => {
     expect(matchRoute(path)).toEqual({ route: expect.objectContaining({ upstream }), upstreamPath });
   });
 
-  it.each(['/api/usersx', '/api', '/me', '/api/sessions/resolve', '/health/ready'])('%s is not routed', (path) => {
-    expect(matchRoute(path)).toBeUndefined();
-  });
+  it.each(['/api/usersx', '/api', '/me', '/api/sessions/resolve', '/health/ready'])(
+    '%s is not routed',
+    (path) => {
+      expect(matchRoute(path)).toBeUndefined();
+    },
+  );
 });

@@ -22,7 +22,12 @@ export class UpstreamClient {
     this.baseUrls = { identity: config.IDENTITY_URL.replace(/\/$/, '') };
   }
 
-  async send(upstream: Upstream, method: string, path: string, options: { body?: unknown; token?: string; query?: string } = {}): Promise<UpstreamResponse> {
+  async send(
+    upstream: Upstream,
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; query?: string } = {},
+  ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const requestId = requestContext.get()?.requestId;
     if (requestId) headers['x-request-id'] = requestId;
@@ -38,9 +43,16 @@ export class UpstreamClient {
         signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
         redirect: 'manual',
       });
-      return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: await res.text() };
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? 'application/json',
+        body: await res.text(),
+      };
     } catch (err) {
-      this.logger.error({ err: { name: (err as Error).name, message: (err as Error).message }, upstream, path }, 'upstream unreachable');
+      this.logger.error(
+        { err: { name: (err as Error).name, message: (err as Error).message }, upstream, path },
+        'upstream unreachable',
+      );
       throw new ServiceUnavailableException('The service is temporarily unavailable. Please try again.');
     }
   }

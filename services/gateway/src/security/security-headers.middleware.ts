@@ -5,7 +5,10 @@ import { PROBLEM_CONTENT_TYPE } from '@therapy-room/platform';
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const refuse = (res: Response, status: number, title: string, detail: string) =>
-  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ type: 'about:blank', title, status, detail }));
+  res
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify({ type: 'about:blank', title, status, detail }));
 
 /**
  * Security headers on every answer, and the cross-site request defence for cookie sessions: besides
@@ -27,7 +30,8 @@ export class SecurityHeadersMiddleware implements NestMiddleware {
       if (req.header('sec-fetch-site') === 'cross-site') {
         return refuse(res, 403, 'Forbidden', 'Cross-site requests are not accepted.');
       }
-      const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
+      const hasBody =
+        Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
       if (hasBody && !req.is(['application/json', 'application/*+json'])) {
         return refuse(res, 415, 'Unsupported Media Type', 'Send the request body as application/json.');
       }

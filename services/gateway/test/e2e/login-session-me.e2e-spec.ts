@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { randomBytes } from 'node:crypto';
 import { identitySessionRevokedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
-import { collectTopics, expectEventually, startOtlpCollector, startStack, type TestStack, type TestTenant } from '@therapy-room/testing';
+import {
+  collectTopics,
+  expectEventually,
+  startOtlpCollector,
+  startStack,
+  type TestStack,
+  type TestTenant,
+} from '@therapy-room/testing';
 
 const COOKIE = '__Host-tr_session';
 
@@ -21,7 +28,10 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
-    stack = await startStack({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' });
+    stack = await startStack({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    });
     tenant = await stack.createTenant();
   });
   afterAll(async () => {
@@ -30,21 +40,34 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
   });
 
   it('logs in with a __Host- cookie that is HttpOnly, Secure, SameSite=Strict, Path=/ and has no Domain', async () => {
-    const res = await login({ organisation: tenant.slug, email: tenant.adminEmail, password: tenant.adminPassword }).expect(200);
+    const res = await login({
+      organisation: tenant.slug,
+      email: tenant.adminEmail,
+      password: tenant.adminPassword,
+    }).expect(200);
     const raw = ([] as string[]).concat(res.headers['set-cookie'])[0];
     const attributes = raw.split(';').map((a) => a.trim().toLowerCase());
     expect(raw.startsWith(`${COOKIE}=`)).toBe(true);
     expect(attributes).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite=strict', 'path=/']));
     expect(attributes.some((a) => a.startsWith('domain='))).toBe(false);
     expect(sessionCookie(res).length).toBeGreaterThan(COOKIE.length + 40);
-    expect(res.body).toEqual({ user: { id: tenant.adminId, role: 'org_admin', tenantId: tenant.tenantId }, expiresAt: expect.any(String) });
+    expect(res.body).toEqual({
+      user: { id: tenant.adminId, role: 'org_admin', tenantId: tenant.tenantId },
+      expiresAt: expect.any(String),
+    });
     expect(JSON.stringify(res.body)).not.toContain(sessionCookie(res).split('=')[1]);
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('shows the profile at /api/me with the cookie, and 401 without it or with a tampered one', async () => {
-    const cookie = sessionCookie(await login({ organisation: tenant.slug, email: tenant.adminEmail.toUpperCase(), password: tenant.adminPassword }).expect(200));
+    const cookie = sessionCookie(
+      await login({
+        organisation: tenant.slug,
+        email: tenant.adminEmail.toUpperCase(),
+        password: tenant.adminPassword,
+      }).expect(200),
+    );
     const me = await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(200);
     expect(me.body).toEqual({
       id: tenant.adminId,
@@ -60,31 +83,77 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
     const value = cookie.split('=')[1];
     const tampered = `${COOKIE}=${value.slice(0, -2)}${value.endsWith('AA') ? 'BB' : 'AA'}`;
     await request(stack.gatewayUrl).get('/api/me').set('cookie', tampered).expect(401);
-    await request(stack.gatewayUrl).get('/api/me').set('cookie', `${COOKIE}=${randomBytes(32).toString('base64url')}`).expect(401);
+    await request(stack.gatewayUrl)
+      .get('/api/me')
+      .set('cookie', `${COOKIE}=${randomBytes(32).toString('base64url')}`)
+      .expect(401);
   });
 
   it('answers a wrong password, an unknown e-mail and an unknown organisation with the same generic 401', async () => {
-    const wrong = await login({ organisation: tenant.slug, email: tenant.adminEmail, password: 'Not-the-password-1!' }).expect(401);
-    const unknownUser = await login({ organisation: tenant.slug, email: 'nobody@example.org', password: 'Not-the-password-1!' }).expect(401);
-    const unknownOrg = await login({ organisation: 'no-such-org', email: tenant.adminEmail, password: tenant.adminPassword }).expect(401);
+    const wrong = await login({
+      organisation: tenant.slug,
+      email: tenant.adminEmail,
+      password: 'Not-the-password-1!',
+    }).expect(401);
+    const unknownUser = await login({
+      organisation: tenant.slug,
+      email: 'nobody@example.org',
+      password: 'Not-the-password-1!',
+    }).expect(401);
+    const unknownOrg = await login({
+      organisation: 'no-such-org',
+      email: tenant.adminEmail,
+      password: tenant.adminPassword,
+    }).expect(401);
     for (const res of [wrong, unknownUser, unknownOrg]) {
-      expect(res.body).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS', detail: 'The organisation, e-mail address or password is not correct.' });
+      expect(res.body).toMatchObject({
+        status: 401,
+        code: 'INVALID_CREDENTIALS',
+        detail: 'The organisation, e-mail address or password is not correct.',
+      });
       expect(res.headers['set-cookie']).toBeUndefined();
     }
   });
 
   it('refuses bad input with field-level 400s, 413 and 415, never a 500 or a stack trace', async () => {
     const wrongTypes = await login({ organisation: 42, email: ['x'], password: null }).expect(400);
-    expect(wrongTypes.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'organisation', 'password']);
-    const unknownField = await login({ organisation: tenant.slug, email: tenant.adminEmail, password: 'x', admin: true }).expect(400);
+    expect(wrongTypes.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'email',
+      'organisation',
+      'password',
+    ]);
+    const unknownField = await login({
+      organisation: tenant.slug,
+      email: tenant.adminEmail,
+      password: 'x',
+      admin: true,
+    }).expect(400);
     expect(unknownField.body.errors).toContainEqual({ path: 'admin', message: 'is not allowed' });
-    const malformed = await request(stack.gatewayUrl).post('/api/auth/login').set('content-type', 'application/json').send('{"organisation":').expect(400);
+    const malformed = await request(stack.gatewayUrl)
+      .post('/api/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"organisation":')
+      .expect(400);
     expect(malformed.body.detail).toBe('The request body is not valid JSON.');
-    const oversized = await login({ organisation: tenant.slug, email: tenant.adminEmail, password: 'x'.repeat(200_000) }).expect(413);
+    const oversized = await login({
+      organisation: tenant.slug,
+      email: tenant.adminEmail,
+      password: 'x'.repeat(200_000),
+    }).expect(413);
     expect(oversized.body.detail).toBe('The request body is too large.');
-    const form = await request(stack.gatewayUrl).post('/api/auth/login').type('form').send('organisation=x&email=y&password=z').expect(415);
+    const form = await request(stack.gatewayUrl)
+      .post('/api/auth/login')
+      .type('form')
+      .send('organisation=x&email=y&password=z')
+      .expect(415);
     expect(form.body.status).toBe(415);
-    const crossSite = await login({ organisation: tenant.slug, email: tenant.adminEmail, password: tenant.adminPassword }).set('sec-fetch-site', 'cross-site').expect(403);
+    const crossSite = await login({
+      organisation: tenant.slug,
+      email: tenant.adminEmail,
+      password: tenant.adminPassword,
+    })
+      .set('sec-fetch-site', 'cross-site')
+      .expect(403);
     expect(crossSite.headers['set-cookie']).toBeUndefined();
     await request(stack.gatewayUrl).get('/api/no-such-thing').expect(404);
     for (const res of [wrongTypes, unknownField, malformed, oversized, form, crossSite]) {
@@ -95,24 +164,54 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
 
   it('lets an org admin add a client through the gateway; identity publishes identity.user.registered.v1 without personal data', async () => {
     const probe = await collectTopics([`${stack.prefix}${identityUserRegisteredV1.topic}`]);
-    const cookie = sessionCookie(await login({ organisation: tenant.slug, email: tenant.adminEmail, password: tenant.adminPassword }).expect(200));
-    const created = await request(stack.gatewayUrl).post('/api/users').set('cookie', cookie).send({ email: 'Client.One@example.org', displayName: 'Client One', role: 'client' }).expect(201);
+    const cookie = sessionCookie(
+      await login({
+        organisation: tenant.slug,
+        email: tenant.adminEmail,
+        password: tenant.adminPassword,
+      }).expect(200),
+    );
+    const created = await request(stack.gatewayUrl)
+      .post('/api/users')
+      .set('cookie', cookie)
+      .send({ email: 'Client.One@example.org', displayName: 'Client One', role: 'client' })
+      .expect(201);
     const event = await expectEventually(() => {
-      const found = probe.messages.map((m) => JSON.parse(m.value!.toString())).find((e) => e.subjectId === created.body.id);
+      const found = probe.messages
+        .map((m) => JSON.parse(m.value!.toString()))
+        .find((e) => e.subjectId === created.body.id);
       expect(found).toBeDefined();
       return found;
     });
-    expect(event).toMatchObject({ type: 'identity.user.registered.v1', tenantId: tenant.tenantId, payload: { userId: created.body.id, role: 'client' } });
+    expect(event).toMatchObject({
+      type: 'identity.user.registered.v1',
+      tenantId: tenant.tenantId,
+      payload: { userId: created.body.id, role: 'client' },
+    });
     expect(JSON.stringify(event)).not.toMatch(/client\.one|Client One/i);
-    const duplicate = await request(stack.gatewayUrl).post('/api/users').set('cookie', cookie).send({ email: 'client.one@example.org', displayName: 'Again', role: 'client' }).expect(409);
+    const duplicate = await request(stack.gatewayUrl)
+      .post('/api/users')
+      .set('cookie', cookie)
+      .send({ email: 'client.one@example.org', displayName: 'Again', role: 'client' })
+      .expect(409);
     expect(duplicate.body.code).toBe('EMAIL_TAKEN');
-    await request(stack.gatewayUrl).post('/api/users').set('cookie', cookie).send({ email: 'x@example.org', displayName: 'X', role: 'org_admin' }).expect(400);
+    await request(stack.gatewayUrl)
+      .post('/api/users')
+      .set('cookie', cookie)
+      .send({ email: 'x@example.org', displayName: 'X', role: 'org_admin' })
+      .expect(400);
     await probe.stop();
   });
 
   it('logs out: the cookie is cleared, the session is revoked everywhere, and one trace spans gateway → identity → Kafka → gateway consumer', async () => {
     const revocations = await collectTopics([`${stack.prefix}${identitySessionRevokedV1.topic}`]);
-    const cookie = sessionCookie(await login({ organisation: tenant.slug, email: tenant.adminEmail, password: tenant.adminPassword }).expect(200));
+    const cookie = sessionCookie(
+      await login({
+        organisation: tenant.slug,
+        email: tenant.adminEmail,
+        password: tenant.adminPassword,
+      }).expect(200),
+    );
     await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(200);
     const traceId = randomBytes(16).toString('hex');
     const logout = await request(stack.gatewayUrl)
@@ -120,7 +219,9 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
       .set('cookie', cookie)
       .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
       .expect(204);
-    expect(([] as string[]).concat(logout.headers['set-cookie'])[0]).toMatch(new RegExp(`^${COOKIE}=;.*Expires=Thu, 01 Jan 1970`));
+    expect(([] as string[]).concat(logout.headers['set-cookie'])[0]).toMatch(
+      new RegExp(`^${COOKIE}=;.*Expires=Thu, 01 Jan 1970`),
+    );
     await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(401);
     await expectEventually(() => expect(revocations.messages).toHaveLength(1));
     expect(revocations.messages[0].headers!.traceparent!.toString()).toContain(traceId);
@@ -132,7 +233,11 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
         expect.arrayContaining([
           expect.objectContaining({ service: 'gateway', kind: 2 }),
           expect.objectContaining({ service: 'identity', kind: 2 }),
-          expect.objectContaining({ service: 'gateway', name: `${identitySessionRevokedV1.topic} process`, kind: 5 }),
+          expect.objectContaining({
+            service: 'gateway',
+            name: `${identitySessionRevokedV1.topic} process`,
+            kind: 5,
+          }),
         ]),
       );
     });

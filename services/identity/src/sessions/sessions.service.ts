@@ -61,9 +61,23 @@ export class SessionsService {
     const token = randomBytes(32).toString('base64url');
     const sessionId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.config.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000);
-    await this.sessions.insert({ id: sessionId, tokenHash: hashToken(token), userId: user.id, tenantId: tenant.id, createdAt: now, lastSeenAt: now, expiresAt, revokedAt: null });
+    await this.sessions.insert({
+      id: sessionId,
+      tokenHash: hashToken(token),
+      userId: user.id,
+      tenantId: tenant.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      revokedAt: null,
+    });
     this.logger.info({ outcome: 'success', tenantId: tenant.id, userId: user.id }, 'login');
-    return { token, sessionId, expiresAt: expiresAt.toISOString(), user: { id: user.id, role: user.role, tenantId: tenant.id } };
+    return {
+      token,
+      sessionId,
+      expiresAt: expiresAt.toISOString(),
+      user: { id: user.id, role: user.role, tenantId: tenant.id },
+    };
   }
 
   /** The actor behind a session token, if the session is live; refreshes the idle timer. */
@@ -78,8 +92,15 @@ export class SessionsService {
       await this.sessions.revoke(session.id, now);
       throw invalid();
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.sessions.touch(session.id, now);
-    return { userId: user.id, tenantId: session.tenantId, roles: [user.role], region: this.config.REGION, sessionId: session.id };
+    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS)
+      await this.sessions.touch(session.id, now);
+    return {
+      userId: user.id,
+      tenantId: session.tenantId,
+      roles: [user.role],
+      region: this.config.REGION,
+      sessionId: session.id,
+    };
   }
 
   /** Ends the session and tells the gateways, which may hold it in their caches. */

@@ -11,7 +11,9 @@ import { TenantsRepository } from './tenants.repository';
 import type { CreateTenantDto } from './dto/create-tenant.dto';
 
 const isUniqueViolation = (err: unknown, constraint: string) =>
-  err instanceof QueryFailedError && (err.driverError as { code?: string; constraint?: string }).code === '23505' && (err.driverError as { constraint?: string }).constraint === constraint;
+  err instanceof QueryFailedError &&
+  (err.driverError as { code?: string; constraint?: string }).code === '23505' &&
+  (err.driverError as { constraint?: string }).constraint === constraint;
 
 @Injectable()
 export class TenantsService {
@@ -36,7 +38,16 @@ export class TenantsService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const tenantId = randomUUID();
-        await this.tenants.insert({ id: tenantId, slug: dto.slug, name: dto.name, region: dto.region, professionalSeats: dto.professionalSeats }, manager);
+        await this.tenants.insert(
+          {
+            id: tenantId,
+            slug: dto.slug,
+            name: dto.name,
+            region: dto.region,
+            professionalSeats: dto.professionalSeats,
+          },
+          manager,
+        );
         await this.outbox.add(
           manager,
           identityTenantCreatedV1,
@@ -55,7 +66,10 @@ export class TenantsService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'tenant_slug_key')) {
-        throw new IdentityException(IdentityErrorCode.TenantSlugTaken, `The organisation slug "${dto.slug}" is taken.`);
+        throw new IdentityException(
+          IdentityErrorCode.TenantSlugTaken,
+          `The organisation slug "${dto.slug}" is taken.`,
+        );
       }
       throw err;
     }

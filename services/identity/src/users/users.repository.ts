@@ -15,7 +15,11 @@ export class UsersRepository {
       .getOne();
   }
 
-  findInTenant(tenantId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<UserAccount | null> {
+  findInTenant(
+    tenantId: string,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<UserAccount | null> {
     return manager.findOneBy(UserAccount, { tenantId, id });
   }
 

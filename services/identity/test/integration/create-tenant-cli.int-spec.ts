@@ -1,17 +1,47 @@
 import { identityTenantCreatedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
-import { collectTopics, createTestDatabase, expectEventually, runIdentityCli, serviceEnv, startServiceProcess, uniqueName, freePort, type ServiceProcess, type TestDatabase } from '@therapy-room/testing';
+import {
+  collectTopics,
+  createTestDatabase,
+  expectEventually,
+  runIdentityCli,
+  serviceEnv,
+  startServiceProcess,
+  uniqueName,
+  freePort,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@therapy-room/testing';
 
 describe('identity ops CLI: create an organisation with its first org admin', () => {
   let db: TestDatabase;
   let identity: ServiceProcess;
   let env: Record<string, string>;
   const password = 'Tr0ub4dor&3-long';
-  const cli = (args: string[], adminPassword = password) => runIdentityCli(args, { ...env, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: adminPassword });
-  const args = (slug: string, region = 'eea') => ['create-tenant', '--slug', slug, '--name', 'Clinic', '--region', region, '--seats', '5', '--admin-email', `Admin@${slug}.example`, '--admin-name', 'Admin'];
+  const cli = (args: string[], adminPassword = password) =>
+    runIdentityCli(args, { ...env, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: adminPassword });
+  const args = (slug: string, region = 'eea') => [
+    'create-tenant',
+    '--slug',
+    slug,
+    '--name',
+    'Clinic',
+    '--region',
+    region,
+    '--seats',
+    '5',
+    '--admin-email',
+    `Admin@${slug}.example`,
+    '--admin-name',
+    'Admin',
+  ];
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    env = serviceEnv('identity', { ...(await db.provision('identity')), PORT: String(await freePort()), KAFKA_TOPIC_PREFIX: `${uniqueName('t')}.` });
+    env = serviceEnv('identity', {
+      ...(await db.provision('identity')),
+      PORT: String(await freePort()),
+      KAFKA_TOPIC_PREFIX: `${uniqueName('t')}.`,
+    });
     identity = await startServiceProcess('identity', env);
   });
   afterAll(async () => {
@@ -20,7 +50,10 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
   });
 
   it('creates the tenant and admin in one transaction and publishes both events through the outbox', async () => {
-    const probe = await collectTopics([`${env.KAFKA_TOPIC_PREFIX}${identityTenantCreatedV1.topic}`, `${env.KAFKA_TOPIC_PREFIX}${identityUserRegisteredV1.topic}`]);
+    const probe = await collectTopics([
+      `${env.KAFKA_TOPIC_PREFIX}${identityTenantCreatedV1.topic}`,
+      `${env.KAFKA_TOPIC_PREFIX}${identityUserRegisteredV1.topic}`,
+    ]);
     const slug = 'north-clinic';
     const result = await cli(args(slug));
     expect(result).toMatchObject({ code: 0 });
@@ -36,8 +69,18 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
     const events = probe.messages.map((m) => JSON.parse(m.value!.toString()));
     expect(events).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'identity.tenant.created.v1', tenantId, subjectId: null, payload: { tenantId, slug, region: 'eea', professionalSeats: 5 } }),
-        expect.objectContaining({ type: 'identity.user.registered.v1', tenantId, subjectId: adminId, payload: { userId: adminId, role: 'org_admin' } }),
+        expect.objectContaining({
+          type: 'identity.tenant.created.v1',
+          tenantId,
+          subjectId: null,
+          payload: { tenantId, slug, region: 'eea', professionalSeats: 5 },
+        }),
+        expect.objectContaining({
+          type: 'identity.user.registered.v1',
+          tenantId,
+          subjectId: adminId,
+          payload: { userId: adminId, role: 'org_admin' },
+        }),
       ]),
     );
     expect(JSON.stringify(events)).not.toContain('example');
@@ -52,7 +95,22 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
   });
 
   it('refuses bad input with field-level messages and writes nothing', async () => {
-    const result = await cli(['create-tenant', '--slug', 'Bad Slug!', '--name', '', '--region', 'eea', '--admin-email', 'not-an-email', '--admin-name', 'A'], 'short');
+    const result = await cli(
+      [
+        'create-tenant',
+        '--slug',
+        'Bad Slug!',
+        '--name',
+        '',
+        '--region',
+        'eea',
+        '--admin-email',
+        'not-an-email',
+        '--admin-name',
+        'A',
+      ],
+      'short',
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/slug: /);
     expect(result.stderr).toMatch(/admin\.email: /);

@@ -8,7 +8,9 @@ export const createTenantSchema = z
     name: z.string().trim().min(1).max(200),
     region: regionSchema,
     professionalSeats: z.int().positive().max(100_000).default(5),
-    admin: z.object({ email: emailSchema, displayName: displayNameSchema, password: passwordSchema }).strict(),
+    admin: z
+      .object({ email: emailSchema, displayName: displayNameSchema, password: passwordSchema })
+      .strict(),
   })
   .strict();
 export type CreateTenantDto = z.infer<typeof createTenantSchema>;
