@@ -11,13 +11,24 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 let sdk: NodeSDK | undefined;
 
 /**
+ * Keeps nothing. With no span processor at all the SDK installs no tracer provider, and every trace
+ * id would be zeros: no ids in logs or problem bodies, and nothing to propagate into Kafka headers.
+ */
+const keepNothing: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: async () => undefined,
+  shutdown: async () => undefined,
+};
+
+/**
  * Starts OpenTelemetry before anything else is loaded (so http, express and pg are instrumented).
  * W3C trace context is always propagated; spans are exported only when OTEL_EXPORTER_OTLP_ENDPOINT
  * is set. Kafka propagation is done by the outbox relay and the event consumer via `traceparent`.
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
-  const spanProcessors: SpanProcessor[] = [];
+  const spanProcessors: SpanProcessor[] = [keepNothing];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const url = `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`;
     spanProcessors.push(

@@ -39,6 +39,18 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
     await collector?.stop();
   });
 
+  it('reports liveness and readiness (database and Kafka) on each service', async () => {
+    const ready = await request(stack.identityUrl).get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, kafka: { status: 'up' } },
+    });
+    const gatewayReady = await request(stack.gatewayUrl).get('/health/ready').expect(200);
+    expect(gatewayReady.body).toMatchObject({ status: 'ok', info: { kafka: { status: 'up' } } });
+    expect(gatewayReady.body.info.database).toBeUndefined();
+    await request(stack.gatewayUrl).get('/health/live').expect(200);
+  });
+
   it('logs in with a __Host- cookie that is HttpOnly, Secure, SameSite=Strict, Path=/ and has no Domain', async () => {
     const res = await login({
       organisation: tenant.slug,
@@ -79,7 +91,12 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
     });
     const none = await request(stack.gatewayUrl).get('/api/me').expect(401);
     expect(none.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(none.body).toMatchObject({ status: 401, detail: 'Authentication required.' });
+    expect(none.body).toMatchObject({
+      status: 401,
+      detail: 'Authentication required.',
+      requestId: none.headers['x-request-id'],
+    });
+    expect(none.body.traceId).toMatch(/^[0-9a-f]{32}$/);
     const value = cookie.split('=')[1];
     const tampered = `${COOKIE}=${value.slice(0, -2)}${value.endsWith('AA') ? 'BB' : 'AA'}`;
     await request(stack.gatewayUrl).get('/api/me').set('cookie', tampered).expect(401);

@@ -87,6 +87,14 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
     await probe.stop();
   });
 
+  it('answers with trace and request ids even when no trace exporter is configured', async () => {
+    const res = await fetch(`${identity.url}/me`, { headers: { 'x-request-id': 'req-12345678' } });
+    expect(res.status).toBe(401);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 401, requestId: 'req-12345678' });
+    expect(body.traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+  });
+
   it('refuses an organisation of the other region: it must be created in that region', async () => {
     const result = await cli(args('london-clinic', 'uk'));
     expect(result.code).toBe(1);
