@@ -4,6 +4,8 @@ import { testBrokers, uniqueName } from './test-infra';
 export const testKafka = (brokers = testBrokers()): Kafka =>
   new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 
+const JOIN_TIMEOUT_MS = 30_000;
+
 /** Reads everything that arrives on the given topics into an array, for assertions. */
 export async function collectTopics(
   topics: string[],
@@ -24,13 +26,32 @@ export async function collectTopics(
   const messages: (KafkaMessage & { topic: string })[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
+  // Waits for the group join, but not forever: a consumer that crashed for good (kafkajs restarts it
+  // only after retriable errors) would otherwise hang the test until its timeout, without saying why.
   let joined!: () => void;
-  const ready = new Promise<void>((r) => (joined = r));
+  let failed!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => ((joined = resolve), (failed = reject)));
   consumer.on(consumer.events.GROUP_JOIN, () => joined());
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => void messages.push({ ...message, topic }),
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart)
+      failed(new Error(`probe on ${topics.join(', ')} crashed: ${payload.error.message}`));
   });
-  await ready;
+  const timer = setTimeout(
+    () =>
+      failed(new Error(`probe on ${topics.join(', ')} did not join its group within ${JOIN_TIMEOUT_MS} ms`)),
+    JOIN_TIMEOUT_MS,
+  );
+  try {
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => void messages.push({ ...message, topic }),
+    });
+    await ready;
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
   return { messages, stop: () => consumer.disconnect() };
 }
 

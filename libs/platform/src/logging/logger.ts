@@ -7,17 +7,23 @@ import { requestContext } from '../context/request-context';
  * Paths whose values never reach a log line: credentials, tokens, cookies, and any configuration
  * declared secret. Personal data is kept out by not logging bodies at all.
  */
-export const redactPaths = [
+const sensitiveKeys = [
   'password',
-  '*.password',
   'newPassword',
-  '*.newPassword',
+  'currentPassword',
   'token',
-  '*.token',
   'accessToken',
-  '*.accessToken',
+  'refreshToken',
+  'idToken',
   'sessionId',
-  '*.sessionId',
+  'clientSecret',
+  'totpSecret',
+  'secret',
+  'authorization',
+  'cookie',
+];
+export const redactPaths = [
+  ...sensitiveKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-internal-token"]',

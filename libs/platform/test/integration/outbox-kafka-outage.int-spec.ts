@@ -10,6 +10,11 @@ import { startFixture, type Fixture } from './fixture/start-fixture';
 /**
  * "Kafka being down never loses or blocks a user's write": the fixture runs against its own broker,
  * which this file stops and starts again on the same port and data directory.
+ *
+ * The fixture's consumers stay off: this is about the write side. (With them on, a kafkajs consumer
+ * that crashed during the outage rejoins its group under a new member id, and the restarted broker
+ * holds the rebalance until the old member's session times out: 30 s of no consumption, and a
+ * shutdown that waits as long.)
  */
 describe('outbox while Kafka is down', () => {
   const kafka = new LocalKafka();
@@ -17,10 +22,10 @@ describe('outbox while Kafka is down', () => {
 
   beforeAll(async () => {
     await kafka.start();
-    fx = await startFixture({ KAFKA_BROKERS: kafka.brokers.join(',') });
+    fx = await startFixture({ KAFKA_BROKERS: kafka.brokers.join(',') }, { consume: false });
   });
   afterAll(async () => {
-    // The broker must be up for the consumers to leave their groups quickly.
+    // If the test failed during the outage: with the broker back, the relay's producer lets go at once.
     await kafka.start().catch(() => undefined);
     await fx?.stop();
     await kafka.destroy();
@@ -31,18 +36,23 @@ describe('outbox while Kafka is down', () => {
     const relay = app.get(OutboxRelay);
     const server = app.getHttpServer();
     const topic = `${prefix}${identityUserRegisteredV1.topic}`;
-    const outboxRows = () => db.query<{ event_id: string; attempts: number; parked_at: Date | null; last_error: string | null }>(
-      `SELECT event_id, attempts, parked_at, last_error FROM fixture.outbox`,
-    );
+    const outboxRows = () =>
+      db.query<{ event_id: string; attempts: number; parked_at: Date | null; last_error: string | null }>(
+        `SELECT event_id, attempts, parked_at, last_error FROM fixture.outbox`,
+      );
 
     // Before the outage the relay has a connected producer, as it would in production.
-    const before = await request(server).post('/accounts').send({ tenantId: randomUUID(), userId: randomUUID() }).expect(201);
+    const before = await request(server)
+      .post('/accounts')
+      .send({ tenantId: randomUUID(), userId: randomUUID() })
+      .expect(201);
     await expectEventually(async () => expect(await outboxRows()).toEqual([]));
     expect(relay.stats.published).toBe(1);
 
     const backOffs = jest.spyOn(app.get<Logger>(PLATFORM_LOGGER), 'warn');
-    const backOffCount = () => backOffs.mock.calls.filter((call) => call[1] === 'Kafka unavailable; outbox relay backs off').length;
-    let t = Date.now(); await kafka.stop(); console.log('stop', Date.now()-t);
+    const backOffCount = () =>
+      backOffs.mock.calls.filter((call) => call[1] === 'Kafka unavailable; outbox relay backs off').length;
+    await kafka.stop();
 
     const tenantId = randomUUID();
     const userId = randomUUID();
@@ -50,36 +60,40 @@ describe('outbox while Kafka is down', () => {
     const res = await request(server).post('/accounts').send({ tenantId, userId }).expect(201);
     expect(Date.now() - started).toBeLessThan(2000);
     const eventId: string = res.body.eventId;
-    expect(await db.query(`SELECT tenant_id FROM fixture.account WHERE id = $1`, [userId])).toEqual([{ tenant_id: tenantId }]);
-    expect(await outboxRows()).toEqual([{ event_id: eventId, attempts: 0, parked_at: null, last_error: null }]);
+    expect(await db.query(`SELECT tenant_id FROM fixture.account WHERE id = $1`, [userId])).toEqual([
+      { tenant_id: tenantId },
+    ]);
+    expect(await outboxRows()).toEqual([
+      { event_id: eventId, attempts: 0, parked_at: null, last_error: null },
+    ]);
 
     // The relay meets the outage twice (its old producer, then a fresh connection) and counts it against no row.
-    const outageStarted = Date.now();
-    await expectEventually(() => expect(backOffCount()).toBeGreaterThanOrEqual(2), { timeoutMs: 60_000, intervalMs: 50 });
-    const outageNoticedMs = Date.now() - outageStarted;
-    expect(await outboxRows()).toEqual([{ event_id: eventId, attempts: 0, parked_at: null, last_error: null }]);
+    await expectEventually(() => expect(backOffCount()).toBeGreaterThanOrEqual(2), {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    });
+    expect(await outboxRows()).toEqual([
+      { event_id: eventId, attempts: 0, parked_at: null, last_error: null },
+    ]);
     expect(relay.stats).toEqual({ published: 1, failedAttempts: 0, parked: 0 });
 
-    t = Date.now(); await kafka.start(); console.log('start', Date.now()-t);
-    const restarted = Date.now();
-    t = Date.now(); const probe = await collectTopics([topic], kafka.brokers); console.log('probe', Date.now()-t);
+    await kafka.start();
+    const probe = await collectTopics([topic], kafka.brokers);
     try {
       const withId = (id: string) => probe.messages.filter((m) => m.headers?.['event-id']?.toString() === id);
       await expectEventually(() => expect(withId(eventId)).toHaveLength(1), { timeoutMs: 30_000 });
-      const publishedAfterMs = Date.now() - restarted;
       await expectEventually(async () => expect(await outboxRows()).toEqual([]), { timeoutMs: 10_000 });
+      // The event published before the outage survived the broker restart (the probe may read its
+      // partition a little later than the other one).
+      await expectEventually(() => expect(withId(before.body.eventId)).toHaveLength(1));
       // The row left the outbox once; nothing published it a second time meanwhile.
       expect(withId(eventId)).toHaveLength(1);
-      expect(withId(before.body.eventId)).toHaveLength(1);
-      expect(JSON.parse(withId(eventId)[0].value!.toString())).toMatchObject({ id: eventId, tenantId, subjectId: userId });
-      expect(relay.stats).toEqual({ published: 2, failedAttempts: 0, parked: 0 });
-      t = Date.now();
-      // The consumers came back too: the fixture handled its own event.
-      await expectEventually(async () => expect(await db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [eventId])).toHaveLength(1), {
-        timeoutMs: 30_000,
+      expect(JSON.parse(withId(eventId)[0].value!.toString())).toMatchObject({
+        id: eventId,
+        tenantId,
+        subjectId: userId,
       });
-      console.log('seen', Date.now()-t);
-      process.stdout.write(`outage spec: outage noticed twice in ${outageNoticedMs} ms; event published ${publishedAfterMs} ms after the broker was back\n`);
+      expect(relay.stats).toEqual({ published: 2, failedAttempts: 0, parked: 0 });
     } finally {
       await probe.stop();
     }

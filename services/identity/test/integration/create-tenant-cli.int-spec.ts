@@ -90,7 +90,7 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
   it('answers with trace and request ids even when no trace exporter is configured', async () => {
     const res = await fetch(`${identity.url}/me`, { headers: { 'x-request-id': 'req-12345678' } });
     expect(res.status).toBe(401);
-    const body = await res.json();
+    const body = (await res.json()) as { status: number; requestId: string; traceId: string };
     expect(body).toMatchObject({ status: 401, requestId: 'req-12345678' });
     expect(body.traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
   });
