@@ -26,6 +26,9 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
   afterAll(async () => {
     await fx?.stop();
   });
+  /** The rows the fixture's handler wrote for an event: one when handled, none when not. */
+  const seen = (eventId: string) =>
+    fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [eventId]);
 
   it('publishes a committed write once, with the envelope and trace headers, and empties the outbox', async () => {
     const topic = `${fx.prefix}${identityUserRegisteredV1.topic}`;
@@ -100,14 +103,8 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
     await publishRaw(`${fx.prefix}identity.user.registered.v1`, [
       { key: event.tenantId, value: JSON.stringify(later) },
     ]);
-    await expectEventually(async () =>
-      expect(
-        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [later.id]),
-      ).toHaveLength(1),
-    );
-    expect(
-      await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [event.id]),
-    ).toHaveLength(1);
+    await expectEventually(async () => expect(await seen(later.id)).toHaveLength(1));
+    expect(await seen(event.id)).toHaveLength(1);
     expect(await fx.db.query(`SELECT 1 FROM fixture.inbox WHERE event_id = $1`, [event.id])).toHaveLength(1);
   });
 
@@ -117,13 +114,7 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
     const event = envelope('identity.user.registered.v1', { userId: randomUUID(), role: 'client' });
     fx.service.transientFailures = 2;
     await publishRaw(topic, [{ key: event.tenantId, value: JSON.stringify(event) }]);
-    await expectEventually(
-      async () =>
-        expect(
-          await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [event.id]),
-        ).toHaveLength(1),
-      { timeoutMs: 60_000 },
-    );
+    await expectEventually(async () => expect(await seen(event.id)).toHaveLength(1), { timeoutMs: 60_000 });
     expect(fx.service.transientFailures).toBe(0);
     expect(dlq.messages.filter((m) => m.value?.toString().includes(event.id))).toHaveLength(0);
     await dlq.stop();
@@ -172,11 +163,7 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
       { key: tenantId, value: JSON.stringify(permanent) },
       { key: tenantId, value: JSON.stringify(valid) },
     ]);
-    await expectEventually(async () =>
-      expect(
-        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [valid.id]),
-      ).toHaveLength(1),
-    );
+    await expectEventually(async () => expect(await seen(valid.id)).toHaveLength(1));
     await expectEventually(() => expect(dlq.messages).toHaveLength(4));
     const reasons = dlq.messages.map((m) => m.headers!['dlq-reason']!.toString());
     expect(reasons[0]).toBe('value is not valid JSON');
@@ -211,21 +198,11 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
       await publishRaw(`${fx.prefix}${identityUserRegisteredV1.topic}`, [
         { key: userEvent.tenantId, value: JSON.stringify(userEvent) },
       ]);
-      await expectEventually(async () =>
-        expect(
-          await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [userEvent.id]),
-        ).toHaveLength(1),
-      );
-      expect(
-        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [tenantEvent.id]),
-      ).toHaveLength(0);
+      await expectEventually(async () => expect(await seen(userEvent.id)).toHaveLength(1));
+      expect(await seen(tenantEvent.id)).toHaveLength(0);
     } finally {
       release();
     }
-    await expectEventually(async () =>
-      expect(
-        await fx.db.query(`SELECT 1 FROM fixture.seen_event WHERE event_id = $1`, [tenantEvent.id]),
-      ).toHaveLength(1),
-    );
+    await expectEventually(async () => expect(await seen(tenantEvent.id)).toHaveLength(1));
   });
 });

@@ -25,6 +25,14 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
   let tenant: TestTenant;
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   const login = (body: object) => request(stack.gatewayUrl).post('/api/auth/login').send(body);
+  const loginAsAdmin = async () =>
+    sessionCookie(
+      await login({
+        organisation: tenant.slug,
+        email: tenant.adminEmail,
+        password: tenant.adminPassword,
+      }).expect(200),
+    );
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
@@ -181,13 +189,7 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
 
   it('lets an org admin add a client through the gateway; identity publishes identity.user.registered.v1 without personal data', async () => {
     const probe = await collectTopics([`${stack.prefix}${identityUserRegisteredV1.topic}`]);
-    const cookie = sessionCookie(
-      await login({
-        organisation: tenant.slug,
-        email: tenant.adminEmail,
-        password: tenant.adminPassword,
-      }).expect(200),
-    );
+    const cookie = await loginAsAdmin();
     const created = await request(stack.gatewayUrl)
       .post('/api/users')
       .set('cookie', cookie)
@@ -222,13 +224,7 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
 
   it('logs out: the cookie is cleared, the session is revoked everywhere, and one trace spans gateway → identity → Kafka → gateway consumer', async () => {
     const revocations = await collectTopics([`${stack.prefix}${identitySessionRevokedV1.topic}`]);
-    const cookie = sessionCookie(
-      await login({
-        organisation: tenant.slug,
-        email: tenant.adminEmail,
-        password: tenant.adminPassword,
-      }).expect(200),
-    );
+    const cookie = await loginAsAdmin();
     await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(200);
     const traceId = randomBytes(16).toString('hex');
     const logout = await request(stack.gatewayUrl)
