@@ -18,6 +18,8 @@ export interface TestStack {
   db: TestDatabase;
   prefix: string;
   createTenant(overrides?: { slug?: string; seats?: number }): Promise<TestTenant>;
+  /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
+  restart(service: 'identity' | 'gateway', envOverrides: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,27 +38,31 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     ...extraEnv,
   });
   const identity = await startServiceProcess('identity', identityEnv);
-  const gateway = await startServiceProcess(
-    'gateway',
-    serviceEnv('gateway', {
-      PORT: gatewayPort,
-      KAFKA_TOPIC_PREFIX: prefix,
-      IDENTITY_URL: identity.url,
-      INTERNAL_TOKEN_KID: testSigningKey.kid,
-      INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
-      ...extraEnv,
-    }),
-  ).catch(async (err) => {
+  const gatewayEnv = serviceEnv('gateway', {
+    PORT: gatewayPort,
+    KAFKA_TOPIC_PREFIX: prefix,
+    IDENTITY_URL: identity.url,
+    INTERNAL_TOKEN_KID: testSigningKey.kid,
+    INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
+    ...extraEnv,
+  });
+  const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
     await identity.stop();
     throw err;
   });
-  return {
+  const envs = { identity: identityEnv, gateway: gatewayEnv };
+  const stack: TestStack = {
     gatewayUrl: gateway.url,
     identityUrl: identity.url,
     gateway,
     identity,
     db,
     prefix,
+    async restart(service, envOverrides) {
+      await stack[service].stop();
+      envs[service] = { ...envs[service], ...envOverrides };
+      stack[service] = await startServiceProcess(service, envs[service]);
+    },
     async createTenant(overrides = {}) {
       const slug = overrides.slug ?? uniqueName('org').replace(/_/g, '-');
       const adminEmail = `admin@${slug}.example`;
@@ -84,8 +90,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       return { slug, tenantId, adminId, adminEmail, adminPassword };
     },
     async stop() {
-      await Promise.allSettled([gateway.stop(), identity.stop()]);
+      await Promise.allSettled([stack.gateway.stop(), stack.identity.stop()]);
       await db.drop();
     },
   };
+  return stack;
 }
