@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, ValidationException, zodIssuesToFieldErrors } from '@therapy-room/platform';
+import {
+  ConfigError,
+  ValidationException,
+  zodIssuesToFieldErrors,
+  type FieldError,
+} from '@therapy-room/platform';
 import { AppModule } from './app.module';
 import { TenantsService } from './tenants/tenants.service';
 import { createTenantSchema } from './tenants/dto/create-tenant.dto';
@@ -10,6 +15,15 @@ const usage = `Usage: identity-cli create-tenant --slug <slug> --name <name> --r
          --admin-email <email> --admin-name <name> [--if-not-exists]
 The admin's initial password is read from the TENANT_ADMIN_PASSWORD environment variable (never from
 arguments, which other users of the machine can see).`;
+
+/** Field-level refusal (exit code 2), naming the admin's password by the variable it came from. */
+function refuse(errors: FieldError[], withUsage: boolean): number {
+  const lines = errors.map(
+    (e) => `  ${e.path.replace('admin.password', 'TENANT_ADMIN_PASSWORD')}: ${e.message}`,
+  );
+  process.stderr.write(`Invalid input:\n${lines.join('\n')}\n${withUsage ? `\n${usage}\n` : ''}`);
+  return 2;
+}
 
 /**
  * Ops commands of the identity service, run where identity runs (`kubectl exec`, or tools/tenant
@@ -44,13 +58,7 @@ async function main(argv: string[]): Promise<number> {
       password: process.env.TENANT_ADMIN_PASSWORD,
     },
   });
-  if (!parsed.success) {
-    const lines = zodIssuesToFieldErrors(parsed.error.issues).map(
-      (e) => `  ${e.path.replace('admin.password', 'TENANT_ADMIN_PASSWORD')}: ${e.message}`,
-    );
-    process.stderr.write(`Invalid input:\n${lines.join('\n')}\n\n${usage}\n`);
-    return 2;
-  }
+  if (!parsed.success) return refuse(zodIssuesToFieldErrors(parsed.error.issues), true);
   process.env.LOG_STREAM = 'stderr';
   process.env.OUTBOX_RELAY_ENABLED = 'false';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
@@ -67,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify({ created: false, slug: parsed.data.slug })}\n`);
       return 0;
     }
-    if (err instanceof IdentityException || err instanceof ValidationException) {
+    // The password policy is applied by the service: its refusal is bad input like a parse failure.
+    if (err instanceof ValidationException) return refuse(err.errors, false);
+    if (err instanceof IdentityException) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

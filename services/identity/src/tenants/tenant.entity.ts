@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { Region } from '@therapy-room/contracts';
+import type { TenantPasswordPolicy } from '../passwords/password-policy';
 
 @Entity({ name: 'tenant' })
 export class Tenant {
@@ -17,6 +18,10 @@ export class Tenant {
 
   @Column('integer', { name: 'professional_seats' })
   professionalSeats!: number;
+
+  /** The organisation's own password settings; `{}` means the platform default. */
+  @Column('jsonb', { name: 'password_policy' })
+  passwordPolicy!: TenantPasswordPolicy;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -122,9 +122,22 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/slug: /);
     expect(result.stderr).toMatch(/admin\.email: /);
-    expect(result.stderr).toMatch(/TENANT_ADMIN_PASSWORD: must be at least 12 characters/);
     expect(result.stderr).not.toContain('short');
     expect(await db.query(`SELECT 1 FROM identity.tenant WHERE slug = 'Bad Slug!'`)).toHaveLength(0);
+  });
+
+  it('refuses a common admin password under the password policy and writes nothing', async () => {
+    // Both are long enough and hold a special character: only the common-password list refuses them.
+    for (const [slug, common] of [
+      ['common-exact', 'Minnesota_HP'],
+      ['common-suffix', 'Password123!'],
+    ]) {
+      const result = await cli(args(slug), common);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/TENANT_ADMIN_PASSWORD: is (one of the most|a) commonly used/);
+      expect(result.stderr).not.toContain(common);
+      expect(await db.query(`SELECT 1 FROM identity.tenant WHERE slug = $1`, [slug])).toHaveLength(0);
+    }
   });
 
   it('refuses a taken slug, unless asked to create it only if missing', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { regionSchema, tenantSlugSchema } from '@therapy-room/contracts';
 import { displayNameSchema, emailSchema, passwordSchema } from '../../common/password.dto';
+import { tenantPasswordPolicySchema } from '../../passwords/password-policy';
 
 export const createTenantSchema = z
   .object({
@@ -8,6 +9,7 @@ export const createTenantSchema = z
     name: z.string().trim().min(1).max(200),
     region: regionSchema,
     professionalSeats: z.int().positive().max(100_000).default(5),
+    passwordPolicy: tenantPasswordPolicySchema.default({}),
     admin: z
       .object({ email: emailSchema, displayName: displayNameSchema, password: passwordSchema })
       .strict(),
