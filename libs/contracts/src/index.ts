@@ -5,3 +5,4 @@ export * from './identity/tenant-created.v1';
 export * from './identity/user-registered.v1';
 export * from './identity/session-revoked.v1';
 export * from './retention/erasure-requested.v1';
+export * from './audit/entry-recorded.v1';

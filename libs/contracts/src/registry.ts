@@ -3,6 +3,7 @@ import { identityTenantCreatedV1 } from './identity/tenant-created.v1';
 import { identityUserRegisteredV1 } from './identity/user-registered.v1';
 import { identitySessionRevokedV1 } from './identity/session-revoked.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
+import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 
 /** Every event contract, by topic: the one list producers, consumers and topic provisioning read. */
 export const eventContracts = {
@@ -10,6 +11,7 @@ export const eventContracts = {
   [identityUserRegisteredV1.topic]: identityUserRegisteredV1,
   [identitySessionRevokedV1.topic]: identitySessionRevokedV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
+  [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
 } as const satisfies Record<string, EventContract>;
 
 export type Topic = keyof typeof eventContracts;

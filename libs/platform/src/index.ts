@@ -13,6 +13,8 @@ export * from './kafka/kafka.module';
 export * from './kafka/kafka-errors';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay';
+export * from './audit/audit-emitter';
+export * from './audit/source-address';
 export * from './inbox/event-consumer';
 export * from './inbox/inbox-pruner';
 export * from './inbox/kafka-server';

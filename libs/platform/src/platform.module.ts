@@ -12,6 +12,7 @@ import { OutboxService } from './outbox/outbox.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
 import { InboxPruner } from './inbox/inbox-pruner';
+import { AuditEmitter } from './audit/audit-emitter';
 
 export interface ServiceOptions<S extends z.ZodRawShape> {
   /** The service's environment: baseConfigShape plus its own variables. */
@@ -42,7 +43,7 @@ class PlatformCoreModule {
   }
 }
 
-/** Everything a service gets from the platform: config, logging, Kafka, database, outbox, inbox, health. */
+/** Everything a service gets from the platform: config, logging, Kafka, database, outbox, inbox, audit, health. */
 @Module({})
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
@@ -50,7 +51,7 @@ export class PlatformModule {
     const providers: Provider[] = [EventConsumer];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
-      providers.push(OutboxService, OutboxRelay, InboxPruner);
+      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter);
     }
     return {
       module: PlatformModule,

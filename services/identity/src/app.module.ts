@@ -6,12 +6,21 @@ import { Tenant } from './tenants/tenant.entity';
 import { UserAccount } from './users/user-account.entity';
 import { Session } from './sessions/session.entity';
 import { IdentityCore1763800000100 } from './database/migrations/1763800000100-identity-core';
+import { TenantPasswordPolicy1763800000200 } from './database/migrations/1763800000200-tenant-password-policy';
+import { LoginThrottle1763800000300 } from './database/migrations/1763800000300-login-throttle';
 
 @Module({
   imports: [
     PlatformModule.forService({
       configShape: identityConfigShape,
-      database: { entities: [Tenant, UserAccount, Session], migrations: [IdentityCore1763800000100] },
+      database: {
+        entities: [Tenant, UserAccount, Session],
+        migrations: [
+          IdentityCore1763800000100,
+          TenantPasswordPolicy1763800000200,
+          LoginThrottle1763800000300,
+        ],
+      },
     }),
     IdentityModule,
   ],

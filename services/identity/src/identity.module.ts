@@ -10,6 +10,8 @@ import { UsersController } from './users/users.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { SessionsController } from './sessions/sessions.controller';
+import { LoginThrottleRepository } from './sessions/login-throttle.repository';
+import { LoginThrottleService } from './sessions/login-throttle.service';
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
 @Module({
@@ -24,6 +26,8 @@ import { SessionsController } from './sessions/sessions.controller';
     UsersService,
     SessionsRepository,
     SessionsService,
+    LoginThrottleRepository,
+    LoginThrottleService,
   ],
   exports: [TenantsService],
 })

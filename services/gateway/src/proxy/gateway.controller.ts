@@ -8,8 +8,10 @@ import { matchRoute } from './routes';
 
 const cookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' } as const;
 
-const relay = (res: Response, upstream: UpstreamResponse) =>
-  res.status(upstream.status).type(upstream.contentType).send(upstream.body);
+const relay = (res: Response, upstream: UpstreamResponse) => {
+  if (upstream.retryAfter) res.setHeader('retry-after', upstream.retryAfter);
+  return res.status(upstream.status).type(upstream.contentType).send(upstream.body);
+};
 
 @Controller('api')
 export class GatewayController {
@@ -19,10 +21,17 @@ export class GatewayController {
     private readonly cache: SessionCache,
   ) {}
 
-  /** Identity checks the credentials; the gateway turns the session into a cookie the browser cannot read. */
+  /**
+   * Identity checks the credentials (and throttles by the client's address, which only the gateway
+   * knows: req.ip under the app's trust-proxy setting); the gateway turns the session into a cookie
+   * the browser cannot read.
+   */
   @Post('auth/login')
   async login(@Req() req: Request, @Res() res: Response) {
-    const answer = await this.upstream.send('identity', 'POST', '/auth/login', { body: req.body ?? {} });
+    const answer = await this.upstream.send('identity', 'POST', '/auth/login', {
+      body: req.body ?? {},
+      clientAddress: req.ip ?? req.socket.remoteAddress,
+    });
     if (answer.status !== 200) return relay(res, answer);
     const session = JSON.parse(answer.body) as {
       token: string;

@@ -8,6 +8,8 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Passed on to the client (429 and 503 answers). */
+  retryAfter?: string;
 }
 
 /** Internal HTTP to the services: trace context and request id travel along; failures never leak details. */
@@ -26,12 +28,14 @@ export class UpstreamClient {
     upstream: Upstream,
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; query?: string } = {},
+    options: { body?: unknown; token?: string; query?: string; clientAddress?: string } = {},
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const requestId = requestContext.get()?.requestId;
     if (requestId) headers['x-request-id'] = requestId;
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    // Always set by the gateway itself, never copied from the client's request.
+    if (options.clientAddress) headers['x-client-address'] = options.clientAddress;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     injectTraceHeaders(headers);
     const url = `${this.baseUrls[upstream]}${path}${options.query ? `?${options.query}` : ''}`;
@@ -47,6 +51,7 @@ export class UpstreamClient {
         status: res.status,
         contentType: res.headers.get('content-type') ?? 'application/json',
         body: await res.text(),
+        retryAfter: res.headers.get('retry-after') ?? undefined,
       };
     } catch (err) {
       this.logger.error(

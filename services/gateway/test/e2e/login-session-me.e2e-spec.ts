@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { randomBytes } from 'node:crypto';
-import { identitySessionRevokedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
+import {
+  auditEntryRecordedV1,
+  identitySessionRevokedV1,
+  identityUserRegisteredV1,
+} from '@therapy-room/contracts';
 import {
   collectTopics,
   expectEventually,
@@ -138,6 +142,31 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
       });
       expect(res.headers['set-cookie']).toBeUndefined();
     }
+  });
+
+  it("passes the client's address to identity: throttling and audit see it, and a 429 keeps its Retry-After", async () => {
+    const audit = await collectTopics([`${stack.prefix}${auditEntryRecordedV1.topic}`]);
+    // supertest connects from loopback, which the gateway trusts as a proxy: X-Forwarded-For is the client.
+    const guess = () =>
+      login({ organisation: tenant.slug, email: tenant.adminEmail, password: 'Not-the-password-1!' }).set(
+        'x-forwarded-for',
+        '203.0.113.9',
+      );
+    for (let i = 0; i < 5; i++) await guess().expect(401);
+    const throttled = await guess().expect(429);
+    expect(throttled.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(throttled.body).toMatchObject({ status: 429, detail: 'Too many attempts. Try again later.' });
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    // The same account from the gateway's other clients is not affected.
+    await loginAsAdmin();
+    await expectEventually(() => {
+      const outcomes = audit.messages
+        .map((m) => JSON.parse(m.value!.toString()))
+        .filter((e) => e.payload.sourceAddress === '203.0.113.9')
+        .map((e) => e.payload.outcome);
+      expect(outcomes).toEqual([...Array(5).fill('failure'), 'throttled']);
+    });
+    await audit.stop();
   });
 
   it('refuses bad input with field-level 400s, 413 and 415, never a 500 or a stack trace', async () => {

@@ -1,7 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ZodValidationPipe, normaliseIpAddress, requestContext } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { SessionsService } from './sessions.service';
+import { LoginThrottledException } from './login-throttled.exception';
 import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
 
 /**
@@ -14,8 +16,28 @@ export class SessionsController {
 
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body(new ZodValidationPipe(loginSchema)) body: LoginDto) {
-    return this.sessions.login(body);
+  async login(
+    @Body(new ZodValidationPipe(loginSchema)) body: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    // The client's address, as the gateway saw it (x-client-address, from its own trust-proxy rules).
+    // Trusted here only because this route is reachable from the gateway alone (network policy) and
+    // the gateway always overwrites the header. Whoever could set it could claim the real user's
+    // address and lock that (account, address) pair, or spread guesses over invented addresses: so
+    // it is read on this route only, for throttling and audit, and never from anything else.
+    const sourceAddress =
+      normaliseIpAddress(req.header('x-client-address')) ??
+      normaliseIpAddress(req.ip) ??
+      normaliseIpAddress(req.socket.remoteAddress) ??
+      '::';
+    requestContext.assign({ sourceAddress });
+    try {
+      return await this.sessions.login(body, sourceAddress);
+    } catch (err) {
+      if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 
   @Post('sessions/resolve')

@@ -7,8 +7,8 @@ import { UserAccount } from '../users/user-account.entity';
 export class SessionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(session: Session): Promise<void> {
-    await this.dataSource.manager.insert(Session, session);
+  async insert(session: Session, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.insert(Session, session);
   }
 
   /** The live (not revoked) session for a token hash, with its user. */

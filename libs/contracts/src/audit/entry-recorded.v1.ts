@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { userRoleSchema } from '../identity/user-registered.v1';
+
+/** The fixed vocabulary of audited actions (grows with the features that emit them). */
+export const auditActions = ['auth.login'] as const;
+export const auditActionSchema = z.enum(auditActions);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+export const auditOutcomes = ['success', 'failure', 'throttled', 'locked'] as const;
+export const auditOutcomeSchema = z.enum(auditOutcomes);
+export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
+
+/** A resource type is an identifier ('session', 'client.diary'), never free text. */
+const identifier = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/);
+
+export const auditEntryRecordedV1 = defineEvent({
+  topic: 'audit.entry.recorded.v1',
+  description:
+    'Who did what to which resource, with what outcome, from where (NEN 7513). Ids and facts only: ' +
+    'no e-mail addresses, names, passwords or health content. The envelope subjectId is the person ' +
+    'the entry is about, when known.',
+  payload: z.object({
+    action: auditActionSchema,
+    outcome: auditOutcomeSchema,
+    /** The authenticated actor; null when nobody is authenticated (e.g. a failed login). */
+    actorId: z.uuid().nullable(),
+    actorRole: userRoleSchema.nullable(),
+    resource: identifier,
+    resourceId: z.string().min(1).max(128).nullable(),
+    sourceAddress: z.union([z.ipv4(), z.ipv6()]),
+    requestId: z.string().min(1).max(128),
+  }),
+});
+export type AuditEntryRecordedV1 = z.infer<typeof auditEntryRecordedV1.payload>;

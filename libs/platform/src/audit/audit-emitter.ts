@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { auditEntryRecordedV1, type AuditEntryRecordedV1 } from '@therapy-room/contracts';
+import { OutboxService } from '../outbox/outbox.service';
+import { requestContext } from '../context/request-context';
+import { normaliseIpAddress } from './source-address';
+
+/** What the caller states; requestId and sourceAddress default to the current request's. */
+export type AuditEntry = Omit<AuditEntryRecordedV1, 'requestId' | 'sourceAddress'> &
+  Partial<Pick<AuditEntryRecordedV1, 'requestId' | 'sourceAddress'>>;
+
+export interface AuditScope {
+  tenantId: string;
+  /** The person the entry is about (envelope subjectId and partition key), when known. */
+  subjectId?: string | null;
+}
+
+/**
+ * Records an audit entry (`audit.entry.recorded.v1`) through the outbox, in the caller's transaction:
+ * the entry exists if and only if the audited change (or refusal) was committed. Ids and facts only.
+ */
+@Injectable()
+export class AuditEmitter {
+  constructor(private readonly outbox: OutboxService) {}
+
+  async record(manager: EntityManager, entry: AuditEntry, scope: AuditScope): Promise<void> {
+    const ctx = requestContext.get();
+    const requestId = entry.requestId ?? ctx?.requestId;
+    const sourceAddress = normaliseIpAddress(entry.sourceAddress ?? ctx?.sourceAddress);
+    if (!requestId || !sourceAddress) {
+      // An entry without them is not a valid NEN 7513 record: a programming error, not a user's.
+      throw new Error('An audit entry needs a request id and a source address (none in the request context)');
+    }
+    await this.outbox.add(
+      manager,
+      auditEntryRecordedV1,
+      { ...entry, requestId, sourceAddress },
+      { tenantId: scope.tenantId, subjectId: scope.subjectId ?? null },
+    );
+  }
+}
