@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { randomUUID } from 'node:crypto';
 import { identityTenantCreatedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
 import { collectTopics, expectEventually, publishRaw } from '@therapy-room/testing';
-import { InboxPruner } from '../../src';
+import { InboxPruner } from '@therapy-room/platform';
 import { startFixture, type Fixture } from './fixture/start-fixture';
 
 const envelope = (type: string, payload: object, overrides: object = {}) => ({

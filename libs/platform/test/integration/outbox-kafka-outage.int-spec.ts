@@ -4,7 +4,7 @@ import { identityUserRegisteredV1 } from '@therapy-room/contracts';
 import { LocalKafka } from '@therapy-room/local-kafka';
 import { collectTopics, expectEventually } from '@therapy-room/testing';
 import type { Logger } from 'pino';
-import { OutboxRelay, PLATFORM_LOGGER } from '../../src';
+import { OutboxRelay, PLATFORM_LOGGER } from '@therapy-room/platform';
 import { startFixture, type Fixture } from './fixture/start-fixture';
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { identityUserRegisteredV1 } from '@therapy-room/contracts';
 import { collectTopics, expectEventually } from '@therapy-room/testing';
-import { OutboxRelay } from '../../src';
+import { OutboxRelay } from '@therapy-room/platform';
 import { startFixture, type Fixture } from './fixture/start-fixture';
 
 /** A row Kafka refuses for itself (too large) must not hold up the rows behind it, and ends up parked. */

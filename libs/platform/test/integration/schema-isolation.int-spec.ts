@@ -1,7 +1,7 @@
 import { Client, type DatabaseError } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@therapy-room/testing';
-import { createDataSource } from '../../src';
+import { createDataSource } from '@therapy-room/platform';
 
 type ServiceDb = { DATABASE_URL: string; DATABASE_SCHEMA: string };
 
