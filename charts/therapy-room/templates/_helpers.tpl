@@ -229,7 +229,7 @@ seccompProfile:
 {{- if has $k $reserved -}}
 {{- fail (printf "services.%s.env.%s is set by the chart (region/Kafka/database settings come from global.*; secrets from secretEnv)" $name $k) -}}
 {{- end -}}
-{{- if regexMatch "(?i)(PASSWORD|SECRET|PRIVATE|CREDENTIAL|ADMIN_URL|_TOKEN$)" $k -}}
+{{- if regexMatch "(?i)(PASSWORD|SECRET|PRIVATE|CREDENTIAL|ENCRYPTION|ADMIN_URL|_TOKEN$|_KEY$)" $k -}}
 {{- fail (printf "services.%s.env.%s looks like a secret: use secretEnv (a Secret reference), never values/ConfigMaps" $name $k) -}}
 {{- end -}}
 {{- $sv := toString $v -}}
