@@ -2,6 +2,9 @@ import type { EventContract } from './define-event';
 import { identityTenantCreatedV1 } from './identity/tenant-created.v1';
 import { identityUserRegisteredV1 } from './identity/user-registered.v1';
 import { identitySessionRevokedV1 } from './identity/session-revoked.v1';
+import { identityUserDeactivatedV1 } from './identity/user-deactivated.v1';
+import { identityUserReactivatedV1 } from './identity/user-reactivated.v1';
+import { identityErasureCompletedV1 } from './identity/erasure-completed.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 
@@ -10,6 +13,9 @@ export const eventContracts = {
   [identityTenantCreatedV1.topic]: identityTenantCreatedV1,
   [identityUserRegisteredV1.topic]: identityUserRegisteredV1,
   [identitySessionRevokedV1.topic]: identitySessionRevokedV1,
+  [identityUserDeactivatedV1.topic]: identityUserDeactivatedV1,
+  [identityUserReactivatedV1.topic]: identityUserReactivatedV1,
+  [identityErasureCompletedV1.topic]: identityErasureCompletedV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
 } as const satisfies Record<string, EventContract>;

@@ -1,5 +1,6 @@
 import { startPostgresOrUseExternal } from '@therapy-room/local-postgres';
 import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
+import { collectTopics } from './kafka-probe';
 
 /**
  * One real PostgreSQL and one real Kafka broker for the whole test run (or the external ones named by
@@ -14,6 +15,10 @@ export default async function globalSetup(): Promise<void> {
   ]);
   process.env.TEST_DATABASE_ADMIN_URL = postgres.adminUrl();
   process.env.KAFKA_BROKERS = kafka.brokers.join(',');
+  // The first consumer group on a new broker waits for __consumer_offsets to be created; do that once
+  // here rather than inside some test's timing.
+  const probe = await collectTopics(['__test_warm_up'], kafka.brokers);
+  await probe.stop();
   (globalThis as Record<string, unknown>).__therapyRoomInfra = { postgres, kafka };
   process.stdout.write(
     `\ntest infrastructure ready in ${Date.now() - started} ms: postgres${postgres.external ? ' (external)' : ''} on ${postgres.port}, kafka${kafka.external ? ' (external)' : ''} on ${kafka.brokers.join(',')}\n`,

@@ -2,7 +2,12 @@ import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { testBrokers, uniqueName } from './test-infra';
 
 export const testKafka = (brokers = testBrokers()): Kafka =>
-  new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+  new Kafka({
+    clientId: uniqueName('test'),
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
+  });
 
 const JOIN_TIMEOUT_MS = 30_000;
 

@@ -1,6 +1,7 @@
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess, type ServiceProcess } from '@therapy-room/tools-dev';
 import { createTestDatabase, serviceEnv, testSigningKey, uniqueName, type TestDatabase } from './test-infra';
+import { TestLogins, type CompletedLogin, type LoginCredentials } from './login-as';
 
 export interface TestTenant {
   slug: string;
@@ -20,6 +21,18 @@ export interface TestStack {
   createTenant(overrides?: { slug?: string; seats?: number }): Promise<TestTenant>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
   restart(service: 'identity' | 'gateway', envOverrides: Record<string, string>): Promise<void>;
+  /** Another gateway replica (own port, same identity, topics and keys); stopped with the stack. */
+  startExtraGateway(envOverrides?: Record<string, string>): Promise<ServiceProcess>;
+  /**
+   * Logs in through the gateway and returns the session cookie, completing the second factor (and,
+   * for an org admin's first login, the enrolment) as the user's authenticator app would.
+   */
+  loginAs(
+    account: LoginCredentials | TestTenant,
+    options?: { headers?: Record<string, string> },
+  ): Promise<CompletedLogin>;
+  /** The authenticators loginAs knows (secrets, recovery codes), per account. */
+  logins: TestLogins;
   stop(): Promise<void>;
 }
 
@@ -51,6 +64,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     throw err;
   });
   const envs = { identity: identityEnv, gateway: gatewayEnv };
+  const extraGateways: ServiceProcess[] = [];
+  const logins = new TestLogins(() => stack.gatewayUrl);
   const stack: TestStack = {
     gatewayUrl: gateway.url,
     identityUrl: identity.url,
@@ -62,6 +77,24 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       await stack[service].stop();
       envs[service] = { ...envs[service], ...envOverrides };
       stack[service] = await startServiceProcess(service, envs[service]);
+    },
+    logins,
+    loginAs(account, options) {
+      const credentials =
+        'adminEmail' in account
+          ? { organisation: account.slug, email: account.adminEmail, password: account.adminPassword }
+          : account;
+      return logins.loginAs(credentials, options);
+    },
+    async startExtraGateway(envOverrides = {}) {
+      const extra = await startServiceProcess('gateway', {
+        ...envs.gateway,
+        IDENTITY_URL: stack.identity.url,
+        PORT: String(await freePort()),
+        ...envOverrides,
+      });
+      extraGateways.push(extra);
+      return extra;
     },
     async createTenant(overrides = {}) {
       const slug = overrides.slug ?? uniqueName('org').replace(/_/g, '-');
@@ -90,7 +123,11 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       return { slug, tenantId, adminId, adminEmail, adminPassword };
     },
     async stop() {
-      await Promise.allSettled([stack.gateway.stop(), stack.identity.stop()]);
+      await Promise.allSettled([
+        stack.gateway.stop(),
+        stack.identity.stop(),
+        ...extraGateways.map((g) => g.stop()),
+      ]);
       await db.drop();
     },
   };

@@ -74,6 +74,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** One signing key per test process: the gateway signs with it, services trust its public half. */
 export const testSigningKey = generateSigningKey('test-key');
 
+/** Encrypts TOTP secrets at rest in identity (one per test process). */
+export const testTotpEncryptionKey = randomBytes(32).toString('base64');
+
 /** A complete environment for one service in a test: real brokers, an isolated topic prefix, quiet logs. */
 export function serviceEnv(service: string, overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -84,6 +87,7 @@ export function serviceEnv(service: string, overrides: Record<string, string> = 
     KAFKA_BROKERS: testBrokers().join(','),
     OUTBOX_POLL_INTERVAL_MS: '250',
     INTERNAL_TOKEN_PUBLIC_KEYS: JSON.stringify({ [testSigningKey.kid]: testSigningKey.publicKeyPem }),
+    TOTP_ENCRYPTION_KEY: testTotpEncryptionKey,
     ...overrides,
   };
 }

@@ -8,6 +8,8 @@ import { Session } from './sessions/session.entity';
 import { IdentityCore1763800000100 } from './database/migrations/1763800000100-identity-core';
 import { TenantPasswordPolicy1763800000200 } from './database/migrations/1763800000200-tenant-password-policy';
 import { LoginThrottle1763800000300 } from './database/migrations/1763800000300-login-throttle';
+import { Invitations1763800000400 } from './database/migrations/1763800000400-invitations';
+import { TwoFactor1763800000600 } from './database/migrations/1763800000600-two-factor';
 
 @Module({
   imports: [
@@ -19,6 +21,8 @@ import { LoginThrottle1763800000300 } from './database/migrations/1763800000300-
           IdentityCore1763800000100,
           TenantPasswordPolicy1763800000200,
           LoginThrottle1763800000300,
+          Invitations1763800000400,
+          TwoFactor1763800000600,
         ],
       },
     }),

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { baseConfigShape, databaseConfigShape, internalTokenVerifyShape } from '@therapy-room/platform';
+import {
+  baseConfigShape,
+  databaseConfigShape,
+  internalTokenVerifyShape,
+  secret,
+} from '@therapy-room/platform';
 
 export const identityConfigShape = {
   ...baseConfigShape,
@@ -28,5 +33,18 @@ export const identityConfigShape = {
   LOGIN_THROTTLE_LOCK_AFTER: z.coerce.number().int().positive().default(10),
   /** This many failures from one address, across accounts, lock that address for a window. */
   LOGIN_THROTTLE_ADDRESS_LOCK_AFTER: z.coerce.number().int().positive().default(50),
+  /** Public address of the gateway: invitation and reset links point there. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  /** SMTP server for invitations and resets (may carry credentials). Unset: mails wait in mail_outbox. */
+  SMTP_URL: secret(z.url({ protocol: /^smtps?$/ }).optional()),
+  MAIL_FROM: z.string().min(3).default('Therapy Room <no-reply@therapy-room.invalid>'),
+  /** A mail that fails this often is parked (left in mail_outbox with parked_at set). */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  /** AES-256-GCM key (32 bytes, base64) that encrypts TOTP secrets at rest. */
+  TOTP_ENCRYPTION_KEY: secret(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)'),
+  ),
 };
 export type IdentityConfig = z.infer<z.ZodObject<typeof identityConfigShape>>;

@@ -12,11 +12,35 @@ import { SessionsService } from './sessions/sessions.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { LoginThrottleRepository } from './sessions/login-throttle.repository';
 import { LoginThrottleService } from './sessions/login-throttle.service';
+import { TwoFactorRepository } from './two-factor/two-factor.repository';
+import { TwoFactorService } from './two-factor/two-factor.service';
+import { TotpSecretCipher } from './two-factor/totp-secret-cipher';
+import { TwoFactorController } from './two-factor/two-factor.controller';
+import { LoginSecondFactorController } from './two-factor/login-second-factor.controller';
+import { MailModule } from './mail/mail.module';
+import { InvitationsRepository } from './invitations/invitations.repository';
+import { InvitationsService } from './invitations/invitations.service';
+import { InvitationsController } from './invitations/invitations.controller';
+import { PasswordResetRepository } from './password-reset/password-reset.repository';
+import { PasswordResetService } from './password-reset/password-reset.service';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { UserLifecycleService } from './users/user-lifecycle.service';
+import { ErasureConsumer } from './erasure/erasure.consumer';
+import { ErasureRepository } from './erasure/erasure.repository';
+import { ErasureService } from './erasure/erasure.service';
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
 @Module({
-  imports: [InternalAuthModule],
-  controllers: [SessionsController, UsersController],
+  imports: [InternalAuthModule, MailModule],
+  controllers: [
+    SessionsController,
+    UsersController,
+    ErasureConsumer,
+    InvitationsController,
+    PasswordResetController,
+    TwoFactorController,
+    LoginSecondFactorController,
+  ],
   providers: [
     { provide: Clock, useClass: SystemClock },
     PasswordHasher,
@@ -28,6 +52,16 @@ import { LoginThrottleService } from './sessions/login-throttle.service';
     SessionsService,
     LoginThrottleRepository,
     LoginThrottleService,
+    TwoFactorRepository,
+    TwoFactorService,
+    TotpSecretCipher,
+    InvitationsRepository,
+    InvitationsService,
+    PasswordResetRepository,
+    PasswordResetService,
+    UserLifecycleService,
+    ErasureRepository,
+    ErasureService,
   ],
   exports: [TenantsService],
 })

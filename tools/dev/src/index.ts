@@ -1,3 +1,4 @@
 export * from './service-process';
 export * from './stack-env';
 export * from './run-identity-cli';
+export * from './totp';

@@ -7,7 +7,7 @@ import { generateSigningKey } from '@therapy-room/auth';
 import { startPostgresOrUseExternal, type LocalPostgres } from '@therapy-room/local-postgres';
 import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
 import { startServiceProcess, type ServiceProcess } from './service-process';
-import { dataRoot, saveServiceEnv } from './stack-env';
+import { dataRoot, persistentSecret, saveServiceEnv } from './stack-env';
 import { runIdentityCli } from './run-identity-cli';
 import { demo, seedArgs } from './demo';
 
@@ -115,6 +115,14 @@ async function main() {
       PORT: identityPort,
       DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${database}`,
       DATABASE_SCHEMA: 'identity',
+      // Mails (invitations, resets) go to a local SMTP catcher when one is given; otherwise identity
+      // warns "mail not sent: SMTP_URL unset" and keeps them in mail_outbox (see README).
+      ...(process.env.SMTP_URL ? { SMTP_URL: process.env.SMTP_URL } : {}),
+      PUBLIC_URL: `http://localhost:${gatewayPort}`,
+      // Kept with this region's data: TOTP secrets stored with one key cannot be read with another.
+      TOTP_ENCRYPTION_KEY: persistentSecret(`totp-encryption-key-${region}`, () =>
+        randomBytes(32).toString('base64'),
+      ),
     };
     saveServiceEnv('identity', identityEnv);
     const services: ServiceProcess[] = [];
@@ -153,10 +161,10 @@ async function main() {
   Therapy Room (${region}) is running at ${url}
 
   Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
-  Try it:
-    curl -i -c /tmp/tr.cookies -H 'content-type: application/json' \\
+  Try it (the org admin then needs a second factor: enrol on first login, \`npm run totp -- SECRET\`
+  prints the code; see "Walkthrough with curl" in README.md):
+    curl -H 'content-type: application/json' \\
          -d '{"organisation":"${demo.slug}","email":"${demo.adminEmail}","password":"${demo.adminPassword}"}' ${url}/api/auth/login
-    curl -b /tmp/tr.cookies ${url}/api/me
 
   Ctrl-C stops everything.
 `);

@@ -13,6 +13,19 @@ export function saveServiceEnv(service: string, env: Record<string, string>): vo
   chmodSync(envFile(service), 0o600);
 }
 
+/**
+ * A secret the local stack keeps across restarts (e.g. the key that encrypts data at rest: a new one
+ * each start would make stored data unreadable), created on first use, mode 600, next to the data.
+ */
+export function persistentSecret(name: string, create: () => string): string {
+  const file = join(dataRoot, 'dev', name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(join(dataRoot, 'dev'), { recursive: true, mode: 0o700 });
+  const value = create();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
 export function loadServiceEnv(service: string): Record<string, string> {
   if (!existsSync(envFile(service))) {
     throw new Error(

@@ -3,7 +3,20 @@ import { defineEvent } from '../define-event';
 import { userRoleSchema } from '../identity/user-registered.v1';
 
 /** The fixed vocabulary of audited actions (grows with the features that emit them). */
-export const auditActions = ['auth.login'] as const;
+export const auditActions = [
+  'auth.login',
+  'user.deactivate',
+  'user.reactivate',
+  /** Every session of a user ended at once (logout everywhere, password change). */
+  'session.revoke_all',
+  'user.erase',
+  /** The second login step (TOTP or recovery code); `auth.login` success then names the challenge. */
+  'auth.second_factor',
+  'auth.two_factor.enrolled',
+  'auth.two_factor.disabled',
+  /** An org admin made 2FA mandatory (or not) for the organisation's professionals. */
+  'tenant.two_factor.changed',
+] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

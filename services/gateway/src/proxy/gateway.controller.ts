@@ -37,9 +37,38 @@ export class GatewayController {
       token: string;
       expiresAt: string;
       user: { id: string; role: string; tenantId: string };
+      secondFactorRequired?: boolean;
     };
+    // A second factor is due: identity's challenge goes back as it is, and no cookie yet.
+    if (session.secondFactorRequired) return relay(res, answer);
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
     return res.status(200).json({ user: session.user, expiresAt: session.expiresAt });
+  }
+
+  /**
+   * The second login step (TOTP or recovery code against the login challenge, which is bound to the
+   * client's address): on success the session becomes a cookie, as for a password-only login. The
+   * recovery codes of an enrolment made during login are shown this once.
+   */
+  @Post('auth/login/second-factor')
+  async loginSecondFactor(@Req() req: Request, @Res() res: Response) {
+    const answer = await this.upstream.send('identity', 'POST', '/auth/login/second-factor', {
+      body: req.body ?? {},
+      clientAddress: req.ip ?? req.socket.remoteAddress,
+    });
+    if (answer.status !== 200) return relay(res, answer);
+    const session = JSON.parse(answer.body) as {
+      token: string;
+      expiresAt: string;
+      user: { id: string; role: string; tenantId: string };
+      recoveryCodes?: string[];
+    };
+    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
+    return res.status(200).json({
+      user: session.user,
+      expiresAt: session.expiresAt,
+      ...(session.recoveryCodes ? { recoveryCodes: session.recoveryCodes } : {}),
+    });
   }
 
   @Post('auth/logout')
@@ -55,20 +84,62 @@ export class GatewayController {
     return res.status(204).send();
   }
 
-  /** Everything else: authenticate, then forward to the owning service with an internal token. */
+  /** Ends every session of the user (the gateways drop them on identity's revocation events). */
+  @Post('auth/logout-everywhere')
+  @HttpCode(204)
+  async logoutEverywhere(@Req() req: Request, @Res() res: Response) {
+    const actor = await this.auth.authenticate(req);
+    const answer = await this.upstream.send('identity', 'POST', '/auth/logout-everywhere', {
+      token: this.auth.mintToken(actor),
+      clientAddress: req.ip ?? req.socket.remoteAddress,
+    });
+    if (answer.status >= 300) return relay(res, answer);
+    this.cache.revoke(actor.sessionId);
+    res.clearCookie(SESSION_COOKIE, cookieOptions);
+    return res.status(204).send();
+  }
+
+  /**
+   * Password change: identity ends every session of the user and rotates this one; its new token
+   * goes into the cookie, never into the body.
+   */
+  @Post('auth/password')
+  async changePassword(@Req() req: Request, @Res() res: Response) {
+    const actor = await this.auth.authenticate(req);
+    const answer = await this.upstream.send('identity', 'POST', '/auth/password', {
+      token: this.auth.mintToken(actor),
+      body: req.body ?? {},
+      clientAddress: req.ip ?? req.socket.remoteAddress,
+    });
+    if (answer.status !== 200) return relay(res, answer);
+    const session = JSON.parse(answer.body) as { token: string; expiresAt: string };
+    this.cache.revoke(actor.sessionId);
+    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
+    return res.status(200).json({ expiresAt: session.expiresAt });
+  }
+
+  /**
+   * Everything else: authenticate, then forward to the owning service with an internal token. Routes
+   * marked public (activation, password reset) are forwarded with no session and no token; every
+   * other route needs a session.
+   */
   @All('*path')
   async forward(@Req() req: Request, @Res() res: Response) {
     const match = matchRoute(req.path);
     if (!match) throw new NotFoundException('Not found.');
-    const actor = await this.auth.authenticate(req);
+    const actor = match.route.public ? undefined : await this.auth.authenticate(req);
     const query = req.originalUrl.includes('?')
       ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1)
       : undefined;
-    const hasBody = !['GET', 'HEAD', 'DELETE'].includes(req.method);
+    // A DELETE may carry a JSON body (e.g. the current code that turns 2FA off); GET and HEAD never do.
+    const hasBody =
+      !['GET', 'HEAD'].includes(req.method) && (req.method !== 'DELETE' || req.body !== undefined);
     const answer = await this.upstream.send(match.route.upstream, req.method, match.upstreamPath, {
-      token: this.auth.mintToken(actor),
+      token: actor ? this.auth.mintToken(actor) : undefined,
       body: hasBody ? (req.body ?? {}) : undefined,
       query,
+      // For the services' audit entries (the internal token vouches that the gateway set it).
+      clientAddress: req.ip ?? req.socket.remoteAddress,
     });
     return relay(res, answer);
   }

@@ -5,8 +5,23 @@ describe('gateway route table', () => {
     ['/api/me', 'identity', '/me'],
     ['/api/users', 'identity', '/users'],
     ['/api/users/123', 'identity', '/users/123'],
+    ['/api/auth/activate', 'identity', '/auth/activate'],
+    ['/api/auth/password-reset/request', 'identity', '/auth/password-reset/request'],
+    ['/api/auth/2fa/enrol', 'identity', '/auth/2fa/enrol'],
+    ['/api/auth/2fa', 'identity', '/auth/2fa'],
+    ['/api/tenant/settings/two-factor', 'identity', '/tenant/settings/two-factor'],
+    ['/api/auth/login/second-factor/enrol', 'identity', '/auth/login/second-factor/enrol'],
   ])('%s goes to %s %s', (path, upstream, upstreamPath) => {
     expect(matchRoute(path)).toEqual({ route: expect.objectContaining({ upstream }), upstreamPath });
+  });
+
+  it('marks only activation and password reset as public (no session needed)', () => {
+    expect(matchRoute('/api/auth/activate')?.route.public).toBe(true);
+    expect(matchRoute('/api/auth/password-reset/confirm')?.route.public).toBe(true);
+    for (const path of ['/api/me', '/api/users', '/api/users/123/invitation']) {
+      expect(matchRoute(path)?.route.public).toBeFalsy();
+    }
+    expect(matchRoute('/api/auth/activatex')).toBeUndefined();
   });
 
   it.each(['/api/usersx', '/api', '/me', '/api/sessions/resolve', '/health/ready'])(

@@ -5,11 +5,29 @@ export interface Route {
   prefix: string;
   upstream: Upstream;
   target: string;
+  /** Reached without a session (the request itself carries its credential, e.g. a link's token). */
+  public?: boolean;
 }
 
 export const routes: Route[] = [
   { prefix: '/api/me', upstream: 'identity', target: '/me' },
   { prefix: '/api/users', upstream: 'identity', target: '/users' },
+  { prefix: '/api/auth/activate', upstream: 'identity', target: '/auth/activate', public: true },
+  { prefix: '/api/auth/password-reset', upstream: 'identity', target: '/auth/password-reset', public: true },
+  { prefix: '/api/auth/2fa', upstream: 'identity', target: '/auth/2fa' },
+  {
+    prefix: '/api/tenant/settings/two-factor',
+    upstream: 'identity',
+    target: '/tenant/settings/two-factor',
+  },
+  // Enrolment during login, for users who must have 2FA and have none: the login challenge (bound to
+  // the client's address) is the credential. The second step itself is GatewayController's.
+  {
+    prefix: '/api/auth/login/second-factor/enrol',
+    upstream: 'identity',
+    target: '/auth/login/second-factor/enrol',
+    public: true,
+  },
 ];
 
 /** The route for a path, matching whole segments: /api/users and /api/users/x, not /api/usersx. */

@@ -31,11 +31,7 @@ describe('internal token key rotation', () => {
   beforeAll(async () => {
     stack = await startStack();
     tenant = await stack.createTenant();
-    const login = await request(stack.gatewayUrl)
-      .post('/api/auth/login')
-      .send({ organisation: tenant.slug, email: tenant.adminEmail, password: tenant.adminPassword })
-      .expect(200);
-    cookie = ([] as string[]).concat(login.headers['set-cookie'])[0].split(';')[0];
+    cookie = (await stack.loginAs(tenant)).cookie;
   });
   afterAll(async () => {
     await stack?.stop();

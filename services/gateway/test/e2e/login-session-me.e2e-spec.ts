@@ -16,27 +16,13 @@ import {
 
 const COOKIE = '__Host-tr_session';
 
-/** The session cookie as a browser would send it back (supertest does not send Secure cookies over http). */
-const sessionCookie = (res: request.Response): string => {
-  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  const ours = setCookie.find((c) => c.startsWith(`${COOKIE}=`));
-  if (!ours) throw new Error(`no ${COOKIE} cookie in ${JSON.stringify(setCookie)}`);
-  return ours.split(';')[0];
-};
-
 describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
   let stack: TestStack;
   let tenant: TestTenant;
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   const login = (body: object) => request(stack.gatewayUrl).post('/api/auth/login').send(body);
-  const loginAsAdmin = async () =>
-    sessionCookie(
-      await login({
-        organisation: tenant.slug,
-        email: tenant.adminEmail,
-        password: tenant.adminPassword,
-      }).expect(200),
-    );
+  /** Password, then the second factor (org admins must have 2FA): what a browser ends up with. */
+  const loginAsAdmin = async () => (await stack.loginAs(tenant)).cookie;
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
@@ -45,6 +31,8 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
       OTEL_BSP_SCHEDULE_DELAY: '200',
     });
     tenant = await stack.createTenant();
+    // The org admin's first login enrols their authenticator (2FA is mandatory for org admins).
+    expect((await stack.loginAs(tenant)).passwordStep).toBe('enrol');
   });
   afterAll(async () => {
     await stack?.stop();
@@ -64,34 +52,40 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
   });
 
   it('logs in with a __Host- cookie that is HttpOnly, Secure, SameSite=Strict, Path=/ and has no Domain', async () => {
+    // The password alone sets no cookie: the org admin must pass the second factor first.
     const res = await login({
       organisation: tenant.slug,
       email: tenant.adminEmail,
       password: tenant.adminPassword,
     }).expect(200);
-    const raw = ([] as string[]).concat(res.headers['set-cookie'])[0];
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.body).toEqual({
+      secondFactorRequired: true,
+      challenge: expect.any(String),
+      expiresAt: expect.any(String),
+    });
+    const done = await stack.loginAs(tenant);
+    const raw = done.setCookie[0];
     const attributes = raw.split(';').map((a) => a.trim().toLowerCase());
     expect(raw.startsWith(`${COOKIE}=`)).toBe(true);
     expect(attributes).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite=strict', 'path=/']));
     expect(attributes.some((a) => a.startsWith('domain='))).toBe(false);
-    expect(sessionCookie(res).length).toBeGreaterThan(COOKIE.length + 40);
-    expect(res.body).toEqual({
+    expect(done.cookie.length).toBeGreaterThan(COOKIE.length + 40);
+    expect(done.body).toEqual({
       user: { id: tenant.adminId, role: 'org_admin', tenantId: tenant.tenantId },
       expiresAt: expect.any(String),
     });
-    expect(JSON.stringify(res.body)).not.toContain(sessionCookie(res).split('=')[1]);
+    expect(JSON.stringify(done.body)).not.toContain(done.cookie.split('=')[1]);
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('shows the profile at /api/me with the cookie, and 401 without it or with a tampered one', async () => {
-    const cookie = sessionCookie(
-      await login({
-        organisation: tenant.slug,
-        email: tenant.adminEmail.toUpperCase(),
-        password: tenant.adminPassword,
-      }).expect(200),
-    );
+    const { cookie } = await stack.loginAs({
+      organisation: tenant.slug,
+      email: tenant.adminEmail.toUpperCase(),
+      password: tenant.adminPassword,
+    });
     const me = await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(200);
     expect(me.body).toEqual({
       id: tenant.adminId,

@@ -8,6 +8,10 @@ export enum IdentityErrorCode {
   EmailTaken = 'EMAIL_TAKEN',
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
+  LicenceExhausted = 'LICENCE_EXHAUSTED',
+  LinkInvalid = 'LINK_INVALID',
+  AccountDeactivated = 'ACCOUNT_DEACTIVATED',
+  CannotDeactivateSelf = 'CANNOT_DEACTIVATE_SELF',
 }
 
 /** Identity's domain errors; the one place their HTTP status is decided. */
@@ -18,13 +22,17 @@ export class IdentityException extends DomainException<IdentityErrorCode> {
       case IdentityErrorCode.SessionInvalid:
         return 401;
       case IdentityErrorCode.Forbidden:
+      case IdentityErrorCode.AccountDeactivated:
         return 403;
       case IdentityErrorCode.NotFound:
         return 404;
       case IdentityErrorCode.TenantSlugTaken:
       case IdentityErrorCode.EmailTaken:
+      case IdentityErrorCode.LicenceExhausted:
         return 409;
       case IdentityErrorCode.TenantRegionMismatch:
+      case IdentityErrorCode.LinkInvalid:
+      case IdentityErrorCode.CannotDeactivateSelf:
         return 400;
       default:
         return assertUnreachable(this.code);

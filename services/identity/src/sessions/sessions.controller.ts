@@ -5,6 +5,8 @@ import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth'
 import { SessionsService } from './sessions.service';
 import { LoginThrottledException } from './login-throttled.exception';
 import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
+import { changePasswordSchema, type ChangePasswordDto } from './dto/change-password.dto';
+import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 
 /**
  * Reached only by the gateway (network policy): login and session resolution happen before there is
@@ -51,5 +53,26 @@ export class SessionsController {
   @UseGuards(InternalAuthGuard)
   async logout(@CurrentActor() actor: Actor) {
     await this.sessions.logout(actor);
+  }
+
+  @Post('auth/logout-everywhere')
+  @HttpCode(204)
+  @UseGuards(InternalAuthGuard)
+  async logoutEverywhere(@CurrentActor() actor: Actor, @Req() req: Request) {
+    useGatewayClientAddressForAudit(req);
+    await this.sessions.logoutEverywhere(actor);
+  }
+
+  /** Answers the rotated session's token: the gateway puts it in the cookie and never in a body. */
+  @Post('auth/password')
+  @HttpCode(200)
+  @UseGuards(InternalAuthGuard)
+  changePassword(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.sessions.changePassword(actor, body);
   }
 }

@@ -23,6 +23,34 @@ export class SessionsRepository {
     await this.dataSource.manager.update(Session, { id }, { lastSeenAt: at });
   }
 
+  /**
+   * Revokes every live (not revoked, not expired) session of a user, except one if given, and returns
+   * the ones this call ended. Rows stay locked until the caller's transaction ends.
+   */
+  async revokeAllForUser(
+    userId: string,
+    at: Date,
+    manager: EntityManager,
+    except?: string,
+  ): Promise<{ id: string; tenantId: string }[]> {
+    const [rows] = (await manager.query(
+      `UPDATE session SET revoked_at = $2
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND ($3::uuid IS NULL OR id <> $3::uuid)
+        RETURNING id, tenant_id`,
+      [userId, at, except ?? null],
+    )) as [{ id: string; tenant_id: string }[], number];
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+  }
+
+  /** The live session with this id (for rotation), locked until the caller's transaction ends. */
+  findLiveById(id: string, manager: EntityManager): Promise<Session | null> {
+    return manager
+      .createQueryBuilder(Session, 's')
+      .setLock('pessimistic_write')
+      .where('s.id = :id AND s.revoked_at IS NULL', { id })
+      .getOne();
+  }
+
   /** True when this call ended a live session (false when it was already revoked). */
   async revoke(id: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     const result = await manager.update(Session, { id, revokedAt: IsNull() }, { revokedAt: at });

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { identitySessionRevokedV1 } from '@therapy-room/contracts';
-import { AuditEmitter, OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import { identitySessionRevokedV1, type IdentitySessionRevokedV1 } from '@therapy-room/contracts';
+import {
+  AuditEmitter,
+  OutboxService,
+  PLATFORM_CONFIG,
+  PLATFORM_LOGGER,
+  ValidationException,
+} from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
@@ -17,11 +23,21 @@ import { LoginThrottleService, type ThrottleSubject } from './login-throttle.ser
 import { LoginThrottledException } from './login-throttled.exception';
 import { accountKey, throttleAddress } from './policies/login-throttle.policy';
 import type { LoginDto } from './dto/login.dto';
+import { TwoFactorService } from '../two-factor/two-factor.service';
+import { TwoFactorErrorCode, TwoFactorException } from '../two-factor/two-factor.exception';
+import type { SecondFactorChallenge, SecondFactorDto } from '../two-factor/dto/two-factor.dto';
+import type { UserAccount } from '../users/user-account.entity';
+import type { ChangePasswordDto } from './dto/change-password.dto';
+import { checkPassword, effectivePasswordPolicy } from '../passwords/password-policy';
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
 /** last_seen_at is written at most this often, so reads do not all become writes. */
 const TOUCH_EVERY_MS = 30_000;
 const INVALID_CREDENTIALS = 'The organisation, e-mail address or password is not correct.';
+/** Said only to someone who proved they know the password, so it reveals nothing to a guesser. */
+export const ACCOUNT_DEACTIVATED = 'This account has been deactivated. Contact your organisation.';
+
+export type RevocationReason = IdentitySessionRevokedV1['reason'];
 /** Audit entries about an organisation that does not exist carry the nil tenant id. */
 export const NO_TENANT_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -50,6 +66,7 @@ export class SessionsService {
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   /**
@@ -57,7 +74,7 @@ export class SessionsService {
    * Throttled per (account, source address) and per address (see login-throttle.policy.ts); a refused
    * attempt never reaches the password check. Every attempt leaves an audit entry.
    */
-  async login(dto: LoginDto, sourceAddress: string): Promise<LoginResult> {
+  async login(dto: LoginDto, sourceAddress: string): Promise<LoginResult | SecondFactorChallenge> {
     const email = normaliseEmail(dto.email);
     const tenant = await this.tenants.findBySlug(dto.organisation);
     const user = tenant ? await this.users.findForLogin(tenant.id, email) : null;
@@ -88,6 +105,13 @@ export class SessionsService {
     }
 
     const passwordOk = await this.hasher.verify(user?.passwordHash, dto.password);
+    if (tenant && user && passwordOk && user.status === 'deactivated') {
+      await this.dataSource.transaction((manager) =>
+        this.audit.record(manager, { ...refused, outcome: 'failure' }, scope),
+      );
+      this.logger.info({ outcome: 'deactivated', tenantId: tenant.id }, 'login');
+      throw new IdentityException(IdentityErrorCode.AccountDeactivated, ACCOUNT_DEACTIVATED);
+    }
     if (!tenant || !user || !passwordOk || user.status !== 'active') {
       await this.dataSource.transaction((manager) =>
         this.audit.record(manager, { ...refused, outcome: 'failure' }, scope),
@@ -98,17 +122,117 @@ export class SessionsService {
     if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.hasher.hash(dto.password));
     }
+    // A second factor is due: no session yet, but a short-lived challenge for this user and address.
+    // The admission's charge stays until the second factor succeeds, so knowing the password buys
+    // no extra guesses at the code (wrong codes are charged to the same pair).
+    const secondFactor = await this.twoFactor.requirement(user);
+    if (secondFactor !== 'none') {
+      const issued = await this.dataSource.transaction(async (manager) => {
+        const challenge = await this.twoFactor.issueChallenge(
+          manager,
+          user,
+          secondFactor,
+          sourceAddress,
+          this.clock.now(),
+        );
+        await this.audit.record(
+          manager,
+          {
+            action: 'auth.login',
+            outcome: 'success',
+            actorId: user.id,
+            actorRole: user.role,
+            resource: 'login_challenge',
+            resourceId: challenge.id,
+          },
+          scope,
+        );
+        return challenge;
+      });
+      this.logger.info({ outcome: 'second_factor', tenantId: tenant.id, userId: user.id }, 'login');
+      return issued.answer;
+    }
+    return this.startSession(user, subject, 'auth.login');
+  }
+
+  /**
+   * The second login step: a TOTP or recovery code (or, for an enrolment challenge, the first code of
+   * the new authenticator) against a live challenge from this address. Throttled and charged like a
+   * password guess for the same (account, address) pair; every attempt is audited.
+   */
+  async completeSecondFactor(
+    dto: SecondFactorDto,
+    sourceAddress: string,
+  ): Promise<LoginResult & { recoveryCodes?: string[] }> {
+    const { challenge, user } = await this.twoFactor.findChallenge(dto.challenge, sourceAddress);
+    const subject: ThrottleSubject = {
+      accountKey: accountKey({ tenantId: user.tenantId }, user.email),
+      address: throttleAddress(sourceAddress),
+      tenantId: user.tenantId,
+    };
+    const scope = { tenantId: user.tenantId, subjectId: user.id };
+    const refused = {
+      action: 'auth.second_factor',
+      actorId: null,
+      actorRole: null,
+      resource: 'login_challenge',
+      resourceId: challenge.id,
+    } as const;
+    const admission = await this.dataSource.transaction(async (manager) => {
+      const result = await this.throttle.admit(manager, subject, this.clock.now());
+      if (!result.admitted) await this.audit.record(manager, { ...refused, outcome: result.outcome }, scope);
+      return result;
+    });
+    if (!admission.admitted) throw new LoginThrottledException(admission.retryAfterSeconds);
+
+    let recoveryCodes: string[] | undefined;
+    let ok: boolean;
+    if (challenge.purpose === 'enrol') {
+      recoveryCodes = (await this.twoFactor.confirmEnrolment(user, dto.code)) ?? undefined;
+      ok = recoveryCodes !== undefined;
+    } else {
+      ok = await this.twoFactor.verifyCode(user.id, dto.code);
+    }
+    if (!ok) {
+      await this.dataSource.transaction((manager) =>
+        this.audit.record(manager, { ...refused, outcome: 'failure' }, scope),
+      );
+      this.logger.info({ outcome: 'failure', tenantId: user.tenantId }, 'second factor');
+      throw new TwoFactorException(
+        TwoFactorErrorCode.InvalidCode,
+        'The code is not correct or has already been used.',
+      );
+    }
+    const session = await this.startSession(user, subject, 'auth.second_factor', async (manager, now) => {
+      if (!(await this.twoFactor.consumeChallenge(manager, challenge.id, now))) {
+        throw new TwoFactorException(
+          TwoFactorErrorCode.ChallengeInvalid,
+          'The sign-in attempt has expired or is not valid. Log in again.',
+        );
+      }
+    });
+    return recoveryCodes ? { ...session, recoveryCodes } : session;
+  }
+
+  /** A new session after a complete login: the throttle pair starts afresh; audited as `action`. */
+  private async startSession(
+    user: Pick<UserAccount, 'id' | 'role' | 'tenantId'>,
+    subject: ThrottleSubject,
+    action: 'auth.login' | 'auth.second_factor',
+    inTransaction?: (manager: EntityManager, now: Date) => Promise<void>,
+  ): Promise<LoginResult> {
     const now = this.clock.now();
     const token = randomBytes(32).toString('base64url');
     const sessionId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.config.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000);
     await this.dataSource.transaction(async (manager) => {
+      await inTransaction?.(manager, now);
       await this.sessions.insert(
         {
           id: sessionId,
           tokenHash: hashToken(token),
           userId: user.id,
-          tenantId: tenant.id,
+          tenantId: user.tenantId,
           createdAt: now,
           lastSeenAt: now,
           expiresAt,
@@ -120,22 +244,22 @@ export class SessionsService {
       await this.audit.record(
         manager,
         {
-          action: 'auth.login',
+          action,
           outcome: 'success',
           actorId: user.id,
           actorRole: user.role,
           resource: 'session',
           resourceId: sessionId,
         },
-        scope,
+        { tenantId: user.tenantId, subjectId: user.id },
       );
     });
-    this.logger.info({ outcome: 'success', tenantId: tenant.id, userId: user.id }, 'login');
+    this.logger.info({ outcome: 'success', tenantId: user.tenantId, userId: user.id }, action);
     return {
       token,
       sessionId,
       expiresAt: expiresAt.toISOString(),
-      user: { id: user.id, role: user.role, tenantId: tenant.id },
+      user: { id: user.id, role: user.role, tenantId: user.tenantId },
     };
   }
 
@@ -160,6 +284,105 @@ export class SessionsService {
       region: this.config.REGION,
       sessionId: session.id,
     };
+  }
+
+  /**
+   * Revokes every live session of a user (except one, if given) and publishes
+   * `identity.session.revoked.v1` for each, in the caller's transaction: the one way to end a user's
+   * sessions at once (logout everywhere, password change or reset, deactivation, erasure).
+   */
+  async revokeAllForUser(
+    userId: string,
+    reason: RevocationReason,
+    manager: EntityManager,
+    options: { except?: string } = {},
+  ): Promise<string[]> {
+    const revoked = await this.sessions.revokeAllForUser(userId, this.clock.now(), manager, options.except);
+    for (const session of revoked) {
+      await this.outbox.add(
+        manager,
+        identitySessionRevokedV1,
+        { sessionId: session.id, userId, reason },
+        { tenantId: session.tenantId, subjectId: userId },
+      );
+    }
+    return revoked.map((s) => s.id);
+  }
+
+  /** Ends every session of the actor, on every device. */
+  async logoutEverywhere(actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.revokeAllForUser(actor.userId, 'logout_everywhere', manager);
+      await this.recordRevokeAll(manager, actor);
+    });
+  }
+
+  /**
+   * Changes the actor's password after checking the current one and the organisation's policy; every
+   * other session ends and the current one gets a new id and token (its absolute deadline is kept).
+   */
+  async changePassword(actor: Actor, dto: ChangePasswordDto): Promise<{ token: string; expiresAt: string }> {
+    const invalid = () => new IdentityException(IdentityErrorCode.SessionInvalid, 'Authentication required.');
+    const [user, tenant] = await Promise.all([
+      this.users.findWithPasswordHash(actor.tenantId, actor.userId),
+      this.tenants.findById(actor.tenantId),
+    ]);
+    if (!user || !tenant || user.status !== 'active') throw invalid();
+    if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
+      throw new ValidationException(
+        [{ path: 'currentPassword', message: 'is not correct' }],
+        'The current password is not correct.',
+      );
+    }
+    const policy = effectivePasswordPolicy(tenant.passwordPolicy);
+    const violations = checkPassword(dto.newPassword, { policy, email: user.email });
+    if (violations.length > 0) {
+      throw new ValidationException(
+        violations.map((v) => ({ path: 'newPassword', message: v.message })),
+        "The new password does not meet the organisation's password policy.",
+      );
+    }
+    const passwordHash = await this.hasher.hash(dto.newPassword);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = await this.dataSource.transaction(async (manager) => {
+      const current = await this.sessions.findLiveById(actor.sessionId, manager);
+      if (!current || current.userId !== user.id) throw invalid();
+      await this.users.updatePasswordHash(user.id, passwordHash, manager);
+      await this.revokeAllForUser(user.id, 'password_changed', manager);
+      const now = this.clock.now();
+      await this.sessions.insert(
+        {
+          id: randomUUID(),
+          tokenHash: hashToken(token),
+          userId: user.id,
+          tenantId: current.tenantId,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt: current.expiresAt,
+          revokedAt: null,
+        },
+        manager,
+      );
+      await this.recordRevokeAll(manager, actor);
+      return current.expiresAt;
+    });
+    this.logger.info({ tenantId: actor.tenantId, userId: actor.userId }, 'password changed');
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  private recordRevokeAll(manager: EntityManager, actor: Actor): Promise<void> {
+    return this.audit.record(
+      manager,
+      {
+        action: 'session.revoke_all',
+        outcome: 'success',
+        actorId: actor.userId,
+        actorRole: actor.roles[0],
+        resource: 'user.sessions',
+        resourceId: actor.userId,
+      },
+      { tenantId: actor.tenantId, subjectId: actor.userId },
+    );
   }
 
   /** Ends the session and tells the gateways, which may hold it in their caches. */

@@ -14,6 +14,15 @@ export class TenantsRepository {
     return manager.findOneBy(Tenant, { id });
   }
 
+  /** The tenant, locked until the caller's transaction ends (serialises licence seat counting). */
+  findByIdForUpdate(id: string, manager: EntityManager): Promise<Tenant | null> {
+    return manager
+      .createQueryBuilder(Tenant, 't')
+      .setLock('pessimistic_write')
+      .where('t.id = :id', { id })
+      .getOne();
+  }
+
   async insert(tenant: Omit<Tenant, 'createdAt'>, manager: EntityManager): Promise<void> {
     await manager.insert(Tenant, tenant);
   }

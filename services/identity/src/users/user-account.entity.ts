@@ -23,6 +23,10 @@ export class UserAccount {
   @Column('text')
   status!: UserStatus;
 
+  /** A professional's training account: flagged as such, and not counted against the licence. */
+  @Column('boolean', { default: false })
+  training!: boolean;
+
   @Column('text', { name: 'password_hash', nullable: true, select: false })
   passwordHash!: string | null;
 

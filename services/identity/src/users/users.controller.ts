@@ -1,13 +1,21 @@
-import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { UsersService } from './users.service';
 import { createUserSchema, type CreateUserDto } from './dto/create-user.dto';
+import { UserLifecycleService } from './user-lifecycle.service';
+import { userIdParamsSchema, type UserIdParams } from './dto/user-id.dto';
+
+import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 
 @Controller()
 @UseGuards(InternalAuthGuard)
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly lifecycle: UserLifecycleService,
+  ) {}
 
   @Get('me')
   me(@CurrentActor() actor: Actor) {
@@ -17,5 +25,27 @@ export class UsersController {
   @Post('users')
   create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createUserSchema)) body: CreateUserDto) {
     return this.users.createByAdmin(actor, body);
+  }
+
+  @Post('users/:id/deactivate')
+  @HttpCode(200)
+  deactivate(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(userIdParamsSchema)) params: UserIdParams,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.lifecycle.deactivate(actor, params.id);
+  }
+
+  @Post('users/:id/reactivate')
+  @HttpCode(200)
+  reactivate(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(userIdParamsSchema)) params: UserIdParams,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.lifecycle.reactivate(actor, params.id);
   }
 }

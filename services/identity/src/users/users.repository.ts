@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { UserAccount } from './user-account.entity';
+import { UserAccount, type UserStatus } from './user-account.entity';
 
 @Injectable()
 export class UsersRepository {
@@ -31,7 +31,56 @@ export class UsersRepository {
     await manager.insert(UserAccount, user);
   }
 
-  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.dataSource.manager.update(UserAccount, { id }, { passwordHash });
+  async updatePasswordHash(
+    id: string,
+    passwordHash: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.update(UserAccount, { id }, { passwordHash });
+  }
+
+  /** Includes the password hash (not selected by default). */
+  findWithPasswordHash(tenantId: string, id: string): Promise<UserAccount | null> {
+    return this.dataSource.manager
+      .createQueryBuilder(UserAccount, 'u')
+      .addSelect('u.passwordHash')
+      .where('u.tenant_id = :tenantId AND u.id = :id', { tenantId, id })
+      .getOne();
+  }
+
+  /** The account, locked until the caller's transaction ends. */
+  findInTenantForUpdate(tenantId: string, id: string, manager: EntityManager): Promise<UserAccount | null> {
+    return manager
+      .createQueryBuilder(UserAccount, 'u')
+      .setLock('pessimistic_write')
+      .where('u.tenant_id = :tenantId AND u.id = :id', { tenantId, id })
+      .getOne();
+  }
+
+  async hasPassword(id: string, manager: EntityManager): Promise<boolean> {
+    const user = await manager
+      .createQueryBuilder(UserAccount, 'u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
+    return Boolean(user?.passwordHash);
+  }
+
+  async setStatus(id: string, status: UserStatus, manager: EntityManager): Promise<void> {
+    await manager.update(UserAccount, { id }, { status });
+  }
+
+  /**
+   * Professional accounts that take a licence seat: invited and active ones. Deactivated accounts do
+   * not count (so reactivation, the deactivation feature's job, has to check for a free seat), and
+   * training accounts never count.
+   */
+  async countLicensedProfessionals(tenantId: string, manager: EntityManager): Promise<number> {
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS n FROM user_account
+        WHERE tenant_id = $1 AND role = 'professional' AND status IN ('invited', 'active') AND NOT training`,
+      [tenantId],
+    )) as { n: number }[];
+    return row.n;
   }
 }

@@ -7,6 +7,7 @@ import type { Actor } from '@therapy-room/auth';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { normaliseEmail } from '../common/normalise';
 import { TenantsRepository } from '../tenants/tenants.repository';
+import { InvitationsService } from '../invitations/invitations.service';
 import { UsersRepository } from './users.repository';
 import type { UserStatus } from './user-account.entity';
 import type { CreateUserDto } from './dto/create-user.dto';
@@ -19,6 +20,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly tenants: TenantsRepository,
     private readonly outbox: OutboxService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /** Adds an account to a tenant and announces it, in the caller's transaction. */
@@ -31,6 +33,7 @@ export class UsersService {
       role: UserRole;
       status: UserStatus;
       passwordHash: string | null;
+      training?: boolean;
     },
   ): Promise<string> {
     const email = normaliseEmail(input.email);
@@ -41,7 +44,7 @@ export class UsersService {
       );
     }
     const id = randomUUID();
-    await this.users.insert({ ...input, id, email }, manager);
+    await this.users.insert({ ...input, id, email, training: input.training ?? false }, manager);
     await this.outbox.add(
       manager,
       identityUserRegisteredV1,
@@ -51,24 +54,53 @@ export class UsersService {
     return id;
   }
 
-  /** An org admin registers a professional or client; they activate their account through an invitation (identity issue). */
+  /**
+   * Invites someone: an account with status 'invited' and an invitation mailed after commit. Org
+   * admins invite professionals and clients, professionals invite clients only. A professional
+   * takes a licence seat unless it is a training account (see UsersRepository.countLicensedProfessionals).
+   */
   async createByAdmin(actor: Actor, dto: CreateUserDto): Promise<{ id: string }> {
-    if (!actor.roles.includes('org_admin')) {
+    const isAdmin = actor.roles.includes('org_admin');
+    if (!isAdmin && !(actor.roles.includes('professional') && dto.role === 'client')) {
       throw new IdentityException(
         IdentityErrorCode.Forbidden,
-        'Only organisation administrators can add accounts.',
+        'Only organisation administrators can add professionals; professionals can invite clients.',
       );
     }
-    const id = await this.dataSource.transaction((manager) =>
-      this.addUser(manager, {
+    const training = dto.role === 'professional' && dto.training === true;
+    const id = await this.dataSource.transaction(async (manager) => {
+      // The tenant row lock serialises invitations in one organisation, so two concurrent invitations
+      // cannot both take the last seat.
+      const tenant = await this.tenants.findByIdForUpdate(actor.tenantId, manager);
+      if (!tenant) throw new IdentityException(IdentityErrorCode.NotFound, 'Not found.');
+      // Training accounts are explicitly outside the licence: they neither need nor take a seat.
+      if (dto.role === 'professional' && !training) {
+        const inUse = await this.users.countLicensedProfessionals(tenant.id, manager);
+        if (inUse >= tenant.professionalSeats) {
+          throw new IdentityException(
+            IdentityErrorCode.LicenceExhausted,
+            `This organisation's licence allows ${tenant.professionalSeats} professional account${
+              tenant.professionalSeats === 1 ? '' : 's'
+            }; all are in use.`,
+          );
+        }
+      }
+      const userId = await this.addUser(manager, {
         tenantId: actor.tenantId,
         email: dto.email,
         displayName: dto.displayName,
         role: dto.role,
         status: 'invited',
         passwordHash: null,
-      }),
-    );
+        training,
+      });
+      await this.invitations.invite(manager, {
+        tenantId: actor.tenantId,
+        userId,
+        invitedBy: actor.userId,
+      });
+      return userId;
+    });
     return { id };
   }
 

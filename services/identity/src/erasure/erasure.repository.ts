@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { UserAccount } from '../users/user-account.entity';
+
+/** The queries of erasure: every row identity holds about one person. */
+@Injectable()
+export class ErasureRepository {
+  /** The subject's account in the tenant of the request, locked until the transaction ends. */
+  findSubject(tenantId: string, userId: string, manager: EntityManager): Promise<UserAccount | null> {
+    return manager
+      .createQueryBuilder(UserAccount, 'u')
+      .setLock('pessimistic_write')
+      .where('u.tenant_id = :tenantId AND u.id = :userId', { tenantId, userId })
+      .getOne();
+  }
+
+  /**
+   * Deletes the account (with its credentials) and everything keyed by it. Sessions are deleted
+   * explicitly (their FK also cascades); tables added later that reference user_account must cascade
+   * too (erasure.int-spec.ts checks every such foreign key). Failed-login counters are keyed by a hash
+   * of (tenant, e-mail), not by the user id, so they go by that key.
+   */
+  async deleteSubject(userId: string, throttleAccountKey: Buffer, manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM session WHERE user_id = $1`, [userId]);
+    await manager.query(`DELETE FROM login_throttle WHERE account_key = $1`, [throttleAccountKey]);
+    await manager.query(`DELETE FROM user_account WHERE id = $1`, [userId]);
+  }
+}

@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { userIdParamsSchema, type UserIdParams } from '../users/dto/user-id.dto';
+import { InvitationsService } from './invitations.service';
+import { activateSchema, type ActivateDto } from './dto/activate.dto';
+
+@Controller()
+export class InvitationsController {
+  constructor(private readonly invitations: InvitationsService) {}
+
+  /** Public (the gateway forwards it without a session): the link's token is the credential. */
+  @Post('auth/activate')
+  @HttpCode(200)
+  activate(@Body(new ZodValidationPipe(activateSchema)) body: ActivateDto) {
+    return this.invitations.activate(body);
+  }
+
+  @Post('users/:id/invitation')
+  @HttpCode(202)
+  @UseGuards(InternalAuthGuard)
+  async reinvite(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(userIdParamsSchema)) params: UserIdParams,
+  ) {
+    await this.invitations.reinvite(actor, params.id);
+    return { status: 'invited' };
+  }
+}

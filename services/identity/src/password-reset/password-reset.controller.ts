@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { PasswordResetService } from './password-reset.service';
+import { requestPasswordResetSchema, type RequestPasswordResetDto } from './dto/request-password-reset.dto';
+import { confirmPasswordResetSchema, type ConfirmPasswordResetDto } from './dto/confirm-password-reset.dto';
+
+export const PASSWORD_RESET_REQUESTED = {
+  status: 'accepted',
+  detail: 'If an active account exists for this address, a link to reset its password has been sent.',
+} as const;
+
+/** Public routes (the gateway forwards them without a session). */
+@Controller('auth/password-reset')
+export class PasswordResetController {
+  constructor(private readonly resets: PasswordResetService) {}
+
+  /** Always the same 202, whether the account exists or not. */
+  @Post('request')
+  @HttpCode(202)
+  async request(@Body(new ZodValidationPipe(requestPasswordResetSchema)) body: RequestPasswordResetDto) {
+    await this.resets.request(body);
+    return PASSWORD_RESET_REQUESTED;
+  }
+
+  @Post('confirm')
+  @HttpCode(200)
+  confirm(@Body(new ZodValidationPipe(confirmPasswordResetSchema)) body: ConfirmPasswordResetDto) {
+    return this.resets.confirm(body);
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ZodValidationPipe, normaliseIpAddress, requestContext } from '@therapy-room/platform';
+import { SessionsService } from '../sessions/sessions.service';
+import { LoginThrottledException } from '../sessions/login-throttled.exception';
+import { TwoFactorService } from './two-factor.service';
+import {
+  challengeBodySchema,
+  secondFactorSchema,
+  type ChallengeBody,
+  type SecondFactorDto,
+} from './dto/two-factor.dto';
+
+/** The client's address as the gateway saw it; trusted on these login routes only (see SessionsController). */
+const clientAddressOf = (req: Request): string => {
+  const address =
+    normaliseIpAddress(req.header('x-client-address')) ??
+    normaliseIpAddress(req.ip) ??
+    normaliseIpAddress(req.socket.remoteAddress) ??
+    '::';
+  requestContext.assign({ sourceAddress: address });
+  return address;
+};
+
+/**
+ * The second login step, reached only by the gateway, before there is a session (so no internal
+ * token): the login challenge stands in for it, for this address only.
+ */
+@Controller('auth/login/second-factor')
+export class LoginSecondFactorController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly twoFactor: TwoFactorService,
+  ) {}
+
+  /** A TOTP code or a recovery code (or, for an enrolment challenge, the first code): a session. */
+  @Post()
+  @HttpCode(200)
+  async complete(
+    @Body(new ZodValidationPipe(secondFactorSchema)) body: SecondFactorDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    try {
+      return await this.sessions.completeSecondFactor(body, clientAddressOf(req));
+    } catch (err) {
+      if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
+      throw err;
+    }
+  }
+
+  /** For users who must have 2FA and have none: a secret to enrol, with the login challenge. */
+  @Post('enrol')
+  @HttpCode(200)
+  enrol(@Body(new ZodValidationPipe(challengeBodySchema)) body: ChallengeBody, @Req() req: Request) {
+    return this.twoFactor.enrolWithChallenge(body.challenge, clientAddressOf(req));
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, HttpCode, Post, Put, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
+import { TwoFactorService } from './two-factor.service';
+import {
+  codeBodySchema,
+  twoFactorSettingsSchema,
+  type CodeBody,
+  type TwoFactorSettingsDto,
+} from './dto/two-factor.dto';
+
+/** The signed-in user's own second factor, and the organisation's 2FA rule (org admins). */
+@Controller()
+@UseGuards(InternalAuthGuard)
+export class TwoFactorController {
+  constructor(private readonly twoFactor: TwoFactorService) {}
+
+  @Post('auth/2fa/enrol')
+  @HttpCode(200)
+  enrol(@CurrentActor() actor: Actor) {
+    return this.twoFactor.enrol(actor);
+  }
+
+  @Post('auth/2fa/confirm')
+  @HttpCode(200)
+  confirm(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.twoFactor.confirm(actor, body.code);
+  }
+
+  @Delete('auth/2fa')
+  @HttpCode(204)
+  async disable(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    await this.twoFactor.disable(actor, body.code);
+  }
+
+  @Put('tenant/settings/two-factor')
+  settings(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(twoFactorSettingsSchema)) body: TwoFactorSettingsDto,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.twoFactor.setSettings(actor, body);
+  }
+}
