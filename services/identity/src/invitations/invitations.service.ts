@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { PLATFORM_CONFIG, PLATFORM_LOGGER, ValidationException } from '@therapy-room/platform';
+import { PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
@@ -11,7 +11,7 @@ import { PasswordHasher } from '../common/password-hasher';
 import type { IdentityConfig } from '../identity.config';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import type { MailOutboxEntry, OutgoingMail } from '../mail/outgoing-mail';
-import { checkPassword, effectivePasswordPolicy } from '../passwords/password-policy';
+import { assertPasswordAllowed } from '../passwords/password-policy';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import { InvitationsRepository } from './invitations.repository';
@@ -90,16 +90,11 @@ export class InvitationsService {
     const tenant = found && (await this.tenants.findById(found.tenantId));
     if (!found || !user || !tenant || user.status !== 'invited') throw invalid();
 
-    const violations = checkPassword(dto.password, {
-      policy: effectivePasswordPolicy(tenant.passwordPolicy),
+    assertPasswordAllowed(dto.password, {
+      tenantPolicy: tenant.passwordPolicy,
       email: user.email,
+      path: 'password',
     });
-    if (violations.length > 0) {
-      throw new ValidationException(
-        violations.map((v) => ({ path: 'password', message: v.message })),
-        "The password does not meet the organisation's password policy.",
-      );
-    }
     const passwordHash = await this.hasher.hash(dto.password);
 
     await this.dataSource.transaction(async (manager) => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { identitySessionRevokedV1 } from '@therapy-room/contracts';
-import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER, ValidationException } from '@therapy-room/platform';
+import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import { Clock } from '../common/clock';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { hashLinkToken, newLinkToken } from '../common/link-token';
@@ -12,7 +12,7 @@ import { PasswordHasher } from '../common/password-hasher';
 import type { IdentityConfig } from '../identity.config';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import type { MailOutboxEntry, OutgoingMail } from '../mail/outgoing-mail';
-import { checkPassword, effectivePasswordPolicy } from '../passwords/password-policy';
+import { assertPasswordAllowed } from '../passwords/password-policy';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
@@ -86,16 +86,11 @@ export class PasswordResetService {
     const tenant = found && (await this.tenants.findById(found.tenantId));
     if (!found || !user || !tenant || user.status !== 'active') throw invalid();
 
-    const violations = checkPassword(dto.password, {
-      policy: effectivePasswordPolicy(tenant.passwordPolicy),
+    assertPasswordAllowed(dto.password, {
+      tenantPolicy: tenant.passwordPolicy,
       email: user.email,
+      path: 'password',
     });
-    if (violations.length > 0) {
-      throw new ValidationException(
-        violations.map((v) => ({ path: 'password', message: v.message })),
-        "The password does not meet the organisation's password policy.",
-      );
-    }
     const passwordHash = await this.hasher.hash(dto.password);
 
     const revoked = await this.dataSource.transaction(async (manager) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationException } from '@therapy-room/platform';
 import { commonPasswords } from './common-passwords';
 
 /**
@@ -150,4 +151,22 @@ export function checkPassword(
     add(PasswordViolationCode.Common, 'is a commonly used password with digits or symbols added at the end');
   }
   return violations;
+}
+
+/**
+ * Refuses a password the tenant's policy does not allow: a 400 with one field error per broken rule
+ * at `path` (e.g. 'password', 'newPassword', 'admin.password'). The one check every flow calls.
+ */
+export function assertPasswordAllowed(
+  password: string,
+  options: { tenantPolicy?: TenantPasswordPolicy; email: string; path: string },
+): void {
+  const policy = effectivePasswordPolicy(options.tenantPolicy);
+  const violations = checkPassword(password, { policy, email: options.email });
+  if (violations.length > 0) {
+    throw new ValidationException(
+      violations.map((v) => ({ path: options.path, message: v.message })),
+      "The password does not meet the organisation's password policy.",
+    );
+  }
 }

@@ -28,7 +28,7 @@ import { TwoFactorErrorCode, TwoFactorException } from '../two-factor/two-factor
 import type { SecondFactorChallenge, SecondFactorDto } from '../two-factor/dto/two-factor.dto';
 import type { UserAccount } from '../users/user-account.entity';
 import type { ChangePasswordDto } from './dto/change-password.dto';
-import { checkPassword, effectivePasswordPolicy } from '../passwords/password-policy';
+import { assertPasswordAllowed } from '../passwords/password-policy';
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
 /** last_seen_at is written at most this often, so reads do not all become writes. */
@@ -334,14 +334,11 @@ export class SessionsService {
         'The current password is not correct.',
       );
     }
-    const policy = effectivePasswordPolicy(tenant.passwordPolicy);
-    const violations = checkPassword(dto.newPassword, { policy, email: user.email });
-    if (violations.length > 0) {
-      throw new ValidationException(
-        violations.map((v) => ({ path: 'newPassword', message: v.message })),
-        "The new password does not meet the organisation's password policy.",
-      );
-    }
+    assertPasswordAllowed(dto.newPassword, {
+      tenantPolicy: tenant.passwordPolicy,
+      email: user.email,
+      path: 'newPassword',
+    });
     const passwordHash = await this.hasher.hash(dto.newPassword);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = await this.dataSource.transaction(async (manager) => {

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { identityTenantCreatedV1 } from '@therapy-room/contracts';
-import { OutboxService, PLATFORM_CONFIG, ValidationException } from '@therapy-room/platform';
+import { OutboxService, PLATFORM_CONFIG } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { PasswordHasher } from '../common/password-hasher';
 import type { IdentityConfig } from '../identity.config';
-import { checkPassword, effectivePasswordPolicy } from '../passwords/password-policy';
+import { assertPasswordAllowed } from '../passwords/password-policy';
 import { UsersService } from '../users/users.service';
 import { TenantsRepository } from './tenants.repository';
 import type { CreateTenantDto } from './dto/create-tenant.dto';
@@ -35,14 +35,11 @@ export class TenantsService {
         `This is the ${this.config.REGION} region; create ${dto.region} organisations in the ${dto.region} region.`,
       );
     }
-    const policy = effectivePasswordPolicy(dto.passwordPolicy);
-    const violations = checkPassword(dto.admin.password, { policy, email: dto.admin.email });
-    if (violations.length > 0) {
-      throw new ValidationException(
-        violations.map((v) => ({ path: 'admin.password', message: v.message })),
-        "The admin's password does not meet the organisation's password policy.",
-      );
-    }
+    assertPasswordAllowed(dto.admin.password, {
+      tenantPolicy: dto.passwordPolicy,
+      email: dto.admin.email,
+      path: 'admin.password',
+    });
     const passwordHash = await this.hasher.hash(dto.admin.password);
     try {
       return await this.dataSource.transaction(async (manager) => {
