@@ -4,6 +4,7 @@ export * from './kafka-probe';
 export * from './otlp-collector';
 export * from './smtp-sink';
 export * from './stack';
+export * from './in-process-service';
 export * from './login-as';
 export { startServiceProcess, spawnTs, runIdentityCli, type ServiceProcess } from '@therapy-room/tools-dev';
 export { totpCode, totpStep } from '@therapy-room/tools-dev';

@@ -10,20 +10,12 @@ import {
   type EventEnvelope,
 } from '@therapy-room/contracts';
 import {
-  PLATFORM_LOGGER,
-  createKafka,
-  createServiceApp,
-  provisionTopics,
-  stopServiceApp,
-} from '@therapy-room/platform';
-import {
+  startInProcessService,
+  type InProcessService,
   collectTopics,
-  createTestDatabase,
   expectEventually,
   publishRaw,
-  serviceEnv,
   uniqueName,
-  withEnv,
   type TestDatabase,
 } from '@therapy-room/testing';
 import { AppModule } from '../../src/app.module';
@@ -36,6 +28,7 @@ const PASSWORD = 'Correct-Horse-Battery-9!';
 type Message = EventEnvelope<Record<string, unknown>>;
 
 describe('erasure: identity deletes every row about the subject and confirms (real PostgreSQL and Kafka)', () => {
+  let identity: InProcessService;
   let app: NestExpressApplication;
   let url: string;
   let db: TestDatabase;
@@ -93,29 +86,15 @@ describe('erasure: identity deletes every row about the subject and confirms (re
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prefix = `${uniqueName('t')}.`;
-    const env = serviceEnv('identity', { ...(await db.provision('identity')), KAFKA_TOPIC_PREFIX: prefix });
-    app = await withEnv(env, () => createServiceApp(AppModule));
-    await provisionTopics(
-      createKafka({
-        clientId: 'identity-admin',
-        brokers: env.KAFKA_BROKERS.split(','),
-        logger: app.get(PLATFORM_LOGGER),
-      }),
-      prefix,
-    );
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    identity = await startInProcessService(AppModule, 'identity');
+    ({ app, db, url, prefix } = identity);
     probe = await collectTopics(
       [identityErasureCompletedV1, identitySessionRevokedV1].map((c) => `${prefix}${c.topic}`),
     );
   });
   afterAll(async () => {
     await probe?.stop();
-    if (app) await stopServiceApp(app);
-    await db?.drop();
+    await identity?.stop();
   });
 
   it('deletes the account, its credentials, sessions and failed-login counters in one go, revokes the sessions and confirms', async () => {

@@ -2,20 +2,11 @@ import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { auditEntryRecordedV1, type AuditEntryRecordedV1, type EventEnvelope } from '@therapy-room/contracts';
 import {
-  PLATFORM_LOGGER,
-  createKafka,
-  createServiceApp,
-  provisionTopics,
-  stopServiceApp,
-} from '@therapy-room/platform';
-import {
+  startInProcessService,
+  type InProcessService,
   collectTopics,
-  createTestDatabase,
   expectEventually,
-  serviceEnv,
   uniqueName,
-  withEnv,
-  type TestDatabase,
 } from '@therapy-room/testing';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
@@ -34,9 +25,9 @@ const INVALID = {
 };
 
 describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fake clock)', () => {
+  let identity: InProcessService;
   let app: NestExpressApplication;
   let url: string;
-  let db: TestDatabase;
   let audit: Awaited<ReturnType<typeof collectTopics>>;
   let now = Date.now();
   let verifications: jest.SpyInstance;
@@ -66,28 +57,16 @@ describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fak
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const prefix = `${uniqueName('t')}.`;
-    const env = serviceEnv('identity', { ...(await db.provision('identity')), KAFKA_TOPIC_PREFIX: prefix });
-    app = await withEnv(env, () => createServiceApp(AppModule));
-    await provisionTopics(
-      createKafka({
-        clientId: 'identity-admin',
-        brokers: env.KAFKA_BROKERS.split(','),
-        logger: app.get(PLATFORM_LOGGER),
-      }),
-      prefix,
-    );
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    identity = await startInProcessService(AppModule, 'identity', { consume: false });
+    ({ app, url } = identity);
+    const prefix = identity.prefix;
     jest.spyOn(app.get(Clock), 'now').mockImplementation(() => new Date(now));
     verifications = jest.spyOn(app.get(PasswordHasher), 'verify');
     audit = await collectTopics([`${prefix}${auditEntryRecordedV1.topic}`]);
   });
   afterAll(async () => {
     await audit?.stop();
-    if (app) await stopServiceApp(app);
-    await db?.drop();
+    await identity?.stop();
   });
   beforeEach(() => verifications.mockClear());
 

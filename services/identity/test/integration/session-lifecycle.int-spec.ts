@@ -8,22 +8,14 @@ import {
   identityUserReactivatedV1,
   type EventEnvelope,
 } from '@therapy-room/contracts';
-import {
-  PLATFORM_LOGGER,
-  createKafka,
-  createServiceApp,
-  provisionTopics,
-  stopServiceApp,
-} from '@therapy-room/platform';
 import { signInternalToken, type Actor } from '@therapy-room/auth';
 import {
+  startInProcessService,
+  type InProcessService,
   collectTopics,
-  createTestDatabase,
   expectEventually,
-  serviceEnv,
   testSigningKey,
   uniqueName,
-  withEnv,
   type TestDatabase,
 } from '@therapy-room/testing';
 import { DataSource } from 'typeorm';
@@ -39,6 +31,7 @@ const MINUTE = 60;
 type Message = EventEnvelope<Record<string, unknown>>;
 
 describe('session lifecycle (identity, real PostgreSQL and Kafka, injected clock)', () => {
+  let identity: InProcessService;
   let app: NestExpressApplication;
   let url: string;
   let db: TestDatabase;
@@ -98,41 +91,21 @@ describe('session lifecycle (identity, real PostgreSQL and Kafka, injected clock
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prefix = `${uniqueName('t')}.`;
-    const env = serviceEnv('identity', { ...(await db.provision('identity')), KAFKA_TOPIC_PREFIX: prefix });
-    app = await withEnv(env, () => createServiceApp(AppModule));
-    await provisionTopics(
-      createKafka({
-        clientId: 'identity-admin',
-        brokers: env.KAFKA_BROKERS.split(','),
-        logger: app.get(PLATFORM_LOGGER),
-      }),
-      prefix,
-    );
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    identity = await startInProcessService(AppModule, 'identity', { consume: false });
+    ({ app, db, url, prefix } = identity);
     jest.spyOn(app.get(Clock), 'now').mockImplementation(() => new Date(now));
-    // The first consumer group on a fresh broker can crash with "Failed to find group coordinator"
-    // while __consumer_offsets is being created: try again (the probe starts from the beginning).
-    for (let attempt = 1; !probe; attempt++) {
-      probe = await collectTopics(
-        [
-          identitySessionRevokedV1,
-          identityUserDeactivatedV1,
-          identityUserReactivatedV1,
-          auditEntryRecordedV1,
-        ].map((c) => `${prefix}${c.topic}`),
-      ).catch((err: Error) => {
-        if (attempt >= 5) throw err;
-        return undefined as unknown as typeof probe;
-      });
-    }
+    probe = await collectTopics(
+      [
+        identitySessionRevokedV1,
+        identityUserDeactivatedV1,
+        identityUserReactivatedV1,
+        auditEntryRecordedV1,
+      ].map((c) => `${prefix}${c.topic}`),
+    );
   });
   afterAll(async () => {
     await probe?.stop();
-    if (app) await stopServiceApp(app);
-    await db?.drop();
+    await identity?.stop();
   });
 
   it('ends a session after 15 minutes without activity, and keeps an active one alive', async () => {
