@@ -14,6 +14,8 @@ export const actorSchema = z.object({
   roles: z.array(userRoleSchema).min(1),
   region: regionSchema,
   sessionId: z.string().min(1),
+  /** Platform staff acting in this (another) organisation under this approved access grant. */
+  grantId: z.uuid().optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
 
@@ -23,6 +25,7 @@ const claimsSchema = z.object({
   roles: z.array(userRoleSchema).min(1),
   region: regionSchema,
   sid: z.string().min(1),
+  gid: z.uuid().optional(),
 });
 
 export interface SigningKey {
@@ -41,7 +44,13 @@ export class InternalTokenError extends Error {
 
 export function signInternalToken(actor: Actor, key: SigningKey, ttlSeconds = 60): string {
   return jwt.sign(
-    { tid: actor.tenantId, roles: actor.roles, region: actor.region, sid: actor.sessionId },
+    {
+      tid: actor.tenantId,
+      roles: actor.roles,
+      region: actor.region,
+      sid: actor.sessionId,
+      ...(actor.grantId ? { gid: actor.grantId } : {}),
+    },
     key.privateKeyPem,
     {
       algorithm: ALGORITHM,
@@ -74,6 +83,7 @@ export function actorFromClaims(payload: unknown, region: string): Actor {
     roles: claims.data.roles,
     region: claims.data.region,
     sessionId: claims.data.sid,
+    ...(claims.data.gid ? { grantId: claims.data.gid } : {}),
   };
 }
 

@@ -7,5 +7,6 @@ export * from './identity/session-revoked.v1';
 export * from './identity/user-deactivated.v1';
 export * from './identity/user-reactivated.v1';
 export * from './identity/erasure-completed.v1';
+export * from './identity/privacy-statement-published.v1';
 export * from './retention/erasure-requested.v1';
 export * from './audit/entry-recorded.v1';

@@ -5,6 +5,7 @@ import { identitySessionRevokedV1 } from './identity/session-revoked.v1';
 import { identityUserDeactivatedV1 } from './identity/user-deactivated.v1';
 import { identityUserReactivatedV1 } from './identity/user-reactivated.v1';
 import { identityErasureCompletedV1 } from './identity/erasure-completed.v1';
+import { identityPrivacyStatementPublishedV1 } from './identity/privacy-statement-published.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 
@@ -16,6 +17,7 @@ export const eventContracts = {
   [identityUserDeactivatedV1.topic]: identityUserDeactivatedV1,
   [identityUserReactivatedV1.topic]: identityUserReactivatedV1,
   [identityErasureCompletedV1.topic]: identityErasureCompletedV1,
+  [identityPrivacyStatementPublishedV1.topic]: identityPrivacyStatementPublishedV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
 } as const satisfies Record<string, EventContract>;

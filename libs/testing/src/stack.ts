@@ -11,6 +11,11 @@ export interface TestTenant {
   adminPassword: string;
 }
 
+export interface TestStaff extends LoginCredentials {
+  userId: string;
+  tenantId: string;
+}
+
 export interface TestStack {
   gatewayUrl: string;
   identityUrl: string;
@@ -18,7 +23,9 @@ export interface TestStack {
   identity: ServiceProcess;
   db: TestDatabase;
   prefix: string;
-  createTenant(overrides?: { slug?: string; seats?: number }): Promise<TestTenant>;
+  createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
+  /** A platform staff account in an operator tenant (created with --operator), via the identity CLI. */
+  createStaff(operator: TestTenant): Promise<TestStaff>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
   restart(service: 'identity' | 'gateway', envOverrides: Record<string, string>): Promise<void>;
   /** Another gateway replica (own port, same identity, topics and keys); stopped with the stack. */
@@ -115,12 +122,24 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
           adminEmail,
           '--admin-name',
           'Admin',
+          ...(overrides.operator ? ['--operator'] : []),
         ],
         { ...identityEnv, LOG_LEVEL: 'error', TENANT_ADMIN_PASSWORD: adminPassword },
       );
       if (result.code !== 0) throw new Error(`create-tenant failed (${result.code}): ${result.stderr}`);
       const { tenantId, adminId } = JSON.parse(result.stdout) as { tenantId: string; adminId: string };
       return { slug, tenantId, adminId, adminEmail, adminPassword };
+    },
+    async createStaff(operator) {
+      const email = `${uniqueName('staff').replace(/_/g, '-')}@${operator.slug}.example`;
+      const password = 'Staff-Horse-Battery-9!';
+      const result = await runIdentityCli(
+        ['create-staff', '--email', email, '--name', 'Platform Staff', '--tenant', operator.slug],
+        { ...identityEnv, LOG_LEVEL: 'error', STAFF_PASSWORD: password },
+      );
+      if (result.code !== 0) throw new Error(`create-staff failed (${result.code}): ${result.stderr}`);
+      const { userId, tenantId } = JSON.parse(result.stdout) as { userId: string; tenantId: string };
+      return { organisation: operator.slug, email, password, userId, tenantId };
     },
     async stop() {
       await Promise.allSettled([

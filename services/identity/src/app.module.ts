@@ -10,19 +10,24 @@ import { TenantPasswordPolicy1763800000200 } from './database/migrations/1763800
 import { LoginThrottle1763800000300 } from './database/migrations/1763800000300-login-throttle';
 import { Invitations1763800000400 } from './database/migrations/1763800000400-invitations';
 import { TwoFactor1763800000600 } from './database/migrations/1763800000600-two-factor';
+import { PrivacyStatement1763800000700 } from './database/migrations/1763800000700-privacy-statement';
+import { StaffAccess1763800000800 } from './database/migrations/1763800000800-staff-access';
+import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
   imports: [
     PlatformModule.forService({
       configShape: identityConfigShape,
       database: {
-        entities: [Tenant, UserAccount, Session],
+        entities: [Tenant, UserAccount, Session, StaffAccessGrant],
         migrations: [
           IdentityCore1763800000100,
           TenantPasswordPolicy1763800000200,
           LoginThrottle1763800000300,
           Invitations1763800000400,
           TwoFactor1763800000600,
+          PrivacyStatement1763800000700,
+          StaffAccess1763800000800,
         ],
       },
     }),

@@ -28,6 +28,12 @@ import { UserLifecycleService } from './users/user-lifecycle.service';
 import { ErasureConsumer } from './erasure/erasure.consumer';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
+import { PrivacyStatementRepository } from './privacy/privacy-statement.repository';
+import { PrivacyStatementService } from './privacy/privacy-statement.service';
+import { PrivacyStatementController } from './privacy/privacy-statement.controller';
+import { StaffAccessRepository } from './staff-access/staff-access.repository';
+import { StaffAccessService } from './staff-access/staff-access.service';
+import { StaffAccessController } from './staff-access/staff-access.controller';
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
 @Module({
@@ -40,6 +46,8 @@ import { ErasureService } from './erasure/erasure.service';
     PasswordResetController,
     TwoFactorController,
     LoginSecondFactorController,
+    PrivacyStatementController,
+    StaffAccessController,
   ],
   providers: [
     { provide: Clock, useClass: SystemClock },
@@ -62,6 +70,10 @@ import { ErasureService } from './erasure/erasure.service';
     UserLifecycleService,
     ErasureRepository,
     ErasureService,
+    PrivacyStatementRepository,
+    PrivacyStatementService,
+    StaffAccessRepository,
+    StaffAccessService,
   ],
   exports: [TenantsService],
 })

@@ -16,6 +16,17 @@ export const auditActions = [
   'auth.two_factor.disabled',
   /** An org admin made 2FA mandatory (or not) for the organisation's professionals. */
   'tenant.two_factor.changed',
+  /** An org admin published a new version of the organisation's privacy statement. */
+  'privacy.publish',
+  /** A user acknowledged a version of the organisation's privacy statement. */
+  'privacy.acknowledge',
+  /** Platform staff access grants: requested by staff, decided or revoked by an org admin, used by staff. */
+  'staff_access.request',
+  'staff_access.approve',
+  'staff_access.deny',
+  'staff_access.revoke',
+  /** A staff session switched to acting in the grant's organisation. */
+  'staff_access.use',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

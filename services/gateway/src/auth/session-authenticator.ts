@@ -4,7 +4,27 @@ import { PLATFORM_CONFIG, requestContext } from '@therapy-room/platform';
 import { actorSchema, signInternalToken, type Actor } from '@therapy-room/auth';
 import { SESSION_COOKIE, type GatewayConfig } from '../gateway.config';
 import { UpstreamClient } from '../proxy/upstream.client';
-import { SessionCache } from './session-cache';
+import { z } from 'zod';
+import { SessionCache, type CachedSession } from './session-cache';
+import { PrivacyAcknowledgementRequiredException } from './privacy-acknowledgement-required.exception';
+
+/** What identity adds to the actor when it resolves a session (actorSchema itself stays as it is). */
+const privacyGateSchema = z.object({
+  privacyAcknowledgementRequired: z.boolean(),
+  privacyStatementVersion: z.number().int().positive().nullable(),
+});
+
+/**
+ * What a user who has not acknowledged the organisation's current privacy statement may still do:
+ * read it, acknowledge it, see who they are, and leave. Everything else is refused at the gate.
+ */
+const ALLOWED_BEFORE_ACKNOWLEDGEMENT = new Set([
+  'GET /api/tenant/privacy-statement',
+  'POST /api/auth/privacy-statement/acknowledge',
+  'GET /api/me',
+  'POST /api/auth/logout',
+  'POST /api/auth/logout-everywhere',
+]);
 
 /**
  * Turns the session cookie into an actor (identity owns sessions) and the actor into a short-lived
@@ -18,22 +38,42 @@ export class SessionAuthenticator {
     @Inject(PLATFORM_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  /**
+   * The actor of the request's session. Also the privacy gate, here so that no route can forget it:
+   * a user who has not acknowledged the organisation's current privacy statement gets 403
+   * PRIVACY_ACKNOWLEDGEMENT_REQUIRED on everything but ALLOWED_BEFORE_ACKNOWLEDGEMENT. An
+   * organisation without a published statement has no gate.
+   */
   async authenticate(req: Request): Promise<Actor> {
+    const session = await this.resolve(req);
+    const { privacyAcknowledgementRequired, privacyStatementVersion, ...actor } = session;
+    requestContext.assign({ actor, tenantId: actor.tenantId });
+    if (
+      privacyAcknowledgementRequired &&
+      privacyStatementVersion &&
+      !ALLOWED_BEFORE_ACKNOWLEDGEMENT.has(`${req.method} ${req.path}`)
+    ) {
+      throw new PrivacyAcknowledgementRequiredException(privacyStatementVersion);
+    }
+    return actor;
+  }
+
+  private async resolve(req: Request): Promise<CachedSession> {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     const unauthenticated = () => new UnauthorizedException('Authentication required.');
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw unauthenticated();
     const cached = this.cache.get(token);
-    if (cached) {
-      requestContext.assign({ actor: cached, tenantId: cached.tenantId });
-      return cached;
-    }
+    if (cached) return cached;
     const res = await this.upstream.send('identity', 'POST', '/sessions/resolve', { body: { token } });
     if (res.status !== 200) throw unauthenticated();
-    const actor = actorSchema.safeParse(JSON.parse(res.body));
+    const body: unknown = JSON.parse(res.body);
+    const actor = actorSchema.safeParse(body);
     if (!actor.success || actor.data.region !== this.config.REGION) throw unauthenticated();
-    this.cache.set(token, actor.data);
-    requestContext.assign({ actor: actor.data, tenantId: actor.data.tenantId });
-    return actor.data;
+    // An identity without the gate (older release) answers no gate fields: nothing to hold back.
+    const gate = privacyGateSchema.safeParse(body);
+    const session: CachedSession = gate.success ? { ...actor.data, ...gate.data } : actor.data;
+    this.cache.set(token, session);
+    return session;
   }
 
   mintToken(actor: Actor): string {

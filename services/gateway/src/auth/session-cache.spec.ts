@@ -32,3 +32,17 @@ describe('gateway session cache', () => {
     expect(cache.get('token-A')).toBeUndefined();
   });
 });
+
+describe('gateway session cache: a new privacy statement', () => {
+  it('drops every session of that tenant, and only those', () => {
+    const cache = new SessionCache();
+    cache.set('token-a', actor('s1'));
+    cache.set('token-b', actor('s2'));
+    cache.set('token-c', { ...actor('s3'), tenantId: 'other' });
+    cache.revokeTenant('t');
+    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-b')).toBeUndefined();
+    expect(cache.get('token-c')?.sessionId).toBe('s3');
+    cache.revoke('s1'); // the session index was cleaned too
+  });
+});

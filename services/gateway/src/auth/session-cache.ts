@@ -2,8 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Actor } from '@therapy-room/auth';
 
+/** The privacy gate identity answers with the actor (see SessionAuthenticator). */
+export interface PrivacyGate {
+  privacyAcknowledgementRequired: boolean;
+  privacyStatementVersion: number | null;
+}
+/** A resolved session: the actor, and whether the user must first acknowledge the privacy statement. */
+export type CachedSession = Actor & Partial<PrivacyGate>;
+
 interface Entry {
-  actor: Actor;
+  actor: CachedSession;
   until: number;
 }
 
@@ -19,7 +27,7 @@ export class SessionCache {
   private readonly byToken = new Map<string, Entry>();
   private readonly tokenBySession = new Map<string, string>();
 
-  get(token: string, now = Date.now()): Actor | undefined {
+  get(token: string, now = Date.now()): CachedSession | undefined {
     const key = this.key(token);
     const entry = this.byToken.get(key);
     if (!entry) return undefined;
@@ -30,7 +38,7 @@ export class SessionCache {
     return entry.actor;
   }
 
-  set(token: string, actor: Actor, now = Date.now()): void {
+  set(token: string, actor: CachedSession, now = Date.now()): void {
     if (this.byToken.size >= SessionCache.MAX_ENTRIES) {
       const [oldestKey, oldest] = this.byToken.entries().next().value as [string, Entry];
       this.delete(oldestKey, oldest.actor.sessionId);
@@ -43,6 +51,13 @@ export class SessionCache {
   revoke(sessionId: string): void {
     const key = this.tokenBySession.get(sessionId);
     if (key) this.delete(key, sessionId);
+  }
+
+  /** Drops every cached session of a tenant (a new privacy statement re-gates them all). */
+  revokeTenant(tenantId: string): void {
+    for (const [key, entry] of this.byToken) {
+      if (entry.actor.tenantId === tenantId) this.delete(key, entry.actor.sessionId);
+    }
   }
 
   private delete(key: string, sessionId: string) {

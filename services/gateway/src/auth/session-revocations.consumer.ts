@@ -1,10 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { identitySessionRevokedV1 } from '@therapy-room/contracts';
+import { identityPrivacyStatementPublishedV1, identitySessionRevokedV1 } from '@therapy-room/contracts';
 import { EventConsumer, OnEvent, type IncomingMessage } from '@therapy-room/platform';
 import { SessionCache } from './session-cache';
 
-/** Revoked sessions leave the cache as soon as identity says so (well within a second). */
+/**
+ * Revoked sessions leave the cache as soon as identity says so (well within a second); so do all of a
+ * tenant's sessions when it publishes a new privacy statement, which every user must acknowledge.
+ */
 @Controller()
 export class SessionRevocationsConsumer {
   constructor(
@@ -16,6 +19,13 @@ export class SessionRevocationsConsumer {
   onSessionRevoked(@Payload() message: IncomingMessage) {
     return this.events.handleIdempotent(identitySessionRevokedV1, message, (event) =>
       this.cache.revoke(event.payload.sessionId),
+    );
+  }
+
+  @OnEvent(identityPrivacyStatementPublishedV1, { broadcast: true })
+  onPrivacyStatementPublished(@Payload() message: IncomingMessage) {
+    return this.events.handleIdempotent(identityPrivacyStatementPublishedV1, message, (event) =>
+      this.cache.revokeTenant(event.tenantId),
     );
   }
 }

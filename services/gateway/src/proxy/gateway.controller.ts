@@ -1,8 +1,10 @@
-import { All, Controller, HttpCode, NotFoundException, Post, Req, Res } from '@nestjs/common';
+import { All, Controller, HttpCode, NotFoundException, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../gateway.config';
 import { SessionAuthenticator } from '../auth/session-authenticator';
 import { SessionCache } from '../auth/session-cache';
+import { PrivacyAcknowledgementRequiredFilter } from '../auth/privacy-acknowledgement-required.exception';
+import { StaffAccessRequiredException, isStaffWithoutGrant } from '../auth/staff-access-required.exception';
 import { UpstreamClient, type UpstreamResponse } from './upstream.client';
 import { matchRoute } from './routes';
 
@@ -14,6 +16,7 @@ const relay = (res: Response, upstream: UpstreamResponse) => {
 };
 
 @Controller('api')
+@UseFilters(PrivacyAcknowledgementRequiredFilter)
 export class GatewayController {
   constructor(
     private readonly upstream: UpstreamClient,
@@ -119,6 +122,40 @@ export class GatewayController {
   }
 
   /**
+   * Acknowledges the organisation's privacy statement; on success the cached (gated) session is
+   * dropped, so the very next request passes the gate.
+   */
+  @Post('auth/privacy-statement/acknowledge')
+  async acknowledgePrivacyStatement(@Req() req: Request, @Res() res: Response) {
+    const actor = await this.auth.authenticate(req);
+    const answer = await this.upstream.send('identity', 'POST', '/auth/privacy-statement/acknowledge', {
+      token: this.auth.mintToken(actor),
+      body: req.body ?? {},
+      clientAddress: req.ip ?? req.socket.remoteAddress,
+    });
+    if (answer.status < 300) this.cache.revoke(actor.sessionId);
+    return relay(res, answer);
+  }
+
+  /**
+   * Platform staff choose an approved grant for their session: identity points the session at the
+   * grant's organisation, and the cached (grant-less) session is dropped so the next request acts
+   * there at once. Ending the grant (expiry, revocation) ends access within the cache's 5 s.
+   */
+  @Post('staff-access/grants/:id/use')
+  async useStaffAccessGrant(@Req() req: Request, @Res() res: Response) {
+    const actor = await this.auth.authenticate(req);
+    const answer = await this.upstream.send(
+      'identity',
+      'POST',
+      `/staff-access/grants/${encodeURIComponent(String(req.params.id))}/use`,
+      { token: this.auth.mintToken(actor), clientAddress: req.ip ?? req.socket.remoteAddress },
+    );
+    if (answer.status < 300) this.cache.revoke(actor.sessionId);
+    return relay(res, answer);
+  }
+
+  /**
    * Everything else: authenticate, then forward to the owning service with an internal token. Routes
    * marked public (activation, password reset) are forwarded with no session and no token; every
    * other route needs a session.
@@ -128,6 +165,9 @@ export class GatewayController {
     const match = matchRoute(req.path);
     if (!match) throw new NotFoundException('Not found.');
     const actor = match.route.public ? undefined : await this.auth.authenticate(req);
+    if (actor && isStaffWithoutGrant(actor) && !match.route.staffWithoutGrant) {
+      throw new StaffAccessRequiredException();
+    }
     const query = req.originalUrl.includes('?')
       ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1)
       : undefined;

@@ -7,18 +7,44 @@ export interface Route {
   target: string;
   /** Reached without a session (the request itself carries its credential, e.g. a link's token). */
   public?: boolean;
+  /**
+   * Platform staff reach it without an access grant (their own account and grants, no organisation's
+   * data). Every other authenticated route refuses them 403 STAFF_ACCESS_REQUIRED without one.
+   */
+  staffWithoutGrant?: boolean;
 }
 
 export const routes: Route[] = [
-  { prefix: '/api/me', upstream: 'identity', target: '/me' },
+  { prefix: '/api/me', upstream: 'identity', target: '/me', staffWithoutGrant: true },
   { prefix: '/api/users', upstream: 'identity', target: '/users' },
   { prefix: '/api/auth/activate', upstream: 'identity', target: '/auth/activate', public: true },
   { prefix: '/api/auth/password-reset', upstream: 'identity', target: '/auth/password-reset', public: true },
-  { prefix: '/api/auth/2fa', upstream: 'identity', target: '/auth/2fa' },
+  { prefix: '/api/auth/2fa', upstream: 'identity', target: '/auth/2fa', staffWithoutGrant: true },
+  // Platform staff access grants (requested by staff, decided by org admins). Choosing a grant for
+  // the session (…/use) is GatewayController's: it drops the cached session.
+  {
+    prefix: '/api/staff-access',
+    upstream: 'identity',
+    target: '/staff-access',
+    staffWithoutGrant: true,
+  },
   {
     prefix: '/api/tenant/settings/two-factor',
     upstream: 'identity',
     target: '/tenant/settings/two-factor',
+  },
+  // The organisation's privacy statement (publish: org admins; read: everyone, even before the gate).
+  // Acknowledging it is GatewayController's (it drops the cached, gated session).
+  {
+    prefix: '/api/tenant/privacy-statements',
+    upstream: 'identity',
+    target: '/tenant/privacy-statements',
+  },
+  {
+    prefix: '/api/tenant/privacy-statement',
+    upstream: 'identity',
+    target: '/tenant/privacy-statement',
+    staffWithoutGrant: true,
   },
   // Enrolment during login, for users who must have 2FA and have none: the login challenge (bound to
   // the client's address) is the credential. The second step itself is GatewayController's.

@@ -25,4 +25,11 @@ export class Session {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  /** A platform staff session's chosen organisation and the grant it acts under (staff-access). */
+  @Column('uuid', { name: 'acting_tenant_id', nullable: true })
+  actingTenantId?: string | null;
+
+  @Column('uuid', { name: 'grant_id', nullable: true })
+  grantId?: string | null;
 }

@@ -28,7 +28,10 @@ import { TwoFactorErrorCode, TwoFactorException } from '../two-factor/two-factor
 import type { SecondFactorChallenge, SecondFactorDto } from '../two-factor/dto/two-factor.dto';
 import type { UserAccount } from '../users/user-account.entity';
 import type { ChangePasswordDto } from './dto/change-password.dto';
+import { StaffAccessService } from '../staff-access/staff-access.service';
 import { assertPasswordAllowed } from '../passwords/password-policy';
+import { PrivacyStatementService } from '../privacy/privacy-statement.service';
+import type { PrivacyGate } from '../privacy/dto/privacy-statement.dto';
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
 /** last_seen_at is written at most this often, so reads do not all become writes. */
@@ -67,6 +70,8 @@ export class SessionsService {
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     private readonly twoFactor: TwoFactorService,
+    private readonly privacy: PrivacyStatementService,
+    private readonly staffAccess: StaffAccessService,
   ) {}
 
   /**
@@ -263,8 +268,11 @@ export class SessionsService {
     };
   }
 
-  /** The actor behind a session token, if the session is live; refreshes the idle timer. */
-  async resolve(token: string): Promise<Actor> {
+  /**
+   * The actor behind a session token, if the session is live; refreshes the idle timer. With it, the
+   * privacy gate: whether the user still has to acknowledge the organisation's current statement.
+   */
+  async resolve(token: string): Promise<Actor & PrivacyGate> {
     const found = await this.sessions.findLive(hashToken(token));
     const now = this.clock.now();
     const invalid = () => new IdentityException(IdentityErrorCode.SessionInvalid, 'Authentication required.');
@@ -277,12 +285,17 @@ export class SessionsService {
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS)
       await this.sessions.touch(session.id, now);
+    // Platform staff act in another organisation only while their grant is approved and unexpired,
+    // checked here on every resolve (the gateway's 5 s cache bounds how long an ended grant lasts).
+    const acting = await this.staffAccess.actingTenant(session, user, now);
     return {
       userId: user.id,
-      tenantId: session.tenantId,
+      tenantId: acting?.tenantId ?? session.tenantId,
       roles: [user.role],
       region: this.config.REGION,
       sessionId: session.id,
+      ...(acting ? { grantId: acting.grantId } : {}),
+      ...(await this.privacy.gate(session.tenantId, user.id)),
     };
   }
 

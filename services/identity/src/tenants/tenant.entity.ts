@@ -23,6 +23,10 @@ export class Tenant {
   @Column('jsonb', { name: 'password_policy' })
   passwordPolicy!: TenantPasswordPolicy;
 
+  /** The platform operator's own organisation, home of the platform staff accounts. */
+  @Column('boolean', { name: 'is_operator', default: false })
+  isOperator!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -14,6 +14,11 @@ export class TenantsRepository {
     return manager.findOneBy(Tenant, { id });
   }
 
+  /** The operator's own organisations (normally one), where platform staff accounts live. */
+  findOperators(manager: EntityManager = this.dataSource.manager): Promise<Tenant[]> {
+    return manager.findBy(Tenant, { isOperator: true });
+  }
+
   /** The tenant, locked until the caller's transaction ends (serialises licence seat counting). */
   findByIdForUpdate(id: string, manager: EntityManager): Promise<Tenant | null> {
     return manager

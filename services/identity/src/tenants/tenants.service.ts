@@ -52,6 +52,7 @@ export class TenantsService {
             region: dto.region,
             professionalSeats: dto.professionalSeats,
             passwordPolicy: dto.passwordPolicy,
+            isOperator: dto.operator,
           },
           manager,
         );

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
@@ -6,6 +6,7 @@ import { UsersService } from './users.service';
 import { createUserSchema, type CreateUserDto } from './dto/create-user.dto';
 import { UserLifecycleService } from './user-lifecycle.service';
 import { userIdParamsSchema, type UserIdParams } from './dto/user-id.dto';
+import { listUsersQuerySchema, type ListUsersQuery } from './dto/list-users.dto';
 
 import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 
@@ -20,6 +21,15 @@ export class UsersController {
   @Get('me')
   me(@CurrentActor() actor: Actor) {
     return this.users.profile(actor);
+  }
+
+  /** The organisation's accounts (id, role, status): org admins, and platform staff under a grant. */
+  @Get('users')
+  list(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodValidationPipe(listUsersQuerySchema)) query: ListUsersQuery,
+  ) {
+    return this.users.list(actor, query);
   }
 
   @Post('users')

@@ -23,6 +23,27 @@ export class UsersRepository {
     return manager.findOneBy(UserAccount, { tenantId, id });
   }
 
+  /** By id alone: for platform staff, whose session may act in another organisation. */
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserAccount | null> {
+    return manager.findOneBy(UserAccount, { id });
+  }
+
+  /** A page of the tenant's accounts: ids, roles and statuses only. */
+  async listInTenant(
+    tenantId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: Pick<UserAccount, 'id' | 'role' | 'status'>[]; total: number }> {
+    const [items, total] = await this.dataSource.manager.findAndCount(UserAccount, {
+      select: { id: true, role: true, status: true },
+      where: { tenantId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: items.map(({ id, role, status }) => ({ id, role, status })), total };
+  }
+
   emailExists(tenantId: string, email: string, manager: EntityManager): Promise<boolean> {
     return manager.existsBy(UserAccount, { tenantId, email });
   }

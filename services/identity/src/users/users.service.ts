@@ -12,6 +12,7 @@ import { UsersRepository } from './users.repository';
 import type { UserStatus } from './user-account.entity';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { ProfileDto } from './dto/profile.dto';
+import type { ListUsersPage, ListUsersQuery } from './dto/list-users.dto';
 
 @Injectable()
 export class UsersService {
@@ -104,11 +105,26 @@ export class UsersService {
     return { id };
   }
 
+  /** Ids, roles and statuses only, oldest first; staff reach it only under an active grant. */
+  async list(actor: Actor, query: ListUsersQuery): Promise<ListUsersPage> {
+    const isAdmin = actor.roles.includes('org_admin') && !actor.grantId;
+    const isStaffWithGrant = actor.roles.includes('platform_staff') && Boolean(actor.grantId);
+    if (!isAdmin && !isStaffWithGrant) {
+      throw new IdentityException(
+        IdentityErrorCode.Forbidden,
+        "Only the organisation's administrators can list accounts.",
+      );
+    }
+    const { items, total } = await this.users.listInTenant(actor.tenantId, query.limit, query.offset);
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+
   async profile(actor: Actor): Promise<ProfileDto> {
-    const [user, tenant] = await Promise.all([
-      this.users.findInTenant(actor.tenantId, actor.userId),
-      this.tenants.findById(actor.tenantId),
-    ]);
+    // Platform staff acting under a grant are still members of their own (operator) organisation.
+    const user = actor.grantId
+      ? await this.users.findById(actor.userId)
+      : await this.users.findInTenant(actor.tenantId, actor.userId);
+    const tenant = user ? await this.tenants.findById(user.tenantId) : null;
     if (!user || !tenant) throw new IdentityException(IdentityErrorCode.NotFound, 'Not found.');
     return {
       id: user.id,

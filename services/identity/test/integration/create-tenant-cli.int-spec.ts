@@ -140,6 +140,31 @@ describe('identity ops CLI: create an organisation with its first org admin', ()
     }
   });
 
+  it('creates platform staff only in an operator organisation (create-tenant --operator)', async () => {
+    const staff = (tenant: string, staffPassword = password) =>
+      runIdentityCli(
+        ['create-staff', '--email', `it@${tenant}.example`, '--name', 'IT', '--tenant', tenant],
+        { ...env, LOG_LEVEL: 'error', STAFF_PASSWORD: staffPassword },
+      );
+    expect(await cli(args('plain-org'))).toMatchObject({ code: 0 });
+    const refused = await staff('plain-org');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('no operator organisation "plain-org"');
+    expect(await cli([...args('operator-org'), '--operator'])).toMatchObject({ code: 0 });
+    const weak = await staff('operator-org', 'short');
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain('STAFF_PASSWORD');
+    const created = await staff('operator-org');
+    expect(created).toMatchObject({ code: 0 });
+    const { userId } = JSON.parse(created.stdout);
+    const rows = await db.query<{ role: string; is_operator: boolean }>(
+      `SELECT u.role, t.is_operator FROM identity.user_account u JOIN identity.tenant t ON t.id = u.tenant_id
+        WHERE u.id = $1`,
+      [userId],
+    );
+    expect(rows).toEqual([{ role: 'platform_staff', is_operator: true }]);
+  });
+
   it('refuses a taken slug, unless asked to create it only if missing', async () => {
     const taken = await cli(args('north-clinic'));
     expect(taken.code).toBe(1);

@@ -10,6 +10,8 @@ export const createTenantSchema = z
     region: regionSchema,
     professionalSeats: z.int().positive().max(100_000).default(5),
     passwordPolicy: tenantPasswordPolicySchema.default({}),
+    /** The platform operator's own organisation (home of platform staff accounts). */
+    operator: z.boolean().default(false),
     admin: z
       .object({ email: emailSchema, displayName: displayNameSchema, password: passwordSchema })
       .strict(),

@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
+import { PrivacyStatementService } from './privacy-statement.service';
+import {
+  acknowledgePrivacyStatementSchema,
+  publishPrivacyStatementSchema,
+  type AcknowledgePrivacyStatementDto,
+  type PublishPrivacyStatementDto,
+} from './dto/privacy-statement.dto';
+
+/** The organisation's privacy statement: publish (org admins), read and acknowledge (everyone). */
+@Controller()
+@UseGuards(InternalAuthGuard)
+export class PrivacyStatementController {
+  constructor(private readonly privacy: PrivacyStatementService) {}
+
+  @Post('tenant/privacy-statements')
+  publish(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(publishPrivacyStatementSchema)) body: PublishPrivacyStatementDto,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.privacy.publish(actor, body);
+  }
+
+  @Get('tenant/privacy-statement')
+  current(@CurrentActor() actor: Actor) {
+    return this.privacy.current(actor);
+  }
+
+  @Post('auth/privacy-statement/acknowledge')
+  @HttpCode(200)
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(acknowledgePrivacyStatementSchema)) body: AcknowledgePrivacyStatementDto,
+    @Req() req: Request,
+  ) {
+    useGatewayClientAddressForAudit(req);
+    return this.privacy.acknowledge(actor, body);
+  }
+}

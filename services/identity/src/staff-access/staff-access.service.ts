@@ -1,0 +1,270 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuditAction } from '@therapy-room/contracts';
+import { AuditEmitter } from '@therapy-room/platform';
+import type { Actor } from '@therapy-room/auth';
+import { Clock } from '../common/clock';
+import { PasswordHasher } from '../common/password-hasher';
+import { assertPasswordAllowed } from '../passwords/password-policy';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+import type { Session } from '../sessions/session.entity';
+import type { UserAccount } from '../users/user-account.entity';
+import { StaffAccessRepository } from './staff-access.repository';
+import type { StaffAccessGrant } from './staff-access-grant.entity';
+import { STAFF_ACCESS_REQUIRED, StaffAccessErrorCode, StaffAccessException } from './staff-access.exception';
+import { grantIsActive } from './policies/grant-is-active';
+import type { GrantView, ListGrantsQuery, RequestGrantDto } from './dto/staff-access.dto';
+
+const notFound = () => new StaffAccessException(StaffAccessErrorCode.NotFound, 'Not found.');
+
+/**
+ * Platform staff reach an organisation only through a grant: requested by the staff member with a
+ * reason and a duration, approved (or denied, or later revoked) by an org admin of that organisation,
+ * and then chosen for the staff session (`use`). Every step is audited in the organisation's tenant.
+ */
+@Injectable()
+export class StaffAccessService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly grants: StaffAccessRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly users: UsersRepository,
+    private readonly usersService: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditEmitter,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The organisation a staff session acts in, if its grant is still approved and unexpired now
+   * (checked on every resolve); otherwise null and the session acts in the staff member's own tenant.
+   */
+  async actingTenant(
+    session: Pick<Session, 'actingTenantId' | 'grantId'>,
+    user: Pick<UserAccount, 'id' | 'role'>,
+    now: Date,
+  ): Promise<{ tenantId: string; grantId: string } | null> {
+    if (user.role !== 'platform_staff' || !session.grantId || !session.actingTenantId) return null;
+    const grant = await this.grants.findById(session.grantId);
+    if (!grant || grant.requesterId !== user.id || grant.tenantId !== session.actingTenantId) return null;
+    return grantIsActive(grant, now) ? { tenantId: grant.tenantId, grantId: grant.id } : null;
+  }
+
+  /** Platform ops (CLI): a platform staff account in an operator tenant; 2FA is enrolled at first login. */
+  async createStaff(input: {
+    tenantSlug?: string;
+    email: string;
+    displayName: string;
+    password: string;
+  }): Promise<{ tenantId: string; userId: string; slug: string }> {
+    const operators = (await this.tenants.findOperators()).filter(
+      (t) => input.tenantSlug === undefined || t.slug === input.tenantSlug,
+    );
+    if (operators.length !== 1) {
+      throw new StaffAccessException(
+        StaffAccessErrorCode.NotFound,
+        input.tenantSlug
+          ? `There is no operator organisation "${input.tenantSlug}" (create it with create-tenant --operator).`
+          : 'Name the operator organisation with --tenant (there is none, or more than one).',
+      );
+    }
+    const [tenant] = operators;
+    assertPasswordAllowed(input.password, {
+      tenantPolicy: tenant.passwordPolicy,
+      email: input.email,
+      path: 'password',
+    });
+    const passwordHash = await this.hasher.hash(input.password);
+    const userId = await this.dataSource.transaction((manager) =>
+      this.usersService.addUser(manager, {
+        tenantId: tenant.id,
+        email: input.email,
+        displayName: input.displayName,
+        role: 'platform_staff',
+        status: 'active',
+        passwordHash,
+      }),
+    );
+    return { tenantId: tenant.id, userId, slug: tenant.slug };
+  }
+
+  async request(actor: Actor, dto: RequestGrantDto): Promise<GrantView> {
+    await this.assertStaff(actor);
+    const tenant = await this.tenants.findBySlug(dto.tenantSlug);
+    if (!tenant || tenant.isOperator) throw notFound();
+    const now = this.clock.now();
+    const grant: StaffAccessGrant = {
+      id: randomUUID(),
+      tenantId: tenant.id,
+      requesterId: actor.userId,
+      reason: dto.reason,
+      durationMinutes: dto.durationMinutes,
+      status: 'requested',
+      requestedAt: now,
+      decidedBy: null,
+      decidedAt: null,
+      validFrom: null,
+      validUntil: null,
+      revokedBy: null,
+      revokedAt: null,
+    };
+    await this.dataSource.transaction(async (manager) => {
+      await this.grants.insert(grant, manager);
+      await this.record(manager, 'staff_access.request', actor, grant);
+    });
+    return this.view(grant, now);
+  }
+
+  /** Org admins: their organisation's grants; platform staff: their own. */
+  async list(actor: Actor, query: ListGrantsQuery): Promise<{ items: GrantView[] }> {
+    const now = this.clock.now();
+    if (actor.roles.includes('platform_staff')) {
+      await this.assertStaff(actor);
+      const items = await this.grants.list({ requesterId: actor.userId }, query.status);
+      return { items: items.map((g) => this.view(g, now)) };
+    }
+    this.assertOrgAdmin(actor);
+    const items = await this.grants.list({ tenantId: actor.tenantId }, query.status);
+    return { items: items.map((g) => this.view(g, now)) };
+  }
+
+  approve(actor: Actor, id: string): Promise<GrantView> {
+    return this.decide(actor, id, 'staff_access.approve', (grant, now) => {
+      if (grant.status !== 'requested') throw notPending();
+      return {
+        status: 'approved',
+        decidedBy: actor.userId,
+        decidedAt: now,
+        validFrom: now,
+        validUntil: new Date(now.getTime() + grant.durationMinutes * 60_000),
+      };
+    });
+  }
+
+  deny(actor: Actor, id: string): Promise<GrantView> {
+    return this.decide(actor, id, 'staff_access.deny', (grant, now) => {
+      if (grant.status !== 'requested') throw notPending();
+      return { status: 'denied', decidedBy: actor.userId, decidedAt: now };
+    });
+  }
+
+  /** Ends an approved grant early; sessions using it lose access at their next resolve. */
+  revoke(actor: Actor, id: string): Promise<GrantView> {
+    return this.decide(actor, id, 'staff_access.revoke', (grant, now) => {
+      if (!grantIsActive(grant, now)) {
+        throw new StaffAccessException(
+          StaffAccessErrorCode.GrantNotActive,
+          'This access grant is not active.',
+        );
+      }
+      return { status: 'revoked', revokedBy: actor.userId, revokedAt: now };
+    });
+  }
+
+  /** The staff member's session acts in the grant's organisation from now on (while the grant lasts). */
+  async use(actor: Actor, id: string): Promise<GrantView> {
+    await this.assertStaff(actor);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const grant = await this.grants.findById(id, manager);
+      if (!grant || grant.requesterId !== actor.userId) throw notFound();
+      if (!grantIsActive(grant, now)) {
+        throw new StaffAccessException(StaffAccessErrorCode.StaffAccessRequired, STAFF_ACCESS_REQUIRED);
+      }
+      const acting = { tenantId: grant.tenantId, grantId: grant.id };
+      if (!(await this.grants.setActingTenant(actor.sessionId, actor.userId, acting, manager)))
+        throw notFound();
+      await this.record(manager, 'staff_access.use', actor, grant);
+      return this.view(grant, now);
+    });
+  }
+
+  private async decide(
+    actor: Actor,
+    id: string,
+    action: AuditAction,
+    change: (grant: StaffAccessGrant, now: Date) => Partial<StaffAccessGrant>,
+  ): Promise<GrantView> {
+    this.assertOrgAdmin(actor);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const grant = await this.grants.findByIdForUpdate(id, manager);
+      // Another organisation's grant does not exist for this admin.
+      if (!grant || grant.tenantId !== actor.tenantId) throw notFound();
+      if (grant.requesterId === actor.userId) {
+        throw new StaffAccessException(
+          StaffAccessErrorCode.Forbidden,
+          'An access grant is decided by someone other than its requester.',
+        );
+      }
+      const changes = change(grant, now);
+      await this.grants.update(grant.id, changes, manager);
+      const updated = { ...grant, ...changes };
+      await this.record(manager, action, actor, updated);
+      return this.view(updated, now);
+    });
+  }
+
+  /** The actor is a platform staff member of an operator tenant (acting under a grant or not). */
+  private async assertStaff(actor: Actor): Promise<void> {
+    const user = actor.roles.includes('platform_staff') ? await this.users.findById(actor.userId) : null;
+    const home = user ? await this.tenants.findById(user.tenantId) : null;
+    if (!user || user.role !== 'platform_staff' || user.status !== 'active' || !home?.isOperator) {
+      throw new StaffAccessException(StaffAccessErrorCode.Forbidden, 'Only platform staff can do this.');
+    }
+  }
+
+  /** An org admin acting in their own organisation (never staff under a grant). */
+  private assertOrgAdmin(actor: Actor): void {
+    if (!actor.roles.includes('org_admin') || actor.grantId) {
+      throw new StaffAccessException(
+        StaffAccessErrorCode.Forbidden,
+        "Only the organisation's administrators decide on access grants.",
+      );
+    }
+  }
+
+  private record(manager: EntityManager, action: AuditAction, actor: Actor, grant: StaffAccessGrant) {
+    return this.audit.record(
+      manager,
+      {
+        action,
+        outcome: 'success',
+        actorId: actor.userId,
+        actorRole: actor.roles[0],
+        resource: 'staff_access_grant',
+        resourceId: grant.id,
+      },
+      // In the organisation the grant is for, so its own audit trail shows every step.
+      { tenantId: grant.tenantId, subjectId: grant.requesterId },
+    );
+  }
+
+  private view(grant: StaffAccessGrant, now: Date): GrantView {
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    return {
+      id: grant.id,
+      tenantId: grant.tenantId,
+      requesterId: grant.requesterId,
+      reason: grant.reason,
+      durationMinutes: grant.durationMinutes,
+      status: grant.status,
+      active: grantIsActive(grant, now),
+      requestedAt: grant.requestedAt.toISOString(),
+      decidedBy: grant.decidedBy,
+      decidedAt: iso(grant.decidedAt),
+      validFrom: iso(grant.validFrom),
+      validUntil: iso(grant.validUntil),
+      revokedAt: iso(grant.revokedAt),
+    };
+  }
+}
+
+const notPending = () =>
+  new StaffAccessException(
+    StaffAccessErrorCode.GrantNotPending,
+    'This access grant has already been decided.',
+  );
