@@ -15,6 +15,24 @@ const relay = (res: Response, upstream: UpstreamResponse) => {
   return res.status(upstream.status).type(upstream.contentType).send(upstream.body);
 };
 
+/** The client's address as this gateway sees it (req.ip under the app's trust-proxy setting). */
+const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress;
+
+/**
+ * Identity's new session becomes the cookie the browser cannot read; of the rest of its answer only
+ * the listed fields go back (never the token).
+ */
+function sendSession(res: Response, answer: UpstreamResponse, fields: string[]) {
+  const { token, ...rest } = JSON.parse(answer.body) as { token: string; expiresAt: string } & Record<
+    string,
+    unknown
+  >;
+  res.cookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(rest.expiresAt) });
+  return res
+    .status(200)
+    .json(Object.fromEntries(fields.filter((f) => rest[f] !== undefined).map((f) => [f, rest[f]])));
+}
+
 @Controller('api')
 @UseFilters(PrivacyAcknowledgementRequiredFilter)
 export class GatewayController {
@@ -33,19 +51,13 @@ export class GatewayController {
   async login(@Req() req: Request, @Res() res: Response) {
     const answer = await this.upstream.send('identity', 'POST', '/auth/login', {
       body: req.body ?? {},
-      clientAddress: req.ip ?? req.socket.remoteAddress,
+      clientAddress: clientAddress(req),
     });
     if (answer.status !== 200) return relay(res, answer);
-    const session = JSON.parse(answer.body) as {
-      token: string;
-      expiresAt: string;
-      user: { id: string; role: string; tenantId: string };
-      secondFactorRequired?: boolean;
-    };
     // A second factor is due: identity's challenge goes back as it is, and no cookie yet.
-    if (session.secondFactorRequired) return relay(res, answer);
-    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
-    return res.status(200).json({ user: session.user, expiresAt: session.expiresAt });
+    if ((JSON.parse(answer.body) as { secondFactorRequired?: boolean }).secondFactorRequired)
+      return relay(res, answer);
+    return sendSession(res, answer, ['user', 'expiresAt']);
   }
 
   /**
@@ -57,21 +69,10 @@ export class GatewayController {
   async loginSecondFactor(@Req() req: Request, @Res() res: Response) {
     const answer = await this.upstream.send('identity', 'POST', '/auth/login/second-factor', {
       body: req.body ?? {},
-      clientAddress: req.ip ?? req.socket.remoteAddress,
+      clientAddress: clientAddress(req),
     });
     if (answer.status !== 200) return relay(res, answer);
-    const session = JSON.parse(answer.body) as {
-      token: string;
-      expiresAt: string;
-      user: { id: string; role: string; tenantId: string };
-      recoveryCodes?: string[];
-    };
-    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
-    return res.status(200).json({
-      user: session.user,
-      expiresAt: session.expiresAt,
-      ...(session.recoveryCodes ? { recoveryCodes: session.recoveryCodes } : {}),
-    });
+    return sendSession(res, answer, ['user', 'expiresAt', 'recoveryCodes']);
   }
 
   @Post('auth/logout')
@@ -94,7 +95,7 @@ export class GatewayController {
     const actor = await this.auth.authenticate(req);
     const answer = await this.upstream.send('identity', 'POST', '/auth/logout-everywhere', {
       token: this.auth.mintToken(actor),
-      clientAddress: req.ip ?? req.socket.remoteAddress,
+      clientAddress: clientAddress(req),
     });
     if (answer.status >= 300) return relay(res, answer);
     this.cache.revoke(actor.sessionId);
@@ -112,13 +113,11 @@ export class GatewayController {
     const answer = await this.upstream.send('identity', 'POST', '/auth/password', {
       token: this.auth.mintToken(actor),
       body: req.body ?? {},
-      clientAddress: req.ip ?? req.socket.remoteAddress,
+      clientAddress: clientAddress(req),
     });
     if (answer.status !== 200) return relay(res, answer);
-    const session = JSON.parse(answer.body) as { token: string; expiresAt: string };
     this.cache.revoke(actor.sessionId);
-    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
-    return res.status(200).json({ expiresAt: session.expiresAt });
+    return sendSession(res, answer, ['expiresAt']);
   }
 
   /**
@@ -131,7 +130,7 @@ export class GatewayController {
     const answer = await this.upstream.send('identity', 'POST', '/auth/privacy-statement/acknowledge', {
       token: this.auth.mintToken(actor),
       body: req.body ?? {},
-      clientAddress: req.ip ?? req.socket.remoteAddress,
+      clientAddress: clientAddress(req),
     });
     if (answer.status < 300) this.cache.revoke(actor.sessionId);
     return relay(res, answer);
@@ -149,7 +148,7 @@ export class GatewayController {
       'identity',
       'POST',
       `/staff-access/grants/${encodeURIComponent(String(req.params.id))}/use`,
-      { token: this.auth.mintToken(actor), clientAddress: req.ip ?? req.socket.remoteAddress },
+      { token: this.auth.mintToken(actor), clientAddress: clientAddress(req) },
     );
     if (answer.status < 300) this.cache.revoke(actor.sessionId);
     return relay(res, answer);
@@ -179,7 +178,7 @@ export class GatewayController {
       body: hasBody ? (req.body ?? {}) : undefined,
       query,
       // For the services' audit entries (the internal token vouches that the gateway set it).
-      clientAddress: req.ip ?? req.socket.remoteAddress,
+      clientAddress: clientAddress(req),
     });
     return relay(res, answer);
   }
