@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import argon2 from 'argon2';
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess, type ServiceProcess } from '@therapy-room/tools-dev';
 import { createTestDatabase, serviceEnv, testSigningKey, uniqueName, type TestDatabase } from './test-infra';
@@ -24,6 +26,14 @@ export interface TestStack {
   db: TestDatabase;
   prefix: string;
   createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
+  /**
+   * An active account with a password, written straight into identity's table (no invitation, no
+   * second factor unless its role requires one): for tests about something else than onboarding.
+   */
+  addActiveUser(
+    tenant: TestTenant,
+    role: 'client' | 'professional',
+  ): Promise<LoginCredentials & { id: string }>;
   /** A platform staff account in an operator tenant (created with --operator), via the identity CLI. */
   createStaff(operator: TestTenant): Promise<TestStaff>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
@@ -129,6 +139,24 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       if (result.code !== 0) throw new Error(`create-tenant failed (${result.code}): ${result.stderr}`);
       const { tenantId, adminId } = JSON.parse(result.stdout) as { tenantId: string; adminId: string };
       return { slug, tenantId, adminId, adminEmail, adminPassword };
+    },
+    async addActiveUser(tenant, role) {
+      const id = randomUUID();
+      const email = `${role}-${id.slice(0, 8)}@${tenant.slug}.example`;
+      const password = 'Client-Passphrase-2026!';
+      await db.query(
+        `INSERT INTO identity.user_account (id, tenant_id, email, display_name, role, status, password_hash)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6)`,
+        [
+          id,
+          tenant.tenantId,
+          email,
+          `Test ${role}`,
+          role,
+          await argon2.hash(password, { type: argon2.argon2id }),
+        ],
+      );
+      return { id, organisation: tenant.slug, email, password };
     },
     async createStaff(operator) {
       const email = `${uniqueName('staff').replace(/_/g, '-')}@${operator.slug}.example`;

@@ -1,7 +1,11 @@
 import request from 'supertest';
-import { randomUUID } from 'node:crypto';
-import argon2 from 'argon2';
-import { expectEventually, startStack, type TestStack, type TestTenant } from '@therapy-room/testing';
+import {
+  expectEventually,
+  startStack,
+  type LoginCredentials,
+  type TestStack,
+  type TestTenant,
+} from '@therapy-room/testing';
 
 const GATED = 'PRIVACY_ACKNOWLEDGEMENT_REQUIRED';
 
@@ -9,12 +13,8 @@ describe('gateway e2e: the privacy statement gate', () => {
   let stack: TestStack;
   let tenant: TestTenant;
   let admin: string;
-  /** A client account with a password (no second factor), written straight into identity's table. */
-  const client = {
-    organisation: '',
-    email: `client-${randomUUID()}@example.org`,
-    password: 'Client-Passphrase-2026!',
-  };
+  /** A client account with a password (no second factor). */
+  let client: LoginCredentials & { id: string };
 
   const publish = (cookie: string, text: string) =>
     request(stack.gatewayUrl).post('/api/tenant/privacy-statements').set('cookie', cookie).send({ text });
@@ -30,17 +30,7 @@ describe('gateway e2e: the privacy statement gate', () => {
   beforeAll(async () => {
     stack = await startStack();
     tenant = await stack.createTenant();
-    client.organisation = tenant.slug;
-    await stack.db.query(
-      `INSERT INTO identity.user_account (id, tenant_id, email, display_name, role, status, password_hash)
-       VALUES ($1, $2, $3, 'Client', 'client', 'active', $4)`,
-      [
-        randomUUID(),
-        tenant.tenantId,
-        client.email,
-        await argon2.hash(client.password, { type: argon2.argon2id }),
-      ],
-    );
+    client = await stack.addActiveUser(tenant, 'client');
     admin = (await stack.loginAs(tenant)).cookie;
   });
   afterAll(async () => {

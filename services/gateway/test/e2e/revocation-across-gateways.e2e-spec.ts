@@ -1,12 +1,11 @@
 import request from 'supertest';
-import { randomUUID } from 'node:crypto';
-import argon2 from 'argon2';
 import { identitySessionRevokedV1 } from '@therapy-room/contracts';
 import {
   collectTopics,
   expectEventually,
   startStack,
   type ServiceProcess,
+  type LoginCredentials,
   type TestStack,
 } from '@therapy-room/testing';
 
@@ -22,12 +21,8 @@ const sessionCookie = (res: request.Response): string => {
 describe('gateway e2e: a revocation reaches every gateway within one second', () => {
   let stack: TestStack;
   let gateway2: ServiceProcess;
-  /** A client account with a password (no second factor), written straight into identity's table. */
-  const client = {
-    organisation: '',
-    email: `client-${randomUUID()}@example.org`,
-    password: 'Client-Passphrase-2026!',
-  };
+  /** A client account with a password (no second factor). */
+  let client: LoginCredentials & { id: string };
 
   const login = async (password = client.password) =>
     sessionCookie(
@@ -41,17 +36,7 @@ describe('gateway e2e: a revocation reaches every gateway within one second', ()
     stack = await startStack();
     gateway2 = await stack.startExtraGateway();
     const tenant = await stack.createTenant();
-    client.organisation = tenant.slug;
-    await stack.db.query(
-      `INSERT INTO identity.user_account (id, tenant_id, email, display_name, role, status, password_hash)
-       VALUES ($1, $2, $3, 'Client', 'client', 'active', $4)`,
-      [
-        randomUUID(),
-        tenant.tenantId,
-        client.email,
-        await argon2.hash(client.password, { type: argon2.argon2id }),
-      ],
-    );
+    client = await stack.addActiveUser(tenant, 'client');
   });
   afterAll(async () => {
     await stack?.stop();

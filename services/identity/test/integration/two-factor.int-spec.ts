@@ -1,6 +1,4 @@
 import request from 'supertest';
-import argon2 from 'argon2';
-import { randomUUID } from 'node:crypto';
 import { auditEntryRecordedV1 } from '@therapy-room/contracts';
 import {
   collectTopics,
@@ -13,7 +11,6 @@ import {
 } from '@therapy-room/testing';
 
 const COOKIE = '__Host-tr_session';
-const PASSWORD = 'Correct-Horse-Battery-9!';
 
 const cookieOf = (res: request.Response): string | undefined =>
   ([] as string[])
@@ -47,16 +44,7 @@ describe('TOTP second factor through the gateway (enrolment, login, recovery cod
     return from ? req.set('x-forwarded-for', from) : req;
   };
   /** An active professional with a password (the invitation flow is tested elsewhere). */
-  const addProfessional = async (t: TestTenant): Promise<LoginCredentials & { id: string }> => {
-    const id = randomUUID();
-    const email = `pro-${id.slice(0, 8)}@${t.slug}.example`;
-    await stack.db.query(
-      `INSERT INTO identity.user_account (id, tenant_id, email, display_name, role, status, password_hash)
-       VALUES ($1, $2, $3, 'Pro', 'professional', 'active', $4)`,
-      [id, t.tenantId, email, await argon2.hash(PASSWORD, { type: argon2.argon2id })],
-    );
-    return { id, organisation: t.slug, email, password: PASSWORD };
-  };
+  const addProfessional = (t: TestTenant) => stack.addActiveUser(t, 'professional');
 
   beforeAll(async () => {
     stack = await startStack();
