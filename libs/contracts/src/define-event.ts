@@ -7,6 +7,13 @@ export interface EventContract<T extends string = string, P extends z.ZodType = 
   /** The full message schema: the envelope with this topic's type and payload. */
   readonly message: z.ZodType<z.infer<typeof envelopeSchema> & { type: T; payload: z.infer<P> }>;
   readonly description: string;
+  /** Kafka topic settings that differ from the cluster's defaults (e.g. a shorter retention). */
+  readonly topicConfig?: TopicConfig;
+}
+
+export interface TopicConfig {
+  /** How long Kafka keeps the topic's messages (`retention.ms`). */
+  retentionMs?: number;
 }
 
 export type PayloadOf<C extends EventContract> = z.infer<C['payload']>;
@@ -20,6 +27,7 @@ export function defineEvent<T extends string, P extends z.ZodObject>(definition:
   topic: T;
   payload: P;
   description: string;
+  topicConfig?: TopicConfig;
 }): EventContract<T, P> {
   if (!topicPattern.test(definition.topic)) {
     throw new Error(`Topic "${definition.topic}" does not follow <service>.<entity>.<event>.v<N>`);

@@ -6,6 +6,10 @@ import { identityUserDeactivatedV1 } from './identity/user-deactivated.v1';
 import { identityUserReactivatedV1 } from './identity/user-reactivated.v1';
 import { identityErasureCompletedV1 } from './identity/erasure-completed.v1';
 import { identityPrivacyStatementPublishedV1 } from './identity/privacy-statement-published.v1';
+import { identityUserProfileChangedV1 } from './identity/user-profile-changed.v1';
+import { caseloadAssignmentGrantedV1 } from './caseload/assignment-granted.v1';
+import { caseloadAssignmentRevokedV1 } from './caseload/assignment-revoked.v1';
+import { caseloadErasureCompletedV1 } from './caseload/erasure-completed.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 
@@ -18,6 +22,10 @@ export const eventContracts = {
   [identityUserReactivatedV1.topic]: identityUserReactivatedV1,
   [identityErasureCompletedV1.topic]: identityErasureCompletedV1,
   [identityPrivacyStatementPublishedV1.topic]: identityPrivacyStatementPublishedV1,
+  [identityUserProfileChangedV1.topic]: identityUserProfileChangedV1,
+  [caseloadAssignmentGrantedV1.topic]: caseloadAssignmentGrantedV1,
+  [caseloadAssignmentRevokedV1.topic]: caseloadAssignmentRevokedV1,
+  [caseloadErasureCompletedV1.topic]: caseloadErasureCompletedV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
 } as const satisfies Record<string, EventContract>;

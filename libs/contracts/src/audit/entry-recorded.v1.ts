@@ -27,6 +27,17 @@ export const auditActions = [
   'staff_access.revoke',
   /** A staff session switched to acting in the grant's organisation. */
   'staff_access.use',
+  /** A client's caseload entry was read (opened, or shown in a caseload list: one entry per client). */
+  'caseload.read',
+  /** A client was added to, or taken off, a professional's caseload, or moved to another professional. */
+  'caseload.assign',
+  'caseload.unassign',
+  'caseload.move',
+  /** A colleague was linked to a client (time-boxed), or the link was ended early. */
+  'caseload.link',
+  'caseload.unlink',
+  /** Caseload deleted what it held about an erased subject. */
+  'caseload.erase',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { BaseConfig } from '../config/config';
 import type { Logger } from 'pino';
-import { topics, dlqTopic } from '@therapy-room/contracts';
+import { dlqTopic, eventContracts, topics } from '@therapy-room/contracts';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -65,14 +65,20 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = topics
-      .flatMap((t) => [prefixed(prefix, t), prefixed(prefix, dlqTopic(t))])
-      .filter((t) => !existing.has(t));
+    // A topic's own settings (e.g. a short retention for personal data) hold for its DLQ too.
+    const configOf = new Map<string, { name: string; value: string }[]>();
+    for (const topic of topics) {
+      const retentionMs = eventContracts[topic].topicConfig?.retentionMs;
+      const entries = retentionMs ? [{ name: 'retention.ms', value: String(retentionMs) }] : [];
+      configOf.set(prefixed(prefix, topic), entries);
+      configOf.set(prefixed(prefix, dlqTopic(topic)), entries);
+    }
+    const wanted = [...configOf.keys()].filter((t) => !existing.has(t));
     if (wanted.length) {
       await retryRetriable(() =>
         admin.createTopics({
           waitForLeaders: true,
-          topics: wanted.map((topic) => ({ topic, numPartitions })),
+          topics: wanted.map((topic) => ({ topic, numPartitions, configEntries: configOf.get(topic) })),
         }),
       );
       // A new topic can take a moment to appear in every broker's metadata; consumers subscribing

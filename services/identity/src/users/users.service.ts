@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { identityUserRegisteredV1, type UserRole } from '@therapy-room/contracts';
+import {
+  identityUserProfileChangedV1,
+  identityUserRegisteredV1,
+  type UserRole,
+} from '@therapy-room/contracts';
 import { OutboxService } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
@@ -50,6 +54,12 @@ export class UsersService {
       manager,
       identityUserRegisteredV1,
       { userId: id, role: input.role },
+      { tenantId: input.tenantId, subjectId: id },
+    );
+    await this.outbox.add(
+      manager,
+      identityUserProfileChangedV1,
+      { userId: id, displayName: input.displayName },
       { tenantId: input.tenantId, subjectId: id },
     );
     return id;
