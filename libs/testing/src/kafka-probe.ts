@@ -1,4 +1,6 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventContract, MessageOf, PayloadOf, Region } from '@therapy-room/contracts';
 import { testBrokers, uniqueName } from './test-infra';
 
 export const testKafka = (brokers = testBrokers()): Kafka =>
@@ -70,4 +72,40 @@ export async function publishRaw(
   await producer.connect();
   await producer.send({ topic, acks: -1, messages });
   await producer.disconnect();
+}
+
+/**
+ * Publishes one contract-valid event, as the owning service's relay would (same envelope, key and
+ * headers): for a service's tests that stand in for another service's events.
+ */
+export async function publishEvent<C extends EventContract>(
+  prefix: string,
+  contract: C,
+  payload: PayloadOf<C>,
+  envelope: {
+    tenantId: string;
+    subjectId?: string | null;
+    id?: string;
+    occurredAt?: string;
+    region?: Region;
+  },
+): Promise<MessageOf<C>> {
+  const message = contract.message.parse({
+    id: envelope.id ?? uuidv7(),
+    type: contract.topic,
+    occurredAt: envelope.occurredAt ?? new Date().toISOString(),
+    tenantId: envelope.tenantId,
+    region: envelope.region ?? 'eea',
+    subjectId: envelope.subjectId ?? null,
+    traceparent: null,
+    payload,
+  }) as MessageOf<C>;
+  await publishRaw(`${prefix}${contract.topic}`, [
+    {
+      key: message.subjectId ?? message.tenantId,
+      value: JSON.stringify(message),
+      headers: { 'event-id': message.id, 'event-type': message.type, 'tenant-id': message.tenantId },
+    },
+  ]);
+  return message;
 }

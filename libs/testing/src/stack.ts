@@ -23,6 +23,8 @@ export interface TestStack {
   identityUrl: string;
   gateway: ServiceProcess;
   identity: ServiceProcess;
+  /** Only when started with `{ caseload: true }`; otherwise the gateway's caseload routes answer 503. */
+  caseload?: ServiceProcess;
   db: TestDatabase;
   prefix: string;
   createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
@@ -37,7 +39,7 @@ export interface TestStack {
   /** A platform staff account in an operator tenant (created with --operator), via the identity CLI. */
   createStaff(operator: TestTenant): Promise<TestStaff>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
-  restart(service: 'identity' | 'gateway', envOverrides: Record<string, string>): Promise<void>;
+  restart(service: 'identity' | 'gateway' | 'caseload', envOverrides: Record<string, string>): Promise<void>;
   /** Another gateway replica (own port, same identity, topics and keys); stopped with the stack. */
   startExtraGateway(envOverrides?: Record<string, string>): Promise<ServiceProcess>;
   /**
@@ -53,11 +55,18 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** Nothing listens on the discard port: a route to a service the test did not start answers 503. */
+const NOT_STARTED_URL = 'http://127.0.0.1:9';
+
 /**
- * Identity and gateway as real processes (as in production: services never import each other) on
- * this file's own database and topic prefix. Extra env goes to both (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
+ * Identity and gateway (and caseload when asked) as real processes (as in production: services never
+ * import each other) on this file's own database and topic prefix. Extra env goes to every service
+ * (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
  */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(
+  extraEnv: Record<string, string> = {},
+  options: { caseload?: boolean } = {},
+): Promise<TestStack> {
   const db = await createTestDatabase();
   const prefix = `${uniqueName('t')}.`;
   const [identityPort, gatewayPort] = [String(await freePort()), String(await freePort())];
@@ -68,19 +77,38 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     ...extraEnv,
   });
   const identity = await startServiceProcess('identity', identityEnv);
+  const caseloadEnv = options.caseload
+    ? serviceEnv('caseload', {
+        ...(await db.provision('caseload')),
+        PORT: String(await freePort()),
+        KAFKA_TOPIC_PREFIX: prefix,
+        ...extraEnv,
+      })
+    : undefined;
+  const caseload = caseloadEnv
+    ? await startServiceProcess('caseload', caseloadEnv).catch(async (err) => {
+        await identity.stop();
+        throw err;
+      })
+    : undefined;
   const gatewayEnv = serviceEnv('gateway', {
     PORT: gatewayPort,
     KAFKA_TOPIC_PREFIX: prefix,
     IDENTITY_URL: identity.url,
+    CASELOAD_URL: caseload?.url ?? NOT_STARTED_URL,
     INTERNAL_TOKEN_KID: testSigningKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
     ...extraEnv,
   });
   const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
-    await identity.stop();
+    await Promise.allSettled([identity.stop(), caseload?.stop()]);
     throw err;
   });
-  const envs = { identity: identityEnv, gateway: gatewayEnv };
+  const envs: Record<'identity' | 'gateway' | 'caseload', Record<string, string>> = {
+    identity: identityEnv,
+    gateway: gatewayEnv,
+    caseload: caseloadEnv ?? {},
+  };
   const extraGateways: ServiceProcess[] = [];
   const logins = new TestLogins(() => stack.gatewayUrl);
   const stack: TestStack = {
@@ -88,9 +116,11 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     identityUrl: identity.url,
     gateway,
     identity,
+    caseload,
     db,
     prefix,
     async restart(service, envOverrides) {
+      if (!stack[service]) throw new Error(`${service} was not started in this stack`);
       await stack[service].stop();
       envs[service] = { ...envs[service], ...envOverrides };
       stack[service] = await startServiceProcess(service, envs[service]);
@@ -107,6 +137,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       const extra = await startServiceProcess('gateway', {
         ...envs.gateway,
         IDENTITY_URL: stack.identity.url,
+        ...(stack.caseload ? { CASELOAD_URL: stack.caseload.url } : {}),
         PORT: String(await freePort()),
         ...envOverrides,
       });
@@ -173,6 +204,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       await Promise.allSettled([
         stack.gateway.stop(),
         stack.identity.stop(),
+        stack.caseload?.stop(),
         ...extraGateways.map((g) => g.stop()),
       ]);
       await db.drop();

@@ -9,6 +9,7 @@ export const gatewayConfigShape = {
   INTERNAL_TOKEN_KID: z.string().min(1),
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(60),
   IDENTITY_URL: z.url(),
+  CASELOAD_URL: z.url(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };
 export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;

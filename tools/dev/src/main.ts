@@ -14,10 +14,12 @@ import { demo, seedArgs } from './demo';
 const region = process.env.REGION ?? 'eea';
 const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
 const identityPort = process.env.IDENTITY_PORT ?? '3001';
+const caseloadPort = process.env.CASELOAD_PORT ?? '3002';
 const database = 'therapy_room';
 const colours: Record<string, string> = {
   gateway: '\x1b[36m',
   identity: '\x1b[35m',
+  caseload: '\x1b[94m',
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
@@ -100,21 +102,21 @@ async function main() {
       INTERNAL_TOKEN_PUBLIC_KEYS: JSON.stringify({ [signingKey.kid]: signingKey.publicKeyPem }),
     };
 
-    const role = 'identity_svc';
-    const password = randomBytes(18).toString('base64url');
-    await provisionServiceSchema({
-      adminUrl: postgres.adminUrl(),
-      database,
-      schema: 'identity',
-      role,
-      password,
-    });
+    /** Each service's own role and schema (a new password each start: roles are re-provisioned). */
+    const databaseEnv = async (schema: string) => {
+      const role = `${schema}_svc`;
+      const password = randomBytes(18).toString('base64url');
+      await provisionServiceSchema({ adminUrl: postgres.adminUrl(), database, schema, role, password });
+      return {
+        DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${database}`,
+        DATABASE_SCHEMA: schema,
+      };
+    };
     const identityEnv = {
       ...common,
       SERVICE_NAME: 'identity',
       PORT: identityPort,
-      DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${database}`,
-      DATABASE_SCHEMA: 'identity',
+      ...(await databaseEnv('identity')),
       // Mails (invitations, resets) go to a local SMTP catcher when one is given; otherwise identity
       // warns "mail not sent: SMTP_URL unset" and keeps them in mail_outbox (see README).
       ...(process.env.SMTP_URL ? { SMTP_URL: process.env.SMTP_URL } : {}),
@@ -146,12 +148,22 @@ async function main() {
     if (seeded.code !== 0) throw new Error(`seeding the demo organisation failed: ${seeded.stderr.trim()}`);
     say('dev', `demo organisation ${JSON.parse(seeded.stdout).created ? 'created' : 'already there'}`);
 
+    const caseloadEnv = {
+      ...common,
+      SERVICE_NAME: 'caseload',
+      PORT: caseloadPort,
+      ...(await databaseEnv('caseload')),
+    };
+    saveServiceEnv('caseload', caseloadEnv);
+    await start('caseload', caseloadEnv);
+
     await start('gateway', {
       ...common,
       SERVICE_NAME: 'gateway',
       PORT: gatewayPort,
       HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
       IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
+      CASELOAD_URL: `http://127.0.0.1:${caseloadPort}`,
       INTERNAL_TOKEN_KID: signingKey.kid,
       INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
     });

@@ -38,6 +38,12 @@ export const auditActions = [
   'caseload.unlink',
   /** Caseload deleted what it held about an erased subject. */
   'caseload.erase',
+  /** An org admin set, changed or removed the organisation's OIDC single sign-on configuration. */
+  'tenant.sso.changed',
+  /** A single sign-on login (OIDC callback): success names the session, a failure carries a `reason`. */
+  'auth.sso',
+  /** A client account created at its first single sign-on login (the organisation allows it). */
+  'user.sso_created',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -63,6 +69,8 @@ export const auditEntryRecordedV1 = defineEvent({
     actorRole: userRoleSchema.nullable(),
     resource: identifier,
     resourceId: z.string().min(1).max(128).nullable(),
+    /** Why an attempt was refused, as a code ('state_invalid', 'account_unknown'); never free text. */
+    reason: identifier.optional(),
     sourceAddress: z.union([z.ipv4(), z.ipv6()]),
     requestId: z.string().min(1).max(128),
   }),

@@ -23,7 +23,7 @@ export const caseloadAssignmentGrantedV1 = defineEvent({
       /** Null: until revoked. */
       validUntil: z.iso.datetime({ offset: false }).nullable(),
     })
-    .refine((p) => !p.validFrom || !p.validUntil || p.validFrom < p.validUntil, {
+    .refine((p) => !p.validFrom || !p.validUntil || Date.parse(p.validFrom) < Date.parse(p.validUntil), {
       message: 'validUntil must be after validFrom',
       path: ['validUntil'],
     }),

@@ -24,18 +24,32 @@ export class AuditEmitter {
   constructor(private readonly outbox: OutboxService) {}
 
   async record(manager: EntityManager, entry: AuditEntry, scope: AuditScope): Promise<void> {
+    await this.recordMany(manager, [{ entry, scope }]);
+  }
+
+  /** Several entries in one statement (e.g. one per client shown in a list). */
+  async recordMany(
+    manager: EntityManager,
+    entries: { entry: AuditEntry; scope: AuditScope }[],
+  ): Promise<void> {
     const ctx = requestContext.get();
-    const requestId = entry.requestId ?? ctx?.requestId;
-    const sourceAddress = normaliseIpAddress(entry.sourceAddress ?? ctx?.sourceAddress);
-    if (!requestId || !sourceAddress) {
-      // An entry without them is not a valid NEN 7513 record: a programming error, not a user's.
-      throw new Error('An audit entry needs a request id and a source address (none in the request context)');
-    }
-    await this.outbox.add(
+    await this.outbox.addMany(
       manager,
       auditEntryRecordedV1,
-      { ...entry, requestId, sourceAddress },
-      { tenantId: scope.tenantId, subjectId: scope.subjectId ?? null },
+      entries.map(({ entry, scope }) => {
+        const requestId = entry.requestId ?? ctx?.requestId;
+        const sourceAddress = normaliseIpAddress(entry.sourceAddress ?? ctx?.sourceAddress);
+        if (!requestId || !sourceAddress) {
+          // An entry without them is not a valid NEN 7513 record: a programming error, not a user's.
+          throw new Error(
+            'An audit entry needs a request id and a source address (none in the request context)',
+          );
+        }
+        return {
+          payload: { ...entry, requestId, sourceAddress },
+          options: { tenantId: scope.tenantId, subjectId: scope.subjectId ?? null },
+        };
+      }),
     );
   }
 }

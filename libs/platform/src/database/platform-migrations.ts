@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox and inbox tables every service with a database has, in its own schema (the connection's
- * search_path). Services list this migration first in their own migration list.
+ * search_path). The service's data source runs it before the service's own migrations (createDataSource).
  */
 export class PlatformOutboxInbox1763800000000 implements MigrationInterface {
   name = 'PlatformOutboxInbox1763800000000';

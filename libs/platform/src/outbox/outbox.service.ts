@@ -53,39 +53,59 @@ export class OutboxService implements BeforeApplicationShutdown, OnApplicationSh
     payload: PayloadOf<C>,
     options: OutboxAddOptions,
   ): Promise<MessageOf<C>> {
+    const [message] = await this.addMany(manager, contract, [{ payload, options }]);
+    return message;
+  }
+
+  /** Several events of one type in one statement (e.g. an audit entry per client shown in a list). */
+  async addMany<C extends EventContract>(
+    manager: EntityManager,
+    contract: C,
+    events: { payload: PayloadOf<C>; options: OutboxAddOptions }[],
+  ): Promise<MessageOf<C>[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('outbox.add must run inside the transaction of the domain change');
     }
-    const message = contract.message.parse({
-      id: uuidv7(),
-      type: contract.topic,
-      occurredAt: new Date().toISOString(),
-      tenantId: options.tenantId,
-      region: this.config.REGION,
-      subjectId: options.subjectId ?? null,
-      traceparent: currentTraceparent() ?? null,
-      payload,
-    }) as MessageOf<C>;
-    const headers: Record<string, string> = {
-      'event-id': message.id,
-      'event-type': message.type,
-      'tenant-id': message.tenantId,
-    };
-    if (message.traceparent) headers.traceparent = message.traceparent;
-    await manager.query(
-      `INSERT INTO outbox (event_id, topic, message_key, message, headers) VALUES ($1, $2, $3, $4, $5)`,
-      [
+    if (events.length === 0) return [];
+    const traceparent = currentTraceparent() ?? null;
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    const messages = events.map(({ payload, options }) => {
+      const message = contract.message.parse({
+        id: uuidv7(),
+        type: contract.topic,
+        occurredAt: new Date().toISOString(),
+        tenantId: options.tenantId,
+        region: this.config.REGION,
+        subjectId: options.subjectId ?? null,
+        traceparent,
+        payload,
+      }) as MessageOf<C>;
+      const headers: Record<string, string> = {
+        'event-id': message.id,
+        'event-type': message.type,
+        'tenant-id': message.tenantId,
+      };
+      if (message.traceparent) headers.traceparent = message.traceparent;
+      const n = values.length;
+      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5})`);
+      values.push(
         message.id,
         contract.topic,
         options.key ?? options.subjectId ?? options.tenantId,
         JSON.stringify(message),
         headers,
-      ],
+      );
+      return message;
+    });
+    await manager.query(
+      `INSERT INTO outbox (event_id, topic, message_key, message, headers) VALUES ${rows.join(', ')}`,
+      values,
     );
     // No NOTIFY here: inside the transaction it would hold PostgreSQL's notify lock until commit and
     // serialise every writer's commit. The relay is woken after commit instead (see OutboxRelay).
     manager.queryRunner.data = { ...manager.queryRunner.data, [OUTBOX_WRITTEN]: true };
-    return message;
+    return messages;
   }
 
   /** One NOTIFY, outside any business transaction, for a burst of commits: wakes the relays of other processes. */

@@ -11,6 +11,8 @@ describe('gateway route table', () => {
     ['/api/auth/2fa', 'identity', '/auth/2fa'],
     ['/api/tenant/settings/two-factor', 'identity', '/tenant/settings/two-factor'],
     ['/api/auth/login/second-factor/enrol', 'identity', '/auth/login/second-factor/enrol'],
+    ['/api/caseload/clients', 'caseload', '/caseload/clients'],
+    ['/api/caseload/clients/123/links', 'caseload', '/caseload/clients/123/links'],
   ])('%s goes to %s %s', (path, upstream, upstreamPath) => {
     expect(matchRoute(path)).toEqual({ route: expect.objectContaining({ upstream }), upstreamPath });
   });
@@ -24,7 +26,7 @@ describe('gateway route table', () => {
     expect(matchRoute('/api/auth/activatex')).toBeUndefined();
   });
 
-  it.each(['/api/usersx', '/api', '/me', '/api/sessions/resolve', '/health/ready'])(
+  it.each(['/api/usersx', '/api/caseloadx', '/api', '/me', '/api/sessions/resolve', '/health/ready'])(
     '%s is not routed',
     (path) => {
       expect(matchRoute(path)).toBeUndefined();

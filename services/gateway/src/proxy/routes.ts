@@ -1,5 +1,5 @@
 /** Which service owns which public path. Anything not listed is 404 at the gateway. */
-export type Upstream = 'identity';
+export type Upstream = 'identity' | 'caseload';
 
 export interface Route {
   prefix: string;
@@ -33,6 +33,9 @@ export const routes: Route[] = [
     upstream: 'identity',
     target: '/tenant/settings/two-factor',
   },
+  // The organisation's OIDC single sign-on configuration (org admins). The login itself
+  // (/api/auth/sso/…) is GatewayController's: it sets cookies and redirects.
+  { prefix: '/api/tenant/settings/sso', upstream: 'identity', target: '/tenant/settings/sso' },
   // The organisation's privacy statement (publish: org admins; read: everyone, even before the gate).
   // Acknowledging it is GatewayController's (it drops the cached, gated session).
   {
@@ -48,6 +51,8 @@ export const routes: Route[] = [
   },
   // Enrolment during login, for users who must have 2FA and have none: the login challenge (bound to
   // the client's address) is the credential. The second step itself is GatewayController's.
+  // Caseloads: who may see which client (every route checks the actor against the caseload itself).
+  { prefix: '/api/caseload', upstream: 'caseload', target: '/caseload' },
   {
     prefix: '/api/auth/login/second-factor/enrol',
     upstream: 'identity',

@@ -21,14 +21,24 @@ export class UpstreamClient {
     @Inject(PLATFORM_CONFIG) private readonly config: GatewayConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
-    this.baseUrls = { identity: config.IDENTITY_URL.replace(/\/$/, '') };
+    this.baseUrls = {
+      identity: config.IDENTITY_URL.replace(/\/$/, ''),
+      caseload: config.CASELOAD_URL.replace(/\/$/, ''),
+    };
   }
 
   async send(
     upstream: Upstream,
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; query?: string; clientAddress?: string } = {},
+    options: {
+      body?: unknown;
+      token?: string;
+      query?: string;
+      clientAddress?: string;
+      /** The browser's device token (login routes only; see auth/login-cookies.ts). */
+      deviceToken?: string;
+    } = {},
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const requestId = requestContext.get()?.requestId;
@@ -36,6 +46,7 @@ export class UpstreamClient {
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     // Always set by the gateway itself, never copied from the client's request.
     if (options.clientAddress) headers['x-client-address'] = options.clientAddress;
+    if (options.deviceToken) headers['x-device-token'] = options.deviceToken;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     injectTraceHeaders(headers);
     const url = `${this.baseUrls[upstream]}${path}${options.query ? `?${options.query}` : ''}`;

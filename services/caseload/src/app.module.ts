@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@therapy-room/platform';
+import { caseloadConfigShape } from './caseload.config';
+import { CaseloadModule } from './caseload.module';
+import { CaseloadCore1763900000100 } from './database/migrations/1763900000100-caseload-core';
+
+@Module({
+  imports: [
+    PlatformModule.forService({
+      configShape: caseloadConfigShape,
+      database: { entities: [], migrations: [CaseloadCore1763900000100] },
+    }),
+    CaseloadModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { CaseloadService } from './caseload.service';
+import {
+  assignmentIdParamsSchema,
+  clientIdParamsSchema,
+  createAssignmentSchema,
+  createLinkSchema,
+  linkParamsSchema,
+  listClientsQuerySchema,
+  moveClientSchema,
+  type AssignmentIdParams,
+  type ClientIdParams,
+  type CreateAssignmentDto,
+  type CreateLinkDto,
+  type LinkParams,
+  type ListClientsQuery,
+  type MoveClientDto,
+} from './dto/caseload.dto';
+
+@Controller('caseload')
+@UseGuards(InternalAuthGuard)
+export class CaseloadController {
+  private readonly listQuery: ZodValidationPipe<ReturnType<typeof listClientsQuerySchema>>;
+
+  constructor(private readonly caseload: CaseloadService) {
+    this.listQuery = new ZodValidationPipe(listClientsQuerySchema(caseload.maxPageSize));
+  }
+
+  /** A professional's own caseload; for org admins every client, or one professional's caseload. */
+  @Get('clients')
+  list(@CurrentActor() actor: Actor, @Query() query: unknown) {
+    return this.caseload.list(actor, this.listQuery.transform(query) as ListClientsQuery);
+  }
+
+  @Get('clients/:clientId')
+  get(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
+  ) {
+    return this.caseload.get(actor, params.clientId);
+  }
+
+  @Post('clients/:clientId/move')
+  @HttpCode(200)
+  move(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
+    @Body(new ZodValidationPipe(moveClientSchema)) body: MoveClientDto,
+  ) {
+    return this.caseload.move(actor, params.clientId, body);
+  }
+
+  @Post('clients/:clientId/links')
+  link(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
+    @Body(new ZodValidationPipe(createLinkSchema)) body: CreateLinkDto,
+  ) {
+    return this.caseload.link(actor, params.clientId, body);
+  }
+
+  @Delete('clients/:clientId/links/:linkId')
+  @HttpCode(204)
+  async unlink(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(linkParamsSchema)) params: LinkParams,
+  ): Promise<void> {
+    await this.caseload.unlink(actor, params.clientId, params.linkId);
+  }
+
+  @Post('assignments')
+  assign(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(createAssignmentSchema)) body: CreateAssignmentDto,
+  ) {
+    return this.caseload.assign(actor, body);
+  }
+
+  @Delete('assignments/:assignmentId')
+  @HttpCode(204)
+  async unassign(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
+  ): Promise<void> {
+    await this.caseload.unassign(actor, params.assignmentId);
+  }
+
+  /** For clients: who their professionals are. */
+  @Get('me/professionals')
+  myProfessionals(@CurrentActor() actor: Actor) {
+    return this.caseload.myProfessionals(actor);
+  }
+
+  /** For org admins: every professional and the size of their caseload. */
+  @Get('professionals')
+  professionals(@CurrentActor() actor: Actor) {
+    return this.caseload.professionals(actor);
+  }
+}

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import {
+  auditEntryRecordedV1,
+  caseloadAssignmentGrantedV1,
+  caseloadAssignmentRevokedV1,
+  caseloadErasureCompletedV1,
+  identityUserDeactivatedV1,
+  identityUserProfileChangedV1,
+  retentionErasureRequestedV1,
+} from '@therapy-room/contracts';
+import { expectEventually, publishEvent } from '@therapy-room/testing';
+import { startCaseload, type CaseloadFixture, type Person } from '../support/caseload-fixture';
+
+const hour = 60 * 60 * 1000;
+
+describe('caseload: pagination, sorting, moves, events, bad input and erasure (real PostgreSQL and Kafka)', () => {
+  let fx: CaseloadFixture;
+  const tenant = randomUUID();
+  const otherTenant = randomUUID();
+  let admin: Person, pro: Person, colleague: Person, outsider: Person;
+  let clients: Person[];
+
+  beforeAll(async () => {
+    fx = await startCaseload([
+      caseloadAssignmentGrantedV1.topic,
+      caseloadAssignmentRevokedV1.topic,
+      caseloadErasureCompletedV1.topic,
+    ]);
+    [admin, pro, colleague] = await fx.people(tenant, [
+      { role: 'org_admin', name: 'Ada Admin' },
+      { role: 'professional', name: 'Pia Pro' },
+      { role: 'professional', name: 'Cas Colleague' },
+    ]);
+    [outsider] = await fx.people(otherTenant, [{ role: 'professional', name: 'Xander Elsewhere' }]);
+    // Twelve clients, "Client 01" … "Client 12"; 01–10 active at distinct times (01 longest ago), 11–12 never.
+    clients = await fx.people(
+      tenant,
+      Array.from({ length: 12 }, (_, i) => ({
+        role: 'client' as const,
+        name: `Client ${String(i + 1).padStart(2, '0')}`,
+      })),
+    );
+    for (const c of clients) {
+      await fx.as(pro).post('/caseload/assignments', { clientId: c.id, professionalId: pro.id }).expect(201);
+    }
+    const base = Date.parse('2026-11-01T08:00:00.000Z');
+    await Promise.all(
+      clients.slice(0, 10).map((c, i) =>
+        publishEvent(
+          fx.prefix,
+          auditEntryRecordedV1,
+          {
+            action: 'auth.login',
+            outcome: 'success',
+            actorId: c.id,
+            actorRole: 'client',
+            resource: 'session',
+            resourceId: null,
+            sourceAddress: '198.51.100.1',
+            requestId: `req-${i}`,
+          },
+          { tenantId: tenant, subjectId: c.id, occurredAt: new Date(base + i * hour).toISOString() },
+        ),
+      ),
+    );
+    await expectEventually(async () => {
+      const rows = await fx.db.query(
+        `SELECT 1 FROM caseload.person WHERE tenant_id = $1 AND last_activity_at IS NOT NULL`,
+        [tenant],
+      );
+      expect(rows).toHaveLength(10);
+    });
+  });
+  afterAll(() => fx?.stop());
+
+  const names = (body: { items: { displayName: string }[] }) => body.items.map((i) => i.displayName);
+
+  describe('pagination and sorting', () => {
+    it('sorts by last activity, newest first, never-active clients last, in pages that neither overlap nor skip', async () => {
+      const seen: string[] = [];
+      for (let offset = 0; offset < 15; offset += 5) {
+        const res = await fx.as(pro).get(`/caseload/clients?limit=5&offset=${offset}`).expect(200);
+        expect(res.body).toMatchObject({ total: 12, limit: 5, offset, sort: 'lastActivity', order: 'desc' });
+        seen.push(...names(res.body));
+      }
+      expect(seen).toEqual([
+        'Client 10',
+        'Client 09',
+        'Client 08',
+        'Client 07',
+        'Client 06',
+        'Client 05',
+        'Client 04',
+        'Client 03',
+        'Client 02',
+        'Client 01',
+        'Client 11',
+        'Client 12',
+      ]);
+    });
+
+    it('sorts by name either way, and past the last page gives no items but the total', async () => {
+      const asc = await fx.as(pro).get('/caseload/clients?sort=name&limit=3').expect(200);
+      expect(names(asc.body)).toEqual(['Client 01', 'Client 02', 'Client 03']);
+      const desc = await fx.as(pro).get('/caseload/clients?sort=name&order=desc&limit=2').expect(200);
+      expect(names(desc.body)).toEqual(['Client 12', 'Client 11']);
+      const past = await fx.as(pro).get('/caseload/clients?offset=50').expect(200);
+      expect(past.body).toMatchObject({ items: [], total: 12 });
+    });
+
+    it('searches names case-insensitively, with % and _ taken literally', async () => {
+      const res = await fx.as(pro).get('/caseload/clients?q=client%201&sort=name').expect(200);
+      expect(names(res.body)).toEqual(['Client 10', 'Client 11', 'Client 12']);
+      const wildcard = await fx
+        .as(pro)
+        .get(`/caseload/clients?q=${encodeURIComponent('%')}`)
+        .expect(200);
+      expect(wildcard.body.total).toBe(0);
+    });
+
+    it('an org admin lists the organisation, or one professional’s caseload', async () => {
+      const all = await fx.as(admin).get('/caseload/clients?limit=100').expect(200);
+      expect(all.body.total).toBe(12);
+      const ofPro = await fx.as(admin).get(`/caseload/clients?professionalId=${pro.id}&limit=1`).expect(200);
+      expect(ofPro.body).toMatchObject({ total: 12, items: [{ relation: 'assignment' }] });
+      const ofColleague = await fx
+        .as(admin)
+        .get(`/caseload/clients?professionalId=${colleague.id}`)
+        .expect(200);
+      expect(ofColleague.body.total).toBe(0);
+      const counts = await fx.as(admin).get('/caseload/professionals').expect(200);
+      expect(counts.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: pro.id, displayName: 'Pia Pro', clients: 12 }),
+        ]),
+      );
+    });
+  });
+
+  describe('bad input is a 400 naming the field, never a 500', () => {
+    it.each([
+      ['/caseload/clients/not-a-uuid', 'clientId'],
+      ['/caseload/clients?sort=password', 'sort'],
+      ['/caseload/clients?limit=1000', 'limit'],
+      ['/caseload/clients?limit=0', 'limit'],
+      ['/caseload/clients?offset=-1', 'offset'],
+      ['/caseload/clients?professionalId=42', 'professionalId'],
+      ['/caseload/clients?colour=red', 'colour'],
+    ])('GET %s → %s', async (path, field) => {
+      const res = await fx.as(pro).get(path).expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+    });
+
+    it.each([
+      [
+        'an end before the start',
+        () => ({ colleagueId: colleague.id, validFrom: inHours(3), validUntil: inHours(2) }),
+        'validUntil',
+      ],
+      ['an end in the past', () => ({ colleagueId: colleague.id, validUntil: inHours(-1) }), 'validUntil'],
+      ['a start long past', () => ({ colleagueId: colleague.id, validFrom: inHours(-2) }), 'validFrom'],
+      ['oneself', () => ({ colleagueId: pro.id }), 'colleagueId'],
+      ['a colleague of another organisation', () => ({ colleagueId: outsider.id }), 'colleagueId'],
+      ['a client as colleague', () => ({ colleagueId: clients[1].id }), 'colleagueId'],
+      ['an invalid id', () => ({ colleagueId: 'nobody' }), 'colleagueId'],
+      [
+        'a date that is not a date',
+        () => ({ colleagueId: colleague.id, validUntil: 'next week' }),
+        'validUntil',
+      ],
+      ['an unknown field', () => ({ colleagueId: colleague.id, note: 'holiday' }), 'note'],
+    ])('linking with %s', async (_, body, field) => {
+      const before = await fx.db.query(`SELECT count(*)::int AS n FROM caseload.colleague_link`);
+      const res = await fx.as(pro).post(`/caseload/clients/${clients[0].id}/links`, body()).expect(400);
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+      expect(await fx.db.query(`SELECT count(*)::int AS n FROM caseload.colleague_link`)).toEqual(before);
+    });
+
+    it('assigning to someone who is not a professional of the organisation', async () => {
+      const res = await fx
+        .as(admin)
+        .post('/caseload/assignments', { clientId: clients[0].id, professionalId: outsider.id })
+        .expect(400);
+      expect(res.body.errors).toEqual([{ path: 'professionalId', message: expect.any(String) }]);
+    });
+
+    it('assigning twice is a conflict, not a second row', async () => {
+      await fx
+        .as(admin)
+        .post('/caseload/assignments', { clientId: clients[0].id, professionalId: pro.id })
+        .expect(409);
+      const rows = await fx.db.query(
+        `SELECT 1 FROM caseload.assignment WHERE client_id = $1 AND ended_at IS NULL`,
+        [clients[0].id],
+      );
+      expect(rows).toHaveLength(1);
+    });
+  });
+
+  it('a professional cannot take a client who is already in a colleague’s caseload (404)', async () => {
+    await fx
+      .as(colleague)
+      .post('/caseload/assignments', { clientId: clients[0].id, professionalId: colleague.id })
+      .expect(404);
+  });
+
+  it('moving a client keeps the history and publishes the revocation and the new grant', async () => {
+    const client = clients[11];
+    const moved = await fx
+      .as(admin)
+      .post(`/caseload/clients/${client.id}/move`, {
+        fromProfessionalId: pro.id,
+        toProfessionalId: colleague.id,
+      })
+      .expect(200);
+    const entry = await fx.as(admin).get(`/caseload/clients/${client.id}`).expect(200);
+    expect(entry.body.professionals).toEqual([
+      expect.objectContaining({ id: colleague.id, relation: 'assignment' }),
+    ]);
+    expect(entry.body.history).toEqual([
+      expect.objectContaining({
+        professional: { id: colleague.id, displayName: 'Cas Colleague' },
+        endedAt: null,
+      }),
+      expect.objectContaining({ professional: { id: pro.id, displayName: 'Pia Pro' }, endReason: 'moved' }),
+    ]);
+    await fx.as(pro).get(`/caseload/clients/${client.id}`).expect(404);
+    await expectEventually(() => {
+      expect(fx.events(caseloadAssignmentRevokedV1.topic)).toContainEqual(
+        expect.objectContaining({
+          subjectId: client.id,
+          payload: expect.objectContaining({
+            grantId: moved.body.endedAssignmentId,
+            reason: 'moved',
+            professionalId: pro.id,
+          }),
+        }),
+      );
+      expect(fx.events(caseloadAssignmentGrantedV1.topic)).toContainEqual(
+        expect.objectContaining({
+          subjectId: client.id,
+          payload: {
+            grantId: moved.body.assignmentId,
+            kind: 'assignment',
+            professionalId: colleague.id,
+            clientId: client.id,
+            validFrom: null,
+            validUntil: null,
+          },
+        }),
+      );
+    });
+  });
+
+  it('a deactivated client stays in the caseload, marked as such', async () => {
+    const client = clients[10];
+    await publishEvent(
+      fx.prefix,
+      identityUserDeactivatedV1,
+      { userId: client.id, byUserId: admin.id },
+      { tenantId: tenant, subjectId: client.id },
+    );
+    await expectEventually(async () => {
+      const res = await fx.as(pro).get('/caseload/clients?status=deactivated').expect(200);
+      expect(res.body.items).toEqual([expect.objectContaining({ id: client.id, status: 'deactivated' })]);
+    });
+  });
+
+  describe('erasure', () => {
+    const erase = (subjectId: string, id?: string) =>
+      publishEvent(
+        fx.prefix,
+        retentionErasureRequestedV1,
+        { requestId: randomUUID(), reason: 'client_request' },
+        { tenantId: tenant, subjectId, id },
+      );
+
+    it('revokes every open grant of the subject, deletes their rows, confirms once, and stays erased', async () => {
+      const client = clients[2];
+      const link = await fx
+        .as(pro)
+        .post(`/caseload/clients/${client.id}/links`, { colleagueId: colleague.id, validUntil: inHours(5) })
+        .expect(201);
+      const request = await erase(client.id);
+      await erase(client.id, request.id); // redelivered: no second effect
+      await expectEventually(() => {
+        const confirmations = fx
+          .events(caseloadErasureCompletedV1.topic)
+          .filter((e) => e.payload.requestId === request.payload.requestId);
+        expect(confirmations).toHaveLength(1);
+      });
+      const revoked = fx
+        .events(caseloadAssignmentRevokedV1.topic)
+        .filter((e) => e.subjectId === client.id && e.payload.reason === 'erased');
+      expect(revoked.map((e) => e.payload.kind).sort()).toEqual(['assignment', 'link']);
+      expect(revoked.map((e) => e.payload.grantId)).toContain(link.body.id);
+      for (const table of ['person', 'assignment', 'colleague_link']) {
+        const column = table === 'person' ? 'id' : 'client_id';
+        expect(
+          await fx.db.query(`SELECT 1 FROM caseload.${table} WHERE ${column} = $1`, [client.id]),
+        ).toEqual([]);
+      }
+      // A profile event still on its way does not bring the erased client back.
+      await publishEvent(
+        fx.prefix,
+        identityUserProfileChangedV1,
+        { userId: client.id, displayName: 'Late Name' },
+        {
+          tenantId: tenant,
+          subjectId: client.id,
+        },
+      );
+      const marker = await erase(randomUUID());
+      await expectEventually(() =>
+        expect(fx.events(caseloadErasureCompletedV1.topic).map((e) => e.payload.requestId)).toContain(
+          marker.payload.requestId,
+        ),
+      );
+      expect(await fx.db.query(`SELECT 1 FROM caseload.person WHERE id = $1`, [client.id])).toEqual([]);
+      await fx.as(pro).get(`/caseload/clients/${client.id}`).expect(404);
+    });
+  });
+
+  function inHours(h: number): string {
+    return new Date(Date.now() + h * hour).toISOString();
+  }
+});
