@@ -10,6 +10,11 @@ import { identityUserProfileChangedV1 } from './identity/user-profile-changed.v1
 import { caseloadAssignmentGrantedV1 } from './caseload/assignment-granted.v1';
 import { caseloadAssignmentRevokedV1 } from './caseload/assignment-revoked.v1';
 import { caseloadErasureCompletedV1 } from './caseload/erasure-completed.v1';
+import { contentErasureCompletedV1 } from './content/erasure-completed.v1';
+import { contentExportCompletedV1 } from './content/export-completed.v1';
+import { messagingErasureCompletedV1 } from './messaging/erasure-completed.v1';
+import { messagingExportCompletedV1 } from './messaging/export-completed.v1';
+import { retentionExportRequestedV1 } from './retention/export-requested.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 
@@ -26,7 +31,12 @@ export const eventContracts = {
   [caseloadAssignmentGrantedV1.topic]: caseloadAssignmentGrantedV1,
   [caseloadAssignmentRevokedV1.topic]: caseloadAssignmentRevokedV1,
   [caseloadErasureCompletedV1.topic]: caseloadErasureCompletedV1,
+  [contentErasureCompletedV1.topic]: contentErasureCompletedV1,
+  [contentExportCompletedV1.topic]: contentExportCompletedV1,
+  [messagingErasureCompletedV1.topic]: messagingErasureCompletedV1,
+  [messagingExportCompletedV1.topic]: messagingExportCompletedV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
+  [retentionExportRequestedV1.topic]: retentionExportRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
 } as const satisfies Record<string, EventContract>;
 

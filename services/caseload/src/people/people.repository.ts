@@ -102,7 +102,11 @@ export class PeopleRepository {
   /** Deletes the person (their assignments and links go with them) and remembers only the id. */
   async erase(manager: EntityManager, id: string): Promise<boolean> {
     await manager.query(`INSERT INTO erased_subject (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [id]);
-    const deleted: unknown[] = await manager.query(`DELETE FROM person WHERE id = $1 RETURNING id`, [id]);
-    return deleted.length > 0;
+    // TypeORM answers a DELETE with [rows, affected].
+    const [, affected] = (await manager.query(`DELETE FROM person WHERE id = $1`, [id])) as [
+      unknown[],
+      number,
+    ];
+    return affected > 0;
   }
 }

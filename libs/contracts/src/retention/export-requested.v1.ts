@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+
+export const retentionExportRequestedV1 = defineEvent({
+  topic: 'retention.export.requested.v1',
+  description:
+    'Write everything about the subject (envelope subjectId) as JSON to the export location; each ' +
+    'participant writes its own file there (`<location>/<service>.json`) and confirms.',
+  payload: z.object({
+    requestId: z.uuid(),
+    /** Where the export is assembled: a `file:` URL of a directory (under each service's EXPORT_ROOT). */
+    location: z.url({ protocol: /^file$/ }),
+  }),
+});
+export type RetentionExportRequestedV1 = z.infer<typeof retentionExportRequestedV1.payload>;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { secret } from '@therapy-room/platform';
+import { base64KeyPattern } from './aead';
+
+const masterKeys = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<key id>": "<32 bytes, base64>"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .record(
+        z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'key ids are letters, digits, ".", "_" or "-"'),
+        z
+          .string()
+          .regex(base64KeyPattern, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)'),
+      )
+      .refine((keys) => Object.keys(keys).length > 0, 'needs at least one key'),
+  );
+
+/**
+ * The region's master keys, which wrap every subject's data key (envelope encryption). During a
+ * rotation both keys are listed; new data keys are wrapped with DATA_MASTER_KEY_ID.
+ */
+export const dataProtectionConfigShape = {
+  DATA_MASTER_KEYS: secret(masterKeys),
+  DATA_MASTER_KEY_ID: z.string().min(1),
+  /** Directory under which subject exports are written (retention.export.requested.v1). Unset: none. */
+  EXPORT_ROOT: z.string().min(1).optional(),
+};
+export type DataProtectionConfig = z.infer<z.ZodObject<typeof dataProtectionConfigShape>>;
