@@ -6,6 +6,7 @@ export * from './smtp-sink';
 export * from './stack';
 export * from './in-process-service';
 export * from './login-as';
+export * from './oidc-provider';
 export { startServiceProcess, spawnTs, runIdentityCli, type ServiceProcess } from '@therapy-room/tools-dev';
 export { totpCode, totpStep } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';

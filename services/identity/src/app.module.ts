@@ -12,6 +12,8 @@ import { Invitations1763800000400 } from './database/migrations/1763800000400-in
 import { TwoFactor1763800000600 } from './database/migrations/1763800000600-two-factor';
 import { PrivacyStatement1763800000700 } from './database/migrations/1763800000700-privacy-statement';
 import { StaffAccess1763800000800 } from './database/migrations/1763800000800-staff-access';
+import { SingleSignOn1763800000900 } from './database/migrations/1763800000900-single-sign-on';
+import { NewSignInNotices1763800001000 } from './database/migrations/1763800001000-new-sign-in-notices';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -28,6 +30,8 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           TwoFactor1763800000600,
           PrivacyStatement1763800000700,
           StaffAccess1763800000800,
+          SingleSignOn1763800000900,
+          NewSignInNotices1763800001000,
         ],
       },
     }),

@@ -40,7 +40,15 @@ export const identityConfigShape = {
   MAIL_FROM: z.string().min(3).default('Therapy Room <no-reply@therapy-room.invalid>'),
   /** A mail that fails this often is parked (left in mail_outbox with parked_at set). */
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
-  /** AES-256-GCM key (32 bytes, base64) that encrypts TOTP secrets at rest. */
+  /**
+   * OIDC single sign-on: allow issuers over plain http:// and on loopback or private addresses. Off in
+   * production (an org admin's issuer URL is fetched by identity: https only, public addresses only).
+   * For tests and local development with a provider on this machine.
+   */
+  SSO_ALLOW_INSECURE_ISSUERS: z.stringbool().default(false),
+  /** Time limit of each call to an identity provider (discovery, keys, token, userinfo). */
+  SSO_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** AES-256-GCM key (32 bytes, base64) that encrypts TOTP secrets and SSO client secrets at rest. */
   TOTP_ENCRYPTION_KEY: secret(
     z
       .string()

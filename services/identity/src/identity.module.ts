@@ -4,6 +4,7 @@ import { Clock, SystemClock } from './common/clock';
 import { PasswordHasher } from './common/password-hasher';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
+import { LicenceService } from './tenants/licence.service';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 import { UsersController } from './users/users.controller';
@@ -34,6 +35,14 @@ import { PrivacyStatementController } from './privacy/privacy-statement.controll
 import { StaffAccessRepository } from './staff-access/staff-access.repository';
 import { StaffAccessService } from './staff-access/staff-access.service';
 import { StaffAccessController } from './staff-access/staff-access.controller';
+import { KnownDevicesRepository } from './sign-in-notices/known-devices.repository';
+import { NewSignInNoticeService } from './sign-in-notices/new-sign-in-notice.service';
+import { OidcClient } from './sso/oidc/oidc-client';
+import { SsoRepository } from './sso/sso.repository';
+import { SsoConfigService } from './sso/sso-config.service';
+import { SsoConfigController } from './sso/sso-config.controller';
+import { SsoLoginService } from './sso/sso-login.service';
+import { SsoLoginController } from './sso/sso-login.controller';
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
 @Module({
@@ -48,12 +57,15 @@ import { StaffAccessController } from './staff-access/staff-access.controller';
     LoginSecondFactorController,
     PrivacyStatementController,
     StaffAccessController,
+    SsoConfigController,
+    SsoLoginController,
   ],
   providers: [
     { provide: Clock, useClass: SystemClock },
     PasswordHasher,
     TenantsRepository,
     TenantsService,
+    LicenceService,
     UsersRepository,
     UsersService,
     SessionsRepository,
@@ -74,6 +86,12 @@ import { StaffAccessController } from './staff-access/staff-access.controller';
     PrivacyStatementService,
     StaffAccessRepository,
     StaffAccessService,
+    KnownDevicesRepository,
+    NewSignInNoticeService,
+    OidcClient,
+    SsoRepository,
+    SsoConfigService,
+    SsoLoginService,
   ],
   exports: [TenantsService],
 })

@@ -1,10 +1,27 @@
-import { All, Controller, HttpCode, NotFoundException, Post, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  All,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../gateway.config';
 import { SessionAuthenticator } from '../auth/session-authenticator';
 import { SessionCache } from '../auth/session-cache';
 import { PrivacyAcknowledgementRequiredFilter } from '../auth/privacy-acknowledgement-required.exception';
 import { StaffAccessRequiredException, isStaffWithoutGrant } from '../auth/staff-access-required.exception';
+import {
+  DEVICE_COOKIE,
+  SSO_COOKIE,
+  cookieToken,
+  deviceCookieOptions,
+  ssoCookieOptions,
+} from '../auth/login-cookies';
 import { UpstreamClient, type UpstreamResponse } from './upstream.client';
 import { matchRoute } from './routes';
 
@@ -19,15 +36,23 @@ const relay = (res: Response, upstream: UpstreamResponse) => {
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress;
 
 /**
- * Identity's new session becomes the cookie the browser cannot read; of the rest of its answer only
- * the listed fields go back (never the token).
+ * Identity's new session becomes the cookie the browser cannot read (and the device token, when
+ * identity hands one out at login, the device cookie); the rest of the answer is returned.
  */
-function sendSession(res: Response, answer: UpstreamResponse, fields: string[]) {
-  const { token, ...rest } = JSON.parse(answer.body) as { token: string; expiresAt: string } & Record<
-    string,
-    unknown
-  >;
+function setSessionCookies(res: Response, answer: UpstreamResponse): Record<string, unknown> {
+  const { token, deviceToken, ...rest } = JSON.parse(answer.body) as {
+    token: string;
+    expiresAt: string;
+    deviceToken?: unknown;
+  } & Record<string, unknown>;
   res.cookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(rest.expiresAt) });
+  if (typeof deviceToken === 'string') res.cookie(DEVICE_COOKIE, deviceToken, deviceCookieOptions);
+  return rest;
+}
+
+/** The session as cookies (setSessionCookies); of the rest only the listed fields go back (never a token). */
+function sendSession(res: Response, answer: UpstreamResponse, fields: string[]) {
+  const rest = setSessionCookies(res, answer);
   return res
     .status(200)
     .json(Object.fromEntries(fields.filter((f) => rest[f] !== undefined).map((f) => [f, rest[f]])));
@@ -52,6 +77,7 @@ export class GatewayController {
     const answer = await this.upstream.send('identity', 'POST', '/auth/login', {
       body: req.body ?? {},
       clientAddress: clientAddress(req),
+      deviceToken: cookieToken(req, DEVICE_COOKIE),
     });
     if (answer.status !== 200) return relay(res, answer);
     // A second factor is due: identity's challenge goes back as it is, and no cookie yet.
@@ -70,6 +96,7 @@ export class GatewayController {
     const answer = await this.upstream.send('identity', 'POST', '/auth/login/second-factor', {
       body: req.body ?? {},
       clientAddress: clientAddress(req),
+      deviceToken: cookieToken(req, DEVICE_COOKIE),
     });
     if (answer.status !== 200) return relay(res, answer);
     return sendSession(res, answer, ['user', 'expiresAt', 'recoveryCodes']);
@@ -152,6 +179,49 @@ export class GatewayController {
     );
     if (answer.status < 300) this.cache.revoke(actor.sessionId);
     return relay(res, answer);
+  }
+
+  /**
+   * Single sign-on, first leg: identity records the attempt (state, nonce, PKCE) and names the
+   * organisation's provider; the browser gets a 10-minute binding cookie and is sent there.
+   */
+  @Get('auth/sso/:tenantSlug/start')
+  async ssoStart(@Req() req: Request, @Res() res: Response) {
+    const answer = await this.upstream.send('identity', 'POST', '/auth/sso/start', {
+      body: { organisation: String(req.params.tenantSlug) },
+      clientAddress: clientAddress(req),
+    });
+    if (answer.status !== 200) return relay(res, answer);
+    const { authorizationUrl, binding, expiresAt } = JSON.parse(answer.body) as {
+      authorizationUrl: string;
+      binding: string;
+      expiresAt: string;
+    };
+    res.cookie(SSO_COOKIE, binding, { ...ssoCookieOptions, expires: new Date(expiresAt) });
+    return res.redirect(303, authorizationUrl);
+  }
+
+  /**
+   * Single sign-on, second leg: the provider's redirect back. Identity checks state, binding, code,
+   * ID token and account; on success the session becomes the cookie exactly as after a password
+   * login, and the browser goes to the app. Any refusal is one generic 401 problem.
+   */
+  @Get('auth/sso/callback')
+  async ssoCallback(@Req() req: Request, @Res() res: Response) {
+    const param = (name: string) => {
+      const value = req.query[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const binding = cookieToken(req, SSO_COOKIE);
+    res.clearCookie(SSO_COOKIE, ssoCookieOptions);
+    const answer = await this.upstream.send('identity', 'POST', '/auth/sso/callback', {
+      body: { state: param('state'), code: param('code'), error: param('error'), iss: param('iss'), binding },
+      clientAddress: clientAddress(req),
+      deviceToken: cookieToken(req, DEVICE_COOKIE),
+    });
+    if (answer.status !== 200) return relay(res, answer);
+    setSessionCookies(res, answer);
+    return res.redirect(303, '/');
   }
 
   /**

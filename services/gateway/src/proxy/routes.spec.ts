@@ -10,6 +10,7 @@ describe('gateway route table', () => {
     ['/api/auth/2fa/enrol', 'identity', '/auth/2fa/enrol'],
     ['/api/auth/2fa', 'identity', '/auth/2fa'],
     ['/api/tenant/settings/two-factor', 'identity', '/tenant/settings/two-factor'],
+    ['/api/tenant/settings/sso', 'identity', '/tenant/settings/sso'],
     ['/api/auth/login/second-factor/enrol', 'identity', '/auth/login/second-factor/enrol'],
     ['/api/caseload/clients', 'caseload', '/caseload/clients'],
     ['/api/caseload/clients/123/links', 'caseload', '/caseload/clients/123/links'],

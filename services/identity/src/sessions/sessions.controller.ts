@@ -6,7 +6,7 @@ import { SessionsService } from './sessions.service';
 import { LoginThrottledException } from './login-throttled.exception';
 import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
 import { changePasswordSchema, type ChangePasswordDto } from './dto/change-password.dto';
-import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
+import { gatewayDeviceToken, useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 
 /**
  * Reached only by the gateway (network policy): login and session resolution happen before there is
@@ -35,7 +35,7 @@ export class SessionsController {
       '::';
     requestContext.assign({ sourceAddress });
     try {
-      return await this.sessions.login(body, sourceAddress);
+      return await this.sessions.login(body, sourceAddress, gatewayDeviceToken(req));
     } catch (err) {
       if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
       throw err;

@@ -32,6 +32,7 @@ import { StaffAccessService } from '../staff-access/staff-access.service';
 import { assertPasswordAllowed } from '../passwords/password-policy';
 import { PrivacyStatementService } from '../privacy/privacy-statement.service';
 import type { PrivacyGate } from '../privacy/dto/privacy-statement.dto';
+import { NewSignInNoticeService } from '../sign-in-notices/new-sign-in-notice.service';
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
 /** last_seen_at is written at most this often, so reads do not all become writes. */
@@ -49,6 +50,8 @@ export interface LoginResult {
   sessionId: string;
   expiresAt: string;
   user: { id: string; role: string; tenantId: string };
+  /** The browser's device token (new-sign-in notices): the gateway keeps it in a cookie, never in a body. */
+  deviceToken: string;
 }
 
 /**
@@ -72,6 +75,7 @@ export class SessionsService {
     private readonly twoFactor: TwoFactorService,
     private readonly privacy: PrivacyStatementService,
     private readonly staffAccess: StaffAccessService,
+    private readonly signInNotices: NewSignInNoticeService,
   ) {}
 
   /**
@@ -79,7 +83,11 @@ export class SessionsService {
    * Throttled per (account, source address) and per address (see login-throttle.policy.ts); a refused
    * attempt never reaches the password check. Every attempt leaves an audit entry.
    */
-  async login(dto: LoginDto, sourceAddress: string): Promise<LoginResult | SecondFactorChallenge> {
+  async login(
+    dto: LoginDto,
+    sourceAddress: string,
+    deviceToken?: string,
+  ): Promise<LoginResult | SecondFactorChallenge> {
     const email = normaliseEmail(dto.email);
     const tenant = await this.tenants.findBySlug(dto.organisation);
     const user = tenant ? await this.users.findForLogin(tenant.id, email) : null;
@@ -157,7 +165,7 @@ export class SessionsService {
       this.logger.info({ outcome: 'second_factor', tenantId: tenant.id, userId: user.id }, 'login');
       return issued.answer;
     }
-    return this.startSession(user, subject, 'auth.login');
+    return this.startSession(user, subject, 'auth.login', { deviceToken });
   }
 
   /**
@@ -168,6 +176,7 @@ export class SessionsService {
   async completeSecondFactor(
     dto: SecondFactorDto,
     sourceAddress: string,
+    deviceToken?: string,
   ): Promise<LoginResult & { recoveryCodes?: string[] }> {
     const { challenge, user } = await this.twoFactor.findChallenge(dto.challenge, sourceAddress);
     const subject: ThrottleSubject = {
@@ -208,30 +217,40 @@ export class SessionsService {
         'The code is not correct or has already been used.',
       );
     }
-    const session = await this.startSession(user, subject, 'auth.second_factor', async (manager, now) => {
-      if (!(await this.twoFactor.consumeChallenge(manager, challenge.id, now))) {
-        throw new TwoFactorException(
-          TwoFactorErrorCode.ChallengeInvalid,
-          'The sign-in attempt has expired or is not valid. Log in again.',
-        );
-      }
+    const session = await this.startSession(user, subject, 'auth.second_factor', {
+      deviceToken,
+      inTransaction: async (manager, now) => {
+        if (!(await this.twoFactor.consumeChallenge(manager, challenge.id, now))) {
+          throw new TwoFactorException(
+            TwoFactorErrorCode.ChallengeInvalid,
+            'The sign-in attempt has expired or is not valid. Log in again.',
+          );
+        }
+      },
     });
     return recoveryCodes ? { ...session, recoveryCodes } : session;
   }
 
-  /** A new session after a complete login: the throttle pair starts afresh; audited as `action`. */
-  private async startSession(
+  /**
+   * A new session after a complete login (password, second factor or single sign-on): the throttle
+   * pair starts afresh, the browser's device is recorded (a new one queues a "new sign-in" notice, in
+   * this transaction); audited as `action`.
+   */
+  async startSession(
     user: Pick<UserAccount, 'id' | 'role' | 'tenantId'>,
     subject: ThrottleSubject,
-    action: 'auth.login' | 'auth.second_factor',
-    inTransaction?: (manager: EntityManager, now: Date) => Promise<void>,
+    action: 'auth.login' | 'auth.second_factor' | 'auth.sso',
+    options: {
+      deviceToken?: string;
+      inTransaction?: (manager: EntityManager, now: Date) => Promise<void>;
+    } = {},
   ): Promise<LoginResult> {
     const now = this.clock.now();
     const token = randomBytes(32).toString('base64url');
     const sessionId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.config.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000);
-    await this.dataSource.transaction(async (manager) => {
-      await inTransaction?.(manager, now);
+    const deviceToken = await this.dataSource.transaction(async (manager) => {
+      await options.inTransaction?.(manager, now);
       await this.sessions.insert(
         {
           id: sessionId,
@@ -258,6 +277,13 @@ export class SessionsService {
         },
         { tenantId: user.tenantId, subjectId: user.id },
       );
+      return this.signInNotices.recordSignIn(
+        manager,
+        user,
+        options.deviceToken,
+        action === 'auth.sso' ? 'sso' : 'password',
+        now,
+      );
     });
     this.logger.info({ outcome: 'success', tenantId: user.tenantId, userId: user.id }, action);
     return {
@@ -265,6 +291,7 @@ export class SessionsService {
       sessionId,
       expiresAt: expiresAt.toISOString(),
       user: { id: user.id, role: user.role, tenantId: user.tenantId },
+      deviceToken,
     };
   }
 

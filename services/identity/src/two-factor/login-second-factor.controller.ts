@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { ZodValidationPipe, normaliseIpAddress, requestContext } from '@therapy-room/platform';
 import { SessionsService } from '../sessions/sessions.service';
 import { LoginThrottledException } from '../sessions/login-throttled.exception';
+import { gatewayDeviceToken } from '../common/gateway-client-address';
 import { TwoFactorService } from './two-factor.service';
 import {
   challengeBodySchema,
@@ -42,7 +43,7 @@ export class LoginSecondFactorController {
     @Res({ passthrough: true }) res: Response,
   ) {
     try {
-      return await this.sessions.completeSecondFactor(body, clientAddressOf(req));
+      return await this.sessions.completeSecondFactor(body, clientAddressOf(req), gatewayDeviceToken(req));
     } catch (err) {
       if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
       throw err;

@@ -9,6 +9,8 @@ const VERSION = 1;
  * TOTP secrets at rest: AES-256-GCM under TOTP_ENCRYPTION_KEY, a fresh 96-bit IV each time, the user
  * id as associated data (a ciphertext copied to another user's row does not decrypt). Stored as
  * version (1 byte) | IV (12) | tag (16) | ciphertext; the version byte leaves room for key rotation.
+ * Single sign-on reuses it for secrets it keeps (client secrets, PKCE verifiers), with associated data
+ * naming their row (`tenant_sso_config:<tenant id>`), never a user id.
  */
 @Injectable()
 export class TotpSecretCipher {

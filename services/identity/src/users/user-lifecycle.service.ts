@@ -9,6 +9,7 @@ import { AuditEmitter, OutboxService } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { SessionsService } from '../sessions/sessions.service';
+import { LicenceService } from '../tenants/licence.service';
 import { UsersRepository } from './users.repository';
 import type { UserAccount, UserStatus } from './user-account.entity';
 
@@ -31,6 +32,7 @@ export class UserLifecycleService {
     private readonly sessions: SessionsService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditEmitter,
+    private readonly licence: LicenceService,
   ) {}
 
   deactivate(actor: Actor, userId: string): Promise<UserStatusDto> {
@@ -56,11 +58,17 @@ export class UserLifecycleService {
     });
   }
 
-  /** Back to active; an account that never set a password goes back to invited instead. */
+  /**
+   * Back to active; an account that never set a password goes back to invited instead. A professional
+   * takes a licence seat again, so there must be a free one (training accounts never need one).
+   */
   reactivate(actor: Actor, userId: string): Promise<UserStatusDto> {
     this.requireOrgAdmin(actor);
     return this.change(actor, userId, 'user.reactivate', async (user, manager) => {
       if (user.status !== 'deactivated') return false;
+      if (user.role === 'professional' && !user.training) {
+        await this.licence.assertProfessionalSeatFree(actor.tenantId, manager);
+      }
       const status: UserStatus = (await this.users.hasPassword(user.id, manager)) ? 'active' : 'invited';
       await this.users.setStatus(user.id, status, manager);
       await this.outbox.add(

@@ -12,6 +12,7 @@ import { IdentityErrorCode, IdentityException } from '../common/identity.excepti
 import { normaliseEmail } from '../common/normalise';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { InvitationsService } from '../invitations/invitations.service';
+import { LicenceService } from '../tenants/licence.service';
 import { UsersRepository } from './users.repository';
 import type { UserStatus } from './user-account.entity';
 import type { CreateUserDto } from './dto/create-user.dto';
@@ -26,6 +27,7 @@ export class UsersService {
     private readonly tenants: TenantsRepository,
     private readonly outbox: OutboxService,
     private readonly invitations: InvitationsService,
+    private readonly licence: LicenceService,
   ) {}
 
   /** Adds an account to a tenant and announces it, in the caller's transaction. */
@@ -80,21 +82,11 @@ export class UsersService {
     }
     const training = dto.role === 'professional' && dto.training === true;
     const id = await this.dataSource.transaction(async (manager) => {
-      // The tenant row lock serialises invitations in one organisation, so two concurrent invitations
-      // cannot both take the last seat.
-      const tenant = await this.tenants.findByIdForUpdate(actor.tenantId, manager);
-      if (!tenant) throw new IdentityException(IdentityErrorCode.NotFound, 'Not found.');
       // Training accounts are explicitly outside the licence: they neither need nor take a seat.
       if (dto.role === 'professional' && !training) {
-        const inUse = await this.users.countLicensedProfessionals(tenant.id, manager);
-        if (inUse >= tenant.professionalSeats) {
-          throw new IdentityException(
-            IdentityErrorCode.LicenceExhausted,
-            `This organisation's licence allows ${tenant.professionalSeats} professional account${
-              tenant.professionalSeats === 1 ? '' : 's'
-            }; all are in use.`,
-          );
-        }
+        await this.licence.assertProfessionalSeatFree(actor.tenantId, manager);
+      } else if (!(await this.tenants.findById(actor.tenantId, manager))) {
+        throw new IdentityException(IdentityErrorCode.NotFound, 'Not found.');
       }
       const userId = await this.addUser(manager, {
         tenantId: actor.tenantId,

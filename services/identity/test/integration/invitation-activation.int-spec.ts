@@ -58,6 +58,39 @@ describe('invitations, licence limit and activation (gateway + identity processe
     await smtp?.stop();
   });
 
+  it('a deactivated professional frees the seat, and cannot be reactivated while the licence is full', async () => {
+    const tenant = await stack.createTenant({ seats: 2 });
+    const admin = await loginAdmin(tenant);
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const res = await invite(admin, {
+        email: `seat${n}@${tenant.slug}.example`,
+        displayName: `Seat ${n}`,
+        role: 'professional',
+      }).expect(201);
+      ids.push(res.body.id);
+    }
+    await api().post(`/api/users/${ids[0]}/deactivate`).set('cookie', admin).expect(200);
+    await invite(admin, {
+      email: `seat3@${tenant.slug}.example`,
+      displayName: 'Seat 3',
+      role: 'professional',
+    }).expect(201);
+    const refused = await api().post(`/api/users/${ids[0]}/reactivate`).set('cookie', admin).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'LICENCE_EXHAUSTED',
+      detail: "This organisation's licence allows 2 professional accounts; all are in use.",
+    });
+    const [row] = await stack.db.query<{ status: string }>(
+      `SELECT status FROM identity.user_account WHERE id = $1`,
+      [ids[0]],
+    );
+    expect(row.status).toBe('deactivated');
+    // With a seat freed again, the reactivation goes through.
+    await api().post(`/api/users/${ids[1]}/deactivate`).set('cookie', admin).expect(200);
+    await api().post(`/api/users/${ids[0]}/reactivate`).set('cookie', admin).expect(200);
+  });
+
   it('refuses the 6th professional on a 5-seat licence with a clear 409, while training professionals and clients still get in', async () => {
     const tenant = await stack.createTenant({ seats: 5 });
     const admin = await loginAdmin(tenant);
