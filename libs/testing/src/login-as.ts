@@ -112,14 +112,20 @@ export class TestLogins {
       if (codes) this.authenticatorOf(credentials)!.recoveryCodes = [...codes];
     }
     const setCookie = final.res.headers.getSetCookie();
-    const ours = setCookie.find((c) => c.startsWith(`${COOKIE}=`));
-    if (!ours) throw new Error(`no ${COOKIE} cookie in ${JSON.stringify(setCookie)}`);
+    const cookie = sessionCookieOf(setCookie);
+    if (!cookie) throw new Error(`no ${COOKIE} cookie in ${JSON.stringify(setCookie)}`);
     return {
-      cookie: ours.split(';')[0],
+      cookie,
       setCookie,
       status: final.res.status,
       body: final.body as CompletedLogin['body'],
       passwordStep,
     };
   }
+}
+
+/** The session cookie (`name=value`, for a Cookie header) among an answer's Set-Cookie headers. */
+export function sessionCookieOf(setCookie: string[] | string | undefined): string | undefined {
+  const headers = typeof setCookie === 'string' ? [setCookie] : (setCookie ?? []);
+  return headers.find((c) => c.startsWith(`${COOKIE}=`))?.split(';')[0];
 }

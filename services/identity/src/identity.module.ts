@@ -10,6 +10,7 @@ import { UsersService } from './users/users.service';
 import { UsersController } from './users/users.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionRotation } from './sessions/session-rotation.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { LoginThrottleRepository } from './sessions/login-throttle.repository';
 import { LoginThrottleService } from './sessions/login-throttle.service';
@@ -70,6 +71,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     UsersService,
     SessionsRepository,
     SessionsService,
+    SessionRotation,
     LoginThrottleRepository,
     LoginThrottleService,
     TwoFactorRepository,

@@ -7,7 +7,15 @@ export const identitySessionRevokedV1 = defineEvent({
   payload: z.object({
     sessionId: z.uuid(),
     userId: z.uuid(),
-    reason: z.enum(['logout', 'logout_everywhere', 'password_changed', 'deactivated', 'erased']),
+    /** `privilege_changed`: the session was replaced by one with a new id (e.g. staff acting under a grant). */
+    reason: z.enum([
+      'logout',
+      'logout_everywhere',
+      'password_changed',
+      'deactivated',
+      'erased',
+      'privilege_changed',
+    ]),
   }),
 });
 export type IdentitySessionRevokedV1 = z.infer<typeof identitySessionRevokedV1.payload>;

@@ -51,6 +51,23 @@ function setSessionCookies(res: Response, answer: UpstreamResponse): Record<stri
 }
 
 /** The session as cookies (setSessionCookies); of the rest only the listed fields go back (never a token). */
+/** What a staff member sees of a grant (identity's GrantView), without the session token. */
+const GRANT_VIEW_FIELDS = [
+  'id',
+  'tenantId',
+  'requesterId',
+  'reason',
+  'durationMinutes',
+  'status',
+  'active',
+  'requestedAt',
+  'decidedBy',
+  'decidedAt',
+  'validFrom',
+  'validUntil',
+  'revokedAt',
+];
+
 function sendSession(res: Response, answer: UpstreamResponse, fields: string[]) {
   const rest = setSessionCookies(res, answer);
   return res
@@ -164,9 +181,10 @@ export class GatewayController {
   }
 
   /**
-   * Platform staff choose an approved grant for their session: identity points the session at the
-   * grant's organisation, and the cached (grant-less) session is dropped so the next request acts
-   * there at once. Ending the grant (expiry, revocation) ends access within the cache's 5 s.
+   * Platform staff choose an approved grant for their session: a privilege change, so identity
+   * replaces the session with a new one (new id and token) acting in the grant's organisation; its
+   * token goes into the cookie and the old session is dropped from the cache at once. Ending the
+   * grant (expiry, revocation) ends access within the cache's 5 s.
    */
   @Post('staff-access/grants/:id/use')
   async useStaffAccessGrant(@Req() req: Request, @Res() res: Response) {
@@ -177,8 +195,9 @@ export class GatewayController {
       `/staff-access/grants/${encodeURIComponent(String(req.params.id))}/use`,
       { token: this.auth.mintToken(actor), clientAddress: clientAddress(req) },
     );
-    if (answer.status < 300) this.cache.revoke(actor.sessionId);
-    return relay(res, answer);
+    if (answer.status !== 200) return relay(res, answer);
+    this.cache.revoke(actor.sessionId);
+    return sendSession(res, answer, [...GRANT_VIEW_FIELDS, 'expiresAt']);
   }
 
   /**

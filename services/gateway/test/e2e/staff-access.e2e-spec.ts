@@ -3,6 +3,7 @@ import { auditEntryRecordedV1 } from '@therapy-room/contracts';
 import {
   collectTopics,
   expectEventually,
+  sessionCookieOf,
   startStack,
   type TestStack,
   type TestStaff,
@@ -26,7 +27,18 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
     api().post('/api/staff-access/grants').set('cookie', staffCookie).send(body);
   const decide = (id: string, decision: 'approve' | 'deny' | 'revoke', cookie = adminCookie) =>
     api().post(`/api/staff-access/grants/${id}/${decision}`).set('cookie', cookie);
-  const use = (id: string) => api().post(`/api/staff-access/grants/${id}/use`).set('cookie', staffCookie);
+  /** Chooses a grant; on success the session was replaced (privilege change) and the cookie with it. */
+  const use = async (id: string) => {
+    const res = await api().post(`/api/staff-access/grants/${id}/use`).set('cookie', staffCookie);
+    if (res.status === 200) {
+      const replaced = sessionCookieOf(res.headers['set-cookie']);
+      expect(replaced).toBeDefined();
+      expect(replaced).not.toBe(staffCookie);
+      expect(JSON.stringify(res.body)).not.toContain(replaced!.split('=')[1]);
+      staffCookie = replaced!;
+    }
+    return res;
+  };
   const listUsers = () => api().get('/api/users').set('cookie', staffCookie);
   const expectStaffAccessRequired = (res: request.Response) => {
     expect(res.status).toBe(403);
@@ -40,7 +52,7 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
   const activeGrant = async (): Promise<string> => {
     const { body } = await requestGrant().expect(201);
     await decide(body.id, 'approve').expect(200);
-    await use(body.id).expect(200);
+    expect((await use(body.id)).status).toBe(200);
     return body.id as string;
   };
 
@@ -124,7 +136,10 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
 
     // Approved but not chosen for the session yet: still refused.
     expectStaffAccessRequired(await listUsers());
-    await use(id).expect(200);
+    const before = staffCookie;
+    expect((await use(id)).status).toBe(200);
+    // The session seen before the change is over: only the new one acts under the grant.
+    await api().get('/api/me').set('cookie', before).expect(401);
     const users = await listUsers().expect(200);
     expect(users.body.items).toEqual(
       expect.arrayContaining([{ id: org.adminId, role: 'org_admin', status: 'active' }]),

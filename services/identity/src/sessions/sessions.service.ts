@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { identitySessionRevokedV1, type IdentitySessionRevokedV1 } from '@therapy-room/contracts';
@@ -19,6 +19,7 @@ import type { IdentityConfig } from '../identity.config';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import { SessionsRepository } from './sessions.repository';
+import { hashToken } from './session-token';
 import { LoginThrottleService, type ThrottleSubject } from './login-throttle.service';
 import { LoginThrottledException } from './login-throttled.exception';
 import { accountKey, throttleAddress } from './policies/login-throttle.policy';
@@ -34,7 +35,6 @@ import { PrivacyStatementService } from '../privacy/privacy-statement.service';
 import type { PrivacyGate } from '../privacy/dto/privacy-statement.dto';
 import { NewSignInNoticeService } from '../sign-in-notices/new-sign-in-notice.service';
 
-const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
 /** last_seen_at is written at most this often, so reads do not all become writes. */
 const TOUCH_EVERY_MS = 30_000;
 const INVALID_CREDENTIALS = 'The organisation, e-mail address or password is not correct.';

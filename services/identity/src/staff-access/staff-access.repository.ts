@@ -39,19 +39,4 @@ export class StaffAccessRepository {
       take: 200,
     });
   }
-
-  /** Points a live session of this user at a grant's organisation; false when there is no such session. */
-  async setActingTenant(
-    sessionId: string,
-    userId: string,
-    acting: { tenantId: string; grantId: string },
-    manager: EntityManager,
-  ): Promise<boolean> {
-    const [, affected] = (await manager.query(
-      `UPDATE session SET acting_tenant_id = $3, grant_id = $4
-        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
-      [sessionId, userId, acting.tenantId, acting.grantId],
-    )) as [unknown, number];
-    return affected > 0;
-  }
 }

@@ -12,6 +12,7 @@ import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import type { Session } from '../sessions/session.entity';
 import type { UserAccount } from '../users/user-account.entity';
+import { SessionRotation } from '../sessions/session-rotation.service';
 import { StaffAccessRepository } from './staff-access.repository';
 import type { StaffAccessGrant } from './staff-access-grant.entity';
 import { STAFF_ACCESS_REQUIRED, StaffAccessErrorCode, StaffAccessException } from './staff-access.exception';
@@ -36,6 +37,7 @@ export class StaffAccessService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditEmitter,
     private readonly clock: Clock,
+    private readonly sessions: SessionRotation,
   ) {}
 
   /**
@@ -164,8 +166,11 @@ export class StaffAccessService {
     });
   }
 
-  /** The staff member's session acts in the grant's organisation from now on (while the grant lasts). */
-  async use(actor: Actor, id: string): Promise<GrantView> {
+  /**
+   * The staff member's session acts in the grant's organisation from now on (while the grant lasts).
+   * A privilege change: the session gets a new id and token (the gateway sets the new cookie).
+   */
+  async use(actor: Actor, id: string): Promise<GrantView & { token: string; expiresAt: string }> {
     await this.assertStaff(actor);
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
@@ -175,10 +180,10 @@ export class StaffAccessService {
         throw new StaffAccessException(StaffAccessErrorCode.StaffAccessRequired, STAFF_ACCESS_REQUIRED);
       }
       const acting = { tenantId: grant.tenantId, grantId: grant.id };
-      if (!(await this.grants.setActingTenant(actor.sessionId, actor.userId, acting, manager)))
-        throw notFound();
+      const session = await this.sessions.rotate(actor, manager, acting);
+      if (!session) throw notFound();
       await this.record(manager, 'staff_access.use', actor, grant);
-      return this.view(grant, now);
+      return { ...this.view(grant, now), ...session };
     });
   }
 
