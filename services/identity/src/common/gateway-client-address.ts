@@ -2,16 +2,6 @@ import type { Request } from 'express';
 import { normaliseIpAddress, requestContext } from '@therapy-room/platform';
 
 /**
- * On routes that carry an internal token (so the request comes from the gateway, which always sets
- * x-client-address itself), the client's address as the gateway saw it goes into the request
- * context, for audit entries only (never for access decisions).
- */
-export const useGatewayClientAddressForAudit = (req: Request): void => {
-  const address = normaliseIpAddress(req.header('x-client-address'));
-  if (address) requestContext.assign({ sourceAddress: address });
-};
-
-/**
  * On the login routes, which carry no internal token but are reachable from the gateway alone
  * (network policy): the client's address as the gateway saw it, for throttling and audit, also put
  * into the request context. See SessionsController.login for why it is trusted there only.

@@ -1,8 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
-import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 import { PrivacyStatementService } from './privacy-statement.service';
 import {
   acknowledgePrivacyStatementSchema,
@@ -21,9 +19,7 @@ export class PrivacyStatementController {
   publish(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(publishPrivacyStatementSchema)) body: PublishPrivacyStatementDto,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.privacy.publish(actor, body);
   }
 
@@ -37,9 +33,7 @@ export class PrivacyStatementController {
   acknowledge(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(acknowledgePrivacyStatementSchema)) body: AcknowledgePrivacyStatementDto,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.privacy.acknowledge(actor, body);
   }
 }

@@ -6,7 +6,7 @@ import { SessionsService } from './sessions.service';
 import { LoginThrottledException } from './login-throttled.exception';
 import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
 import { changePasswordSchema, type ChangePasswordDto } from './dto/change-password.dto';
-import { gatewayDeviceToken, useGatewayClientAddressForAudit } from '../common/gateway-client-address';
+import { gatewayDeviceToken } from '../common/gateway-client-address';
 
 /**
  * Reached only by the gateway (network policy): login and session resolution happen before there is
@@ -58,8 +58,7 @@ export class SessionsController {
   @Post('auth/logout-everywhere')
   @HttpCode(204)
   @UseGuards(InternalAuthGuard)
-  async logoutEverywhere(@CurrentActor() actor: Actor, @Req() req: Request) {
-    useGatewayClientAddressForAudit(req);
+  async logoutEverywhere(@CurrentActor() actor: Actor) {
     await this.sessions.logoutEverywhere(actor);
   }
 
@@ -70,9 +69,7 @@ export class SessionsController {
   changePassword(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.sessions.changePassword(actor, body);
   }
 }

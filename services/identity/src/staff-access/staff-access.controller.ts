@@ -1,8 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
-import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 import { StaffAccessService } from './staff-access.service';
 import {
   grantIdParamsSchema,
@@ -23,9 +21,7 @@ export class StaffAccessController {
   request(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(requestGrantSchema)) body: RequestGrantDto,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.staffAccess.request(actor, body);
   }
 
@@ -42,9 +38,7 @@ export class StaffAccessController {
   approve(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(grantIdParamsSchema)) params: GrantIdParams,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.staffAccess.approve(actor, params.id);
   }
 
@@ -53,9 +47,7 @@ export class StaffAccessController {
   deny(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(grantIdParamsSchema)) params: GrantIdParams,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.staffAccess.deny(actor, params.id);
   }
 
@@ -64,9 +56,7 @@ export class StaffAccessController {
   revoke(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(grantIdParamsSchema)) params: GrantIdParams,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.staffAccess.revoke(actor, params.id);
   }
 
@@ -75,9 +65,7 @@ export class StaffAccessController {
   use(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(grantIdParamsSchema)) params: GrantIdParams,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.staffAccess.use(actor, params.id);
   }
 }

@@ -1,8 +1,6 @@
-import { Body, Controller, Delete, HttpCode, Post, Put, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Delete, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
-import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 import { TwoFactorService } from './two-factor.service';
 import {
   codeBodySchema,
@@ -25,23 +23,13 @@ export class TwoFactorController {
 
   @Post('auth/2fa/confirm')
   @HttpCode(200)
-  confirm(
-    @CurrentActor() actor: Actor,
-    @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody,
-    @Req() req: Request,
-  ) {
-    useGatewayClientAddressForAudit(req);
+  confirm(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody) {
     return this.twoFactor.confirm(actor, body.code);
   }
 
   @Delete('auth/2fa')
   @HttpCode(204)
-  async disable(
-    @CurrentActor() actor: Actor,
-    @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody,
-    @Req() req: Request,
-  ) {
-    useGatewayClientAddressForAudit(req);
+  async disable(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody) {
     await this.twoFactor.disable(actor, body.code);
   }
 
@@ -49,9 +37,7 @@ export class TwoFactorController {
   settings(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(twoFactorSettingsSchema)) body: TwoFactorSettingsDto,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.twoFactor.setSettings(actor, body);
   }
 }

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { UsersService } from './users.service';
@@ -7,8 +6,6 @@ import { createUserSchema, type CreateUserDto } from './dto/create-user.dto';
 import { UserLifecycleService } from './user-lifecycle.service';
 import { userIdParamsSchema, type UserIdParams } from './dto/user-id.dto';
 import { listUsersQuerySchema, type ListUsersQuery } from './dto/list-users.dto';
-
-import { useGatewayClientAddressForAudit } from '../common/gateway-client-address';
 
 @Controller()
 @UseGuards(InternalAuthGuard)
@@ -42,9 +39,7 @@ export class UsersController {
   deactivate(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(userIdParamsSchema)) params: UserIdParams,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.lifecycle.deactivate(actor, params.id);
   }
 
@@ -53,9 +48,7 @@ export class UsersController {
   reactivate(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(userIdParamsSchema)) params: UserIdParams,
-    @Req() req: Request,
   ) {
-    useGatewayClientAddressForAudit(req);
     return this.lifecycle.reactivate(actor, params.id);
   }
 }
