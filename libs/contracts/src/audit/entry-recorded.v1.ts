@@ -44,6 +44,42 @@ export const auditActions = [
   'auth.sso',
   /** A client account created at its first single sign-on login (the organisation allows it). */
   'user.sso_created',
+  /** An invited person set their first password with the invitation link (failure: the link was not valid). */
+  'user.activate',
+  /** A password reset link was asked for (throttled: too many this hour), or used to set a new password. */
+  'auth.password_reset.request',
+  'auth.password_reset.confirm',
+  /** A conversation between a client and a professional was started (or an existing one reopened). */
+  'messaging.start',
+  /** A conversation was read: listed, opened, or a page of its messages shown (one entry per conversation). */
+  'messaging.read',
+  /** A message was sent (a retried send of the same message is not a second entry). */
+  'messaging.send',
+  /** A participant marked a conversation read up to a message. */
+  'messaging.mark_read',
+  /** Messaging deleted what it held about an erased subject (rows and data key). */
+  'messaging.erase',
+  /** Messaging wrote its part of a subject export. */
+  'messaging.export',
+  /** A client's work in content was read (a tool with their answers, entries, scores, a report). */
+  'content.read',
+  /** A tool was offered to a client, withdrawn, or moved to another revision of the tool. */
+  'content.assign',
+  'content.withdraw',
+  'content.revise',
+  /** A client saved work: answers on a page, a diary entry, a questionnaire response. */
+  'content.write',
+  /** A tool (revision) was published to the library (organisation tools: by an org admin). */
+  'content.publish',
+  /** A professional acknowledged a flag raised by a questionnaire response. */
+  'content.flag_acknowledge',
+  /** A client shared a report through a link, revoked it, or the link was opened by its recipient. */
+  'content.share',
+  'content.share_revoke',
+  'content.share_open',
+  /** Content deleted (erasure) or exported what it held about a subject. */
+  'content.erase',
+  'content.export',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

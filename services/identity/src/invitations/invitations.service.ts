@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import { AuditEmitter, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
@@ -34,6 +34,7 @@ export class InvitationsService {
     private readonly hasher: PasswordHasher,
     private readonly mail: MailOutboxService,
     private readonly clock: Clock,
+    private readonly audit: AuditEmitter,
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
@@ -109,6 +110,18 @@ export class InvitationsService {
       await this.users.setStatus(locked.id, 'active', manager);
       await this.invitations.markUsed(manager, invitation.id, now);
       await this.invitations.revokePending(manager, locked.id, now, invitation.id);
+      await this.audit.record(
+        manager,
+        {
+          action: 'user.activate',
+          outcome: 'success',
+          actorId: locked.id,
+          actorRole: locked.role,
+          resource: 'user',
+          resourceId: locked.id,
+        },
+        { tenantId: locked.tenantId, subjectId: locked.id },
+      );
     });
     this.logger.info({ tenantId: tenant.id, userId: user.id }, 'account activated');
     return { organisation: tenant.slug };

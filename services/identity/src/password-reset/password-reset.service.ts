@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { identitySessionRevokedV1 } from '@therapy-room/contracts';
-import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import {
+  AuditEmitter,
+  OutboxService,
+  PLATFORM_CONFIG,
+  PLATFORM_LOGGER,
+  type AuditEntry,
+} from '@therapy-room/platform';
 import { Clock } from '../common/clock';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { hashLinkToken, newLinkToken } from '../common/link-token';
@@ -25,6 +31,13 @@ export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 const MAX_RESETS_PER_HOUR = 3;
 const LINK_NO_LONGER_VALID = 'This link is no longer valid.';
 
+/** Nobody is logged in on these public routes: the account concerned is the subject, not the actor. */
+const resetEntry = (
+  action: 'auth.password_reset.request' | 'auth.password_reset.confirm',
+  outcome: 'success' | 'failure' | 'throttled',
+  userId: string | null,
+): AuditEntry => ({ action, outcome, actorId: null, actorRole: null, resource: 'user', resourceId: userId });
+
 /**
  * Forgotten passwords: a request always gets the same answer; an active account gets a single-use
  * link valid for 1 hour; using it sets the password and ends every session of the account.
@@ -41,6 +54,7 @@ export class PasswordResetService {
     private readonly mail: MailOutboxService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly audit: AuditEmitter,
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
@@ -54,11 +68,30 @@ export class PasswordResetService {
   async request(dto: RequestPasswordResetDto): Promise<void> {
     const tenant = await this.tenants.findBySlug(dto.organisation);
     const user = tenant && (await this.users.findForLogin(tenant.id, normaliseEmail(dto.email)));
-    if (!tenant || !user || user.status !== 'active') return;
+    if (!tenant) return;
+    if (!user || user.status !== 'active') {
+      // Recorded for the organisation (someone asked for an account that cannot reset); the answer is the same.
+      await this.dataSource.transaction((manager) =>
+        this.audit.record(manager, resetEntry('auth.password_reset.request', 'failure', null), {
+          tenantId: tenant.id,
+        }),
+      );
+      return;
+    }
     await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       const since = new Date(now.getTime() - 60 * 60 * 1000);
-      if ((await this.resets.countSince(manager, user.id, since)) >= MAX_RESETS_PER_HOUR) return;
+      if ((await this.resets.countSince(manager, user.id, since)) >= MAX_RESETS_PER_HOUR) {
+        await this.audit.record(manager, resetEntry('auth.password_reset.request', 'throttled', user.id), {
+          tenantId: tenant.id,
+          subjectId: user.id,
+        });
+        return;
+      }
+      await this.audit.record(manager, resetEntry('auth.password_reset.request', 'success', user.id), {
+        tenantId: tenant.id,
+        subjectId: user.id,
+      });
       const id = randomUUID();
       await this.resets.revokePending(manager, user.id, now);
       await this.resets.insert(manager, {
@@ -101,6 +134,10 @@ export class PasswordResetService {
       await this.users.updatePasswordHash(locked.id, passwordHash, manager);
       await this.resets.markUsed(manager, reset.id, now);
       await this.resets.revokePending(manager, locked.id, now, reset.id);
+      await this.audit.record(manager, resetEntry('auth.password_reset.confirm', 'success', locked.id), {
+        tenantId: locked.tenantId,
+        subjectId: locked.id,
+      });
       // Every session ends (whoever knew the old password may hold one); gateways drop them on the event.
       const ended = await this.sessions.revokeAllForUser(locked.id, now, manager);
       for (const session of ended) {

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { createHash } from 'node:crypto';
+import { auditEntryRecordedV1, type EventEnvelope } from '@therapy-room/contracts';
 import {
+  collectTopics,
   expectEventually,
   startSmtpSink,
   startStack,
@@ -49,11 +51,15 @@ describe('invitations, licence limit and activation (gateway + identity processe
     return login(t.slug, email, GOOD_PASSWORD);
   }
 
+  let audit: Awaited<ReturnType<typeof collectTopics>>;
+
   beforeAll(async () => {
     smtp = await startSmtpSink();
     stack = await startStack({ SMTP_URL: smtp.url });
+    audit = await collectTopics([`${stack.prefix}${auditEntryRecordedV1.topic}`]);
   });
   afterAll(async () => {
+    await audit?.stop();
     await stack?.stop();
     await smtp?.stop();
   });
@@ -187,6 +193,24 @@ describe('invitations, licence limit and activation (gateway + identity processe
     expect(reused.body).toMatchObject(NO_LONGER_VALID);
     const unknown = await activate('A'.repeat(43), GOOD_PASSWORD).expect(400);
     expect(unknown.body).toMatchObject(NO_LONGER_VALID);
+
+    // The activation is audited once (the refused attempts changed nothing), by the person themself.
+    await expectEventually(() => {
+      const entries = audit.messages
+        .map((m) => JSON.parse(m.value!.toString()) as EventEnvelope<Record<string, unknown>>)
+        .filter((e) => e.payload.action === 'user.activate' && e.subjectId === created.body.id);
+      expect(entries).toEqual([
+        expect.objectContaining({
+          tenantId: tenant.tenantId,
+          payload: expect.objectContaining({
+            outcome: 'success',
+            actorId: created.body.id,
+            actorRole: 'professional',
+            sourceAddress: '127.0.0.1',
+          }),
+        }),
+      ]);
+    });
   });
 
   it('refuses an invitation link after 7 days', async () => {

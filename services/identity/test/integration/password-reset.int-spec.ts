@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { auditEntryRecordedV1, type EventEnvelope } from '@therapy-room/contracts';
 import {
+  collectTopics,
   expectEventually,
   startSmtpSink,
   startStack,
@@ -36,11 +38,25 @@ describe('password reset (gateway + identity processes, real PostgreSQL, Kafka a
       return mails[count - 1];
     });
 
+  let audit: Awaited<ReturnType<typeof collectTopics>>;
+  type AuditMessage = EventEnvelope<{
+    action: string;
+    outcome: string;
+    resourceId: string | null;
+    sourceAddress: string;
+  }>;
+  const auditOf = (tenantId: string, action: string): AuditMessage[] =>
+    audit.messages
+      .map((m) => JSON.parse(m.value!.toString()) as AuditMessage)
+      .filter((e) => e.tenantId === tenantId && e.payload.action === action);
+
   beforeAll(async () => {
     smtp = await startSmtpSink();
     stack = await startStack({ SMTP_URL: smtp.url });
+    audit = await collectTopics([`${stack.prefix}${auditEntryRecordedV1.topic}`]);
   });
   afterAll(async () => {
+    await audit?.stop();
     await stack?.stop();
     await smtp?.stop();
   });
@@ -92,6 +108,47 @@ describe('password reset (gateway + identity processes, real PostgreSQL, Kafka a
     const reused = await confirm(token, 'Yet-Another-Password-9?').expect(400);
     expect(reused.body).toMatchObject(NO_LONGER_VALID);
     await loginAs(tenant, NEW_PASSWORD);
+  });
+
+  it('audits every request (known, unknown, throttled) and every reset, from the client’s address', async () => {
+    const tenant = await stack.createTenant();
+    for (let i = 0; i < 4; i++) {
+      await requestReset(tenant.slug, tenant.adminEmail).expect(202);
+    }
+    await requestReset(tenant.slug, `nobody@${tenant.slug}.example`).expect(202);
+    // Each new link revokes the older ones (their mails may never leave): the newest mail's link works.
+    await expectEventually(async () => {
+      const mails = smtp.to(tenant.adminEmail);
+      expect(mails.length).toBeGreaterThan(0);
+      expect((await confirm(resetToken(mails[mails.length - 1]), NEW_PASSWORD)).status).toBe(200);
+    });
+    await expectEventually(() => {
+      const requests = auditOf(tenant.tenantId, 'auth.password_reset.request');
+      expect(requests.map((e) => [e.payload.outcome, e.subjectId]).sort()).toEqual(
+        [
+          ['success', tenant.adminId],
+          ['success', tenant.adminId],
+          ['success', tenant.adminId],
+          ['throttled', tenant.adminId],
+          ['failure', null],
+        ].sort(),
+      );
+      const confirmed = auditOf(tenant.tenantId, 'auth.password_reset.confirm');
+      expect(confirmed).toEqual([
+        expect.objectContaining({
+          subjectId: tenant.adminId,
+          payload: expect.objectContaining({ outcome: 'success', resourceId: tenant.adminId }),
+        }),
+      ]);
+    });
+    // The address the gateway saw (this test's loopback), never identity's own view of the gateway.
+    expect(
+      auditOf(tenant.tenantId, 'auth.password_reset.request').every(
+        (e) => e.payload.sourceAddress === '127.0.0.1',
+      ),
+    ).toBe(true);
+    // No e-mail address in any entry.
+    expect(JSON.stringify(auditOf(tenant.tenantId, 'auth.password_reset.request'))).not.toContain('@');
   });
 
   it('refuses a reset link after 1 hour, and an older link once a newer one was sent', async () => {
