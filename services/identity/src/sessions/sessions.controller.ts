@@ -66,10 +66,16 @@ export class SessionsController {
   @Post('auth/password')
   @HttpCode(200)
   @UseGuards(InternalAuthGuard)
-  changePassword(
+  async changePassword(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.sessions.changePassword(actor, body);
+    try {
+      return await this.sessions.changePassword(actor, body);
+    } catch (err) {
+      if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 }

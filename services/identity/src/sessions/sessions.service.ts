@@ -9,6 +9,7 @@ import {
   PLATFORM_CONFIG,
   PLATFORM_LOGGER,
   ValidationException,
+  requestContext,
 } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
@@ -368,6 +369,17 @@ export class SessionsService {
       this.tenants.findById(actor.tenantId),
     ]);
     if (!user || !tenant || user.status !== 'active') throw invalid();
+    // Guesses at the current password count with login guesses for the same (account, address):
+    // a stolen session does not open a way around the login throttle.
+    const subject: ThrottleSubject = {
+      accountKey: accountKey({ tenantId: tenant.id }, user.email),
+      address: throttleAddress(requestContext.get()?.sourceAddress ?? '::'),
+      tenantId: tenant.id,
+    };
+    const admission = await this.dataSource.transaction((manager) =>
+      this.throttle.admit(manager, subject, this.clock.now()),
+    );
+    if (!admission.admitted) throw new LoginThrottledException(admission.retryAfterSeconds);
     if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
       throw new ValidationException(
         [{ path: 'currentPassword', message: 'is not correct' }],
@@ -385,6 +397,7 @@ export class SessionsService {
       const current = await this.sessions.findLiveById(actor.sessionId, manager);
       if (!current || current.userId !== user.id) throw invalid();
       await this.users.updatePasswordHash(user.id, passwordHash, manager);
+      await this.throttle.succeeded(manager, subject, this.clock.now());
       await this.revokeAllForUser(user.id, 'password_changed', manager);
       const now = this.clock.now();
       await this.sessions.insert(

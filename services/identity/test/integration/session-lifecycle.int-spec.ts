@@ -291,4 +291,25 @@ describe('session lifecycle (identity, real PostgreSQL and Kafka, injected clock
       expect(revoked.every((e) => e.payload.reason === 'password_changed')).toBe(true);
     });
   });
+
+  it('throttles guesses at the current password like login guesses, for that address only', async () => {
+    const tenant = await createTenant();
+    const client = await createClient(tenant.tenantId);
+    const current = await session(tenant.slug, client.email);
+    const change = (currentPassword: string, from: string) =>
+      request(url)
+        .post('/auth/password')
+        .set('authorization', bearer(current.actor))
+        .set('x-client-address', from)
+        .send({ currentPassword, newPassword: 'A-New-Long-Passphrase-5#' });
+    for (let i = 0; i < 5; i++) {
+      expect((await change(`Wrong-Guess-${i}-Horse!`, '203.0.113.66')).status).toBe(400);
+    }
+    const throttled = await change(PASSWORD, '203.0.113.66');
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    // The account is not locked for its owner elsewhere: login from another address still works.
+    await login(tenant.slug, client.email).expect(200);
+    expect((await change(PASSWORD, '198.51.100.7')).status).toBe(200);
+  });
 });
