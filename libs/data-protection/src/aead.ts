@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const FORMAT_VERSION = 1;
@@ -7,6 +8,10 @@ const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
 /** A 256-bit key given as base64 (e.g. `openssl rand -base64 32`). */
 export const base64KeyPattern = /^[A-Za-z0-9+/]{43}=$/;
+/** The config schema of such a key (e.g. a service's own encryption key setting). */
+export const base64KeySchema = z
+  .string()
+  .regex(base64KeyPattern, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
 
 /**
  * AES-256-GCM with a fresh 96-bit IV each time and associated data that names what the plaintext

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secret } from '@therapy-room/platform';
-import { base64KeyPattern } from './aead';
+import { base64KeySchema } from './aead';
 
 const masterKeys = z
   .string()
@@ -16,9 +16,7 @@ const masterKeys = z
     z
       .record(
         z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'key ids are letters, digits, ".", "_" or "-"'),
-        z
-          .string()
-          .regex(base64KeyPattern, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)'),
+        base64KeySchema,
       )
       .refine((keys) => Object.keys(keys).length > 0, 'needs at least one key'),
   );

@@ -5,6 +5,7 @@ import {
   internalTokenVerifyShape,
   secret,
 } from '@therapy-room/platform';
+import { base64KeySchema } from '@therapy-room/data-protection';
 
 export const identityConfigShape = {
   ...baseConfigShape,
@@ -49,10 +50,6 @@ export const identityConfigShape = {
   /** Time limit of each call to an identity provider (discovery, keys, token, userinfo). */
   SSO_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** AES-256-GCM key (32 bytes, base64) that encrypts TOTP secrets and SSO client secrets at rest. */
-  TOTP_ENCRYPTION_KEY: secret(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)'),
-  ),
+  TOTP_ENCRYPTION_KEY: secret(base64KeySchema),
 };
 export type IdentityConfig = z.infer<z.ZodObject<typeof identityConfigShape>>;
