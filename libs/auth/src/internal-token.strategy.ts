@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { PLATFORM_CONFIG, type BaseConfig } from '@therapy-room/platform';
@@ -26,7 +27,8 @@ export class InternalTokenStrategy extends PassportStrategy(Strategy, INTERNAL_S
       audience: INTERNAL_TOKEN_AUDIENCE,
       secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, key?: string) => void) => {
         try {
-          done(null, keyForToken(rawToken, config.INTERNAL_TOKEN_PUBLIC_KEYS));
+          // jsonwebtoken verifies with a parsed KeyObject (passport-jwt's types only name strings).
+          done(null, keyForToken(rawToken, config.INTERNAL_TOKEN_PUBLIC_KEYS) as KeyObject & string);
         } catch (err) {
           done(err);
         }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { regionSchema, userRoleSchema } from '@therapy-room/contracts';
@@ -65,11 +65,20 @@ export function signInternalToken(actor: Actor, key: SigningKey, ttlSeconds = 60
 }
 
 /** Looks up the verification key for a token's kid; unknown kids are refused. */
-export function keyForToken(token: string, keys: PublicKeySet): string {
+/** Parsed public keys by PEM: parsing a PEM costs more than verifying a token, so it happens once. */
+const parsedKeys = new Map<string, KeyObject>();
+
+export function keyForToken(token: string, keys: PublicKeySet): KeyObject {
   const decoded = jwt.decode(token, { complete: true });
   const kid = decoded && typeof decoded === 'object' ? decoded.header.kid : undefined;
   if (!kid || !Object.hasOwn(keys, kid)) throw new InternalTokenError('unknown signing key');
-  return keys[kid];
+  const pem = keys[kid];
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    key = createPublicKey(pem);
+    parsedKeys.set(pem, key);
+  }
+  return key;
 }
 
 /** Turns verified claims into an Actor, refusing tokens minted for another region. */

@@ -7,13 +7,22 @@ import { identityUserReactivatedV1 } from './identity/user-reactivated.v1';
 import { identityErasureCompletedV1 } from './identity/erasure-completed.v1';
 import { identityPrivacyStatementPublishedV1 } from './identity/privacy-statement-published.v1';
 import { identityUserProfileChangedV1 } from './identity/user-profile-changed.v1';
+import { identityUserSignedInV1 } from './identity/user-signed-in.v1';
 import { caseloadAssignmentGrantedV1 } from './caseload/assignment-granted.v1';
 import { caseloadAssignmentRevokedV1 } from './caseload/assignment-revoked.v1';
 import { caseloadErasureCompletedV1 } from './caseload/erasure-completed.v1';
 import { contentErasureCompletedV1 } from './content/erasure-completed.v1';
 import { contentExportCompletedV1 } from './content/export-completed.v1';
+import { contentAssignmentCreatedV1 } from './content/assignment-created.v1';
+import { contentAssignmentWithdrawnV1 } from './content/assignment-withdrawn.v1';
+import { contentSessionCompletedV1 } from './content/session-completed.v1';
+import { contentQuestionnaireScoredV1 } from './content/questionnaire-scored.v1';
 import { messagingErasureCompletedV1 } from './messaging/erasure-completed.v1';
 import { messagingExportCompletedV1 } from './messaging/export-completed.v1';
+import { messagingConversationStartedV1 } from './messaging/conversation-started.v1';
+import { messagingMessageSentV1 } from './messaging/message-sent.v1';
+import { messagingMessageReadV1 } from './messaging/message-read.v1';
+import { messagingNotificationDueV1 } from './messaging/notification-due.v1';
 import { retentionExportRequestedV1 } from './retention/export-requested.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
@@ -28,13 +37,22 @@ export const eventContracts = {
   [identityErasureCompletedV1.topic]: identityErasureCompletedV1,
   [identityPrivacyStatementPublishedV1.topic]: identityPrivacyStatementPublishedV1,
   [identityUserProfileChangedV1.topic]: identityUserProfileChangedV1,
+  [identityUserSignedInV1.topic]: identityUserSignedInV1,
   [caseloadAssignmentGrantedV1.topic]: caseloadAssignmentGrantedV1,
   [caseloadAssignmentRevokedV1.topic]: caseloadAssignmentRevokedV1,
   [caseloadErasureCompletedV1.topic]: caseloadErasureCompletedV1,
   [contentErasureCompletedV1.topic]: contentErasureCompletedV1,
   [contentExportCompletedV1.topic]: contentExportCompletedV1,
+  [contentAssignmentCreatedV1.topic]: contentAssignmentCreatedV1,
+  [contentAssignmentWithdrawnV1.topic]: contentAssignmentWithdrawnV1,
+  [contentSessionCompletedV1.topic]: contentSessionCompletedV1,
+  [contentQuestionnaireScoredV1.topic]: contentQuestionnaireScoredV1,
   [messagingErasureCompletedV1.topic]: messagingErasureCompletedV1,
   [messagingExportCompletedV1.topic]: messagingExportCompletedV1,
+  [messagingConversationStartedV1.topic]: messagingConversationStartedV1,
+  [messagingMessageSentV1.topic]: messagingMessageSentV1,
+  [messagingMessageReadV1.topic]: messagingMessageReadV1,
+  [messagingNotificationDueV1.topic]: messagingNotificationDueV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
   [retentionExportRequestedV1.topic]: retentionExportRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,

@@ -3,12 +3,13 @@ import { PlatformModule } from '@therapy-room/platform';
 import { caseloadConfigShape } from './caseload.config';
 import { CaseloadModule } from './caseload.module';
 import { CaseloadCore1763900000100 } from './database/migrations/1763900000100-caseload-core';
+import { CaseloadActivityOrder1763900000200 } from './database/migrations/1763900000200-caseload-activity-order';
 
 @Module({
   imports: [
     PlatformModule.forService({
       configShape: caseloadConfigShape,
-      database: { entities: [], migrations: [CaseloadCore1763900000100] },
+      database: { entities: [], migrations: [CaseloadCore1763900000100, CaseloadActivityOrder1763900000200] },
     }),
     CaseloadModule,
   ],

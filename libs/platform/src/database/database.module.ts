@@ -10,6 +10,14 @@ export interface DatabaseOptions {
   migrations: Function[];
 }
 
+/**
+ * Planner settings for many small concurrent queries on SSD storage: an index lookup costs about as
+ * much as a sequential read (the default random_page_cost of 4 makes the planner scan a 100,000-row
+ * table instead of looking up the 2,000 rows it needs), and parallel workers only add overhead when
+ * every query is small and many run at once (measured in tools/bench caseload: 38 → 234 queries/s).
+ */
+const OLTP_SETTINGS = '-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0';
+
 /** Builds the service's DataSource: its own role, its own schema, migrations in that schema. */
 export function createDataSource(
   config: Pick<DatabaseConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_MAX'> &
@@ -27,7 +35,10 @@ export function createDataSource(
     synchronize: false,
     logging: false,
     applicationName: config.SERVICE_NAME,
-    extra: { max: config.DATABASE_POOL_MAX, options: `-c search_path=${config.DATABASE_SCHEMA}` },
+    extra: {
+      max: config.DATABASE_POOL_MAX,
+      options: `-c search_path=${config.DATABASE_SCHEMA} ${OLTP_SETTINGS}`,
+    },
   });
 }
 

@@ -2,8 +2,8 @@ import type { ListClientsQuery } from './dto/caseload.dto';
 
 /**
  * The caseload list as one SQL statement, built from whitelisted pieces only (sort fields map to fixed
- * expressions; every value is a parameter). Exported so the benchmark runs exactly this statement
- * directly in PostgreSQL next to the HTTP API.
+ * expressions; every value is a parameter). tools/bench/src/caseload.bench.ts captures the statements
+ * the running service sends and replays them directly in PostgreSQL next to the HTTP API.
  */
 export interface ListStatement {
   sql: string;
@@ -32,6 +32,56 @@ function orderBy(query: Pick<ListClientsQuery, 'sort' | 'order'>): { sql: string
 /** `%` and `_` in a search are literal characters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
+const ACTIVE_LINK = `l.revoked_at IS NULL AND l.valid_from <= now() AND (l.valid_until IS NULL OR l.valid_until > now())`;
+/** A colleague link counts only where the colleague has no assignment of their own for the client. */
+const LINK_WITHOUT_ASSIGNMENT = `NOT EXISTS (SELECT 1 FROM assignment a WHERE a.client_id = l.client_id
+  AND a.professional_id = l.professional_id AND a.ended_at IS NULL)`;
+
+/**
+ * The common case, a professional's caseload newest activity first with no filter, read in order from
+ * assignment_professional_activity_idx: a top-(offset + limit) of the assignments and of the (few)
+ * links, merged, then the page's people looked up by id. The total comes from the same indexes.
+ */
+function activityPageStatement(
+  tenantId: string,
+  professionalId: string,
+  query: ListClientsQuery,
+): ListStatement {
+  return {
+    sql: `
+    WITH assigned AS (
+      SELECT a.client_id, 'assignment' AS relation, a.assigned_at AS since, a.client_last_activity_at AS act
+        FROM assignment a
+       WHERE a.professional_id = $2 AND a.tenant_id = $1 AND a.ended_at IS NULL
+       ORDER BY a.client_last_activity_at DESC NULLS LAST, a.client_id
+       LIMIT $3
+    ), linked AS (
+      SELECT * FROM (
+        SELECT DISTINCT ON (l.client_id) l.client_id, 'link' AS relation, l.valid_from AS since,
+               l.client_last_activity_at AS act
+          FROM colleague_link l
+         WHERE l.professional_id = $2 AND l.tenant_id = $1 AND ${ACTIVE_LINK} AND ${LINK_WITHOUT_ASSIGNMENT}
+         ORDER BY l.client_id, l.valid_from
+      ) x
+      ORDER BY act DESC NULLS LAST, client_id
+      LIMIT $3
+    ), page AS (
+      SELECT * FROM assigned UNION ALL SELECT * FROM linked
+      ORDER BY act DESC NULLS LAST, client_id
+      LIMIT $4 OFFSET $5
+    )
+    SELECT p.id, p.display_name, p.status, p.last_activity_at, page.relation, page.since,
+           (SELECT count(*) FROM assignment a
+             WHERE a.professional_id = $2 AND a.tenant_id = $1 AND a.ended_at IS NULL)
+         + (SELECT count(DISTINCT l.client_id) FROM colleague_link l
+             WHERE l.professional_id = $2 AND l.tenant_id = $1 AND ${ACTIVE_LINK} AND ${LINK_WITHOUT_ASSIGNMENT})
+           AS total
+    FROM page JOIN person p ON p.id = page.client_id
+    ORDER BY page.act DESC NULLS LAST, page.client_id`,
+    params: [tenantId, professionalId, query.offset + query.limit, query.limit, query.offset],
+  };
+}
+
 /**
  * One professional's caseload (active assignments and colleague links active now), or — without a
  * professional — every client of the organisation. `count(*) OVER ()` returns the total with the page.
@@ -41,6 +91,10 @@ export function listClientsStatement(
   professionalId: string | null,
   query: ListClientsQuery,
 ): ListStatement & { order: 'asc' | 'desc' } {
+  const newestFirst = query.sort === 'lastActivity' && (query.order ?? 'desc') === 'desc';
+  if (professionalId && newestFirst && !query.q && !query.status) {
+    return { ...activityPageStatement(tenantId, professionalId, query), order: 'desc' };
+  }
   const params: unknown[] = [tenantId];
   const param = (value: unknown) => {
     params.push(value);
@@ -58,8 +112,7 @@ export function listClientsStatement(
         UNION ALL
         SELECT l.client_id, 'link', l.valid_from
           FROM colleague_link l
-         WHERE l.professional_id = ${pro} AND l.tenant_id = $1 AND l.revoked_at IS NULL
-           AND l.valid_from <= now() AND (l.valid_until IS NULL OR l.valid_until > now())
+         WHERE l.professional_id = ${pro} AND l.tenant_id = $1 AND ${ACTIVE_LINK}
       ) v
       JOIN person p ON p.id = v.client_id
       ORDER BY v.client_id, v.relation`;

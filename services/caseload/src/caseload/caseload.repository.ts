@@ -178,7 +178,8 @@ export class CaseloadRepository {
   ): Promise<Assignment> {
     const id = randomUUID();
     const [row]: Assignment[] = await manager.query(
-      `INSERT INTO assignment (id, tenant_id, client_id, professional_id, assigned_by) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO assignment (id, tenant_id, client_id, professional_id, assigned_by, client_last_activity_at)
+       SELECT $1, $2, $3, $4, $5, p.last_activity_at FROM person p WHERE p.id = $3
        RETURNING id, client_id AS "clientId", professional_id AS "professionalId", assigned_at AS "assignedAt", ended_at AS "endedAt"`,
       [id, a.tenantId, a.clientId, a.professionalId, a.assignedBy],
     );
@@ -210,8 +211,9 @@ export class CaseloadRepository {
   ): Promise<Link> {
     const id = randomUUID();
     const [row]: Link[] = await manager.query(
-      `INSERT INTO colleague_link (id, tenant_id, client_id, professional_id, linked_by, valid_from, valid_until)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO colleague_link (id, tenant_id, client_id, professional_id, linked_by, valid_from, valid_until,
+                                   client_last_activity_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, p.last_activity_at FROM person p WHERE p.id = $3
        RETURNING id, client_id AS "clientId", professional_id AS "professionalId", valid_from AS "validFrom", valid_until AS "validUntil"`,
       [id, l.tenantId, l.clientId, l.professionalId, l.linkedBy, l.validFrom, l.validUntil],
     );

@@ -1,16 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
-  auditEntryRecordedV1,
   identityUserDeactivatedV1,
   identityUserProfileChangedV1,
   identityUserReactivatedV1,
   identityUserRegisteredV1,
+  identityUserSignedInV1,
 } from '@therapy-room/contracts';
 import { EventConsumer, OnEvent, type IncomingMessage } from '@therapy-room/platform';
 import { PeopleRepository } from './people.repository';
 
-/** Keeps caseload's copy of identity's accounts, and clients' last activity, from events. */
+/** Keeps caseload's copy of identity's accounts, and clients' last activity, from identity's events. */
 @Controller()
 export class PeopleConsumer {
   constructor(
@@ -66,17 +66,14 @@ export class PeopleConsumer {
   }
 
   /**
-   * A client's last activity is the time of their latest successful audited action (a login, opening
-   * a module, sending a message…): every service already audits those, so no extra event is needed.
-   * The update only moves forward, so it is idempotent without an inbox row per audit entry.
+   * A client's last activity: their latest sign-in (later also content and messaging facts). The
+   * update only moves forward, so it is idempotent without an inbox row.
    */
-  @OnEvent(auditEntryRecordedV1)
-  onAuditEntry(@Payload() message: IncomingMessage) {
-    return this.events.handleIdempotent(auditEntryRecordedV1, message, async (event) => {
-      const { actorId, actorRole, outcome } = event.payload;
-      if (actorId && actorRole === 'client' && outcome === 'success') {
-        await this.people.active({ id: actorId, tenantId: event.tenantId, at: event.occurredAt });
-      }
+  @OnEvent(identityUserSignedInV1)
+  onSignedIn(@Payload() message: IncomingMessage) {
+    return this.events.handleIdempotent(identityUserSignedInV1, message, async (event) => {
+      if (event.payload.role !== 'client') return;
+      await this.people.active({ id: event.payload.userId, tenantId: event.tenantId, at: event.occurredAt });
     });
   }
 }

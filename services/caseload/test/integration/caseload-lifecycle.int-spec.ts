@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
-  auditEntryRecordedV1,
   caseloadAssignmentGrantedV1,
   caseloadAssignmentRevokedV1,
   caseloadErasureCompletedV1,
   identityUserDeactivatedV1,
   identityUserProfileChangedV1,
+  identityUserSignedInV1,
   retentionErasureRequestedV1,
 } from '@therapy-room/contracts';
 import { expectEventually, publishEvent } from '@therapy-room/testing';
+import { PeopleRepository } from '../../src/people/people.repository';
 import { startCaseload, type CaseloadFixture, type Person } from '../support/caseload-fixture';
 
 const hour = 60 * 60 * 1000;
@@ -32,7 +33,7 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       { role: 'professional', name: 'Cas Colleague' },
     ]);
     [outsider] = await fx.people(otherTenant, [{ role: 'professional', name: 'Xander Elsewhere' }]);
-    // Twelve clients, "Client 01" … "Client 12"; 01–10 active at distinct times (01 longest ago), 11–12 never.
+    // Twelve clients, "Client 01" … "Client 12"; 01–10 signed in at distinct times (01 longest ago), 11–12 never.
     clients = await fx.people(
       tenant,
       Array.from({ length: 12 }, (_, i) => ({
@@ -45,23 +46,16 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
     }
     const base = Date.parse('2026-11-01T08:00:00.000Z');
     await Promise.all(
-      clients.slice(0, 10).map((c, i) =>
-        publishEvent(
-          fx.prefix,
-          auditEntryRecordedV1,
-          {
-            action: 'auth.login',
-            outcome: 'success',
-            actorId: c.id,
-            actorRole: 'client',
-            resource: 'session',
-            resourceId: null,
-            sourceAddress: '198.51.100.1',
-            requestId: `req-${i}`,
-          },
-          { tenantId: tenant, subjectId: c.id, occurredAt: new Date(base + i * hour).toISOString() },
+      clients
+        .slice(0, 10)
+        .map((c, i) =>
+          publishEvent(
+            fx.prefix,
+            identityUserSignedInV1,
+            { userId: c.id, role: 'client', method: 'password' },
+            { tenantId: tenant, subjectId: c.id, occurredAt: new Date(base + i * hour).toISOString() },
+          ),
         ),
-      ),
     );
     await expectEventually(async () => {
       const rows = await fx.db.query(
@@ -83,20 +77,14 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
         expect(res.body).toMatchObject({ total: 12, limit: 5, offset, sort: 'lastActivity', order: 'desc' });
         seen.push(...names(res.body));
       }
-      expect(seen).toEqual([
-        'Client 10',
-        'Client 09',
-        'Client 08',
-        'Client 07',
-        'Client 06',
-        'Client 05',
-        'Client 04',
-        'Client 03',
-        'Client 02',
-        'Client 01',
-        'Client 11',
-        'Client 12',
-      ]);
+      // Never-active clients come last, in id order (not by name).
+      expect(seen.slice(0, 10)).toEqual(
+        ['10', '09', '08', '07', '06', '05', '04', '03', '02', '01'].map((n) => `Client ${n}`),
+      );
+      expect(seen.slice(10).sort()).toEqual(['Client 11', 'Client 12']);
+      const neverActive = clients.slice(10).map((c) => c.id);
+      const lastTwo = (await fx.as(pro).get('/caseload/clients?limit=2&offset=10').expect(200)).body.items;
+      expect(lastTwo.map((i: { id: string }) => i.id)).toEqual([...neverActive].sort());
     });
 
     it('sorts by name either way, and past the last page gives no items but the total', async () => {
@@ -106,6 +94,36 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       expect(names(desc.body)).toEqual(['Client 12', 'Client 11']);
       const past = await fx.as(pro).get('/caseload/clients?offset=50').expect(200);
       expect(past.body).toMatchObject({ items: [], total: 12 });
+    });
+
+    it('a new sign-in moves the client to the top; an older, late event moves nothing', async () => {
+      const client = clients[10];
+      await publishEvent(
+        fx.prefix,
+        identityUserSignedInV1,
+        { userId: client.id, role: 'client', method: 'sso' },
+        {
+          tenantId: tenant,
+          subjectId: client.id,
+        },
+      );
+      await expectEventually(async () => {
+        const res = await fx.as(pro).get('/caseload/clients?limit=1').expect(200);
+        expect(names(res.body)).toEqual(['Client 11']);
+      });
+      // What the consumer does with a late, older sign-in (applied directly: no event order to wait for).
+      await fx.service.app
+        .get(PeopleRepository)
+        .active({ id: client.id, tenantId: tenant, at: '2026-01-01T00:00:00.000Z' });
+      // A professional's list reads the copies on the caseload rows: still in step with the person.
+      const [row] = await fx.db.query<{ person: Date; copy: Date }>(
+        `SELECT p.last_activity_at AS person, a.client_last_activity_at AS copy
+           FROM caseload.person p JOIN caseload.assignment a ON a.client_id = p.id AND a.ended_at IS NULL
+          WHERE p.id = $1`,
+        [client.id],
+      );
+      expect(row.copy).toEqual(row.person);
+      expect(row.person.getTime()).toBeGreaterThan(Date.parse('2026-01-01T00:00:00.000Z'));
     });
 
     it('searches names case-insensitively, with % and _ taken literally', async () => {

@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { identitySessionRevokedV1, type IdentitySessionRevokedV1 } from '@therapy-room/contracts';
+import {
+  identitySessionRevokedV1,
+  identityUserSignedInV1,
+  type IdentitySessionRevokedV1,
+} from '@therapy-room/contracts';
 import {
   AuditEmitter,
   OutboxService,
@@ -276,6 +280,12 @@ export class SessionsService {
           resource: 'session',
           resourceId: sessionId,
         },
+        { tenantId: user.tenantId, subjectId: user.id },
+      );
+      await this.outbox.add(
+        manager,
+        identityUserSignedInV1,
+        { userId: user.id, role: user.role, method: action === 'auth.sso' ? 'sso' : 'password' },
         { tenantId: user.tenantId, subjectId: user.id },
       );
       return this.signInNotices.recordSignIn(
