@@ -28,3 +28,4 @@ export * from './messaging/notification-due.v1';
 export * from './retention/erasure-requested.v1';
 export * from './retention/export-requested.v1';
 export * from './audit/entry-recorded.v1';
+export * from './audit/entry-batch-recorded.v1';

@@ -26,6 +26,7 @@ import { messagingNotificationDueV1 } from './messaging/notification-due.v1';
 import { retentionExportRequestedV1 } from './retention/export-requested.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
+import { auditEntryBatchRecordedV1 } from './audit/entry-batch-recorded.v1';
 
 /** Every event contract, by topic: the one list producers, consumers and topic provisioning read. */
 export const eventContracts = {
@@ -56,6 +57,7 @@ export const eventContracts = {
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
   [retentionExportRequestedV1.topic]: retentionExportRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
+  [auditEntryBatchRecordedV1.topic]: auditEntryBatchRecordedV1,
 } as const satisfies Record<string, EventContract>;
 
 export type Topic = keyof typeof eventContracts;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@therapy-room/platform';
+import { PeopleDirectory1763900000050 } from '@therapy-room/people-directory';
 import { caseloadConfigShape } from './caseload.config';
 import { CaseloadModule } from './caseload.module';
 import { CaseloadCore1763900000100 } from './database/migrations/1763900000100-caseload-core';
@@ -9,7 +10,14 @@ import { CaseloadActivityOrder1763900000200 } from './database/migrations/176390
   imports: [
     PlatformModule.forService({
       configShape: caseloadConfigShape,
-      database: { entities: [], migrations: [CaseloadCore1763900000100, CaseloadActivityOrder1763900000200] },
+      database: {
+        entities: [],
+        migrations: [
+          PeopleDirectory1763900000050,
+          CaseloadCore1763900000100,
+          CaseloadActivityOrder1763900000200,
+        ],
+      },
     }),
     CaseloadModule,
   ],

@@ -90,6 +90,8 @@ export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
 /** A resource type is an identifier ('session', 'client.diary'), never free text. */
 const identifier = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/);
+/** What kind of thing was touched ('session', 'caseload.entry'). */
+export const auditResourceSchema = identifier;
 
 export const auditEntryRecordedV1 = defineEvent({
   topic: 'audit.entry.recorded.v1',

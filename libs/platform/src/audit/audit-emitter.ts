@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { auditEntryRecordedV1, type AuditEntryRecordedV1 } from '@therapy-room/contracts';
+import {
+  auditEntryBatchRecordedV1,
+  auditEntryRecordedV1,
+  type AuditEntryRecordedV1,
+} from '@therapy-room/contracts';
 import { OutboxService } from '../outbox/outbox.service';
 import { requestContext } from '../context/request-context';
 import { normaliseIpAddress } from './source-address';
@@ -32,24 +36,45 @@ export class AuditEmitter {
     manager: EntityManager,
     entries: { entry: AuditEntry; scope: AuditScope }[],
   ): Promise<void> {
-    const ctx = requestContext.get();
     await this.outbox.addMany(
       manager,
       auditEntryRecordedV1,
-      entries.map(({ entry, scope }) => {
-        const requestId = entry.requestId ?? ctx?.requestId;
-        const sourceAddress = normaliseIpAddress(entry.sourceAddress ?? ctx?.sourceAddress);
-        if (!requestId || !sourceAddress) {
-          // An entry without them is not a valid NEN 7513 record: a programming error, not a user's.
-          throw new Error(
-            'An audit entry needs a request id and a source address (none in the request context)',
-          );
-        }
-        return {
-          payload: { ...entry, requestId, sourceAddress },
-          options: { tenantId: scope.tenantId, subjectId: scope.subjectId ?? null },
-        };
-      }),
+      entries.map(({ entry, scope }) => ({
+        payload: { ...entry, ...this.origin(entry) },
+        options: { tenantId: scope.tenantId, subjectId: scope.subjectId ?? null },
+      })),
     );
+  }
+
+  /**
+   * One action by one actor on many people at once (a page of a list): a single
+   * `audit.entry-batch.recorded.v1` naming every subject, which the audit log records as one entry per
+   * subject. One outbox row and one Kafka message instead of one per person. Nothing for no subjects.
+   */
+  async recordForMany(
+    manager: EntityManager,
+    entry: Omit<AuditEntry, 'resourceId'>,
+    tenantId: string,
+    subjects: { subjectId: string; resourceId: string }[],
+  ): Promise<void> {
+    if (subjects.length === 0) return;
+    const { requestId, sourceAddress } = this.origin(entry);
+    await this.outbox.add(
+      manager,
+      auditEntryBatchRecordedV1,
+      { ...entry, subjects, requestId, sourceAddress },
+      { tenantId, subjectId: null },
+    );
+  }
+
+  private origin(entry: Partial<Pick<AuditEntryRecordedV1, 'requestId' | 'sourceAddress'>>) {
+    const ctx = requestContext.get();
+    const requestId = entry.requestId ?? ctx?.requestId;
+    const sourceAddress = normaliseIpAddress(entry.sourceAddress ?? ctx?.sourceAddress);
+    if (!requestId || !sourceAddress) {
+      // An entry without them is not a valid NEN 7513 record: a programming error, not a user's.
+      throw new Error('An audit entry needs a request id and a source address (none in the request context)');
+    }
+    return { requestId, sourceAddress };
   }
 }

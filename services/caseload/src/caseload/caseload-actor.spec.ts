@@ -1,5 +1,6 @@
 import type { Actor } from '@therapy-room/auth';
-import { actorKind, may, type Standing } from './caseload-actor';
+import { actorKind } from '@therapy-room/auth';
+import { may, type Standing } from './caseload-actor';
 
 const actor = (roles: Actor['roles'], grantId?: string): Actor => ({
   userId: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',

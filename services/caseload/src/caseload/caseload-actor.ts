@@ -1,20 +1,3 @@
-import type { Actor } from '@therapy-room/auth';
-import type { UserRole } from '@therapy-room/contracts';
-
-/** What kind of actor a request comes from, as far as caseloads are concerned. */
-export type ActorKind = 'org_admin' | 'staff' | 'professional' | 'client' | 'none';
-
-export function actorKind(actor: Actor): ActorKind {
-  if (actor.roles.includes('platform_staff')) return actor.grantId ? 'staff' : 'none';
-  if (actor.roles.includes('org_admin')) return 'org_admin';
-  if (actor.roles.includes('professional')) return 'professional';
-  if (actor.roles.includes('client')) return 'client';
-  return 'none';
-}
-
-/** The role recorded in audit entries. */
-export const auditRole = (actor: Actor): UserRole => actor.roles[0];
-
 /**
  * How the actor stands to one client: an org admin (every client of the organisation), platform staff
  * under an access grant (read only), the client's assigned professional, a colleague linked right now,

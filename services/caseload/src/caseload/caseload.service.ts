@@ -10,10 +10,12 @@ import { AuditEmitter, OutboxService, PLATFORM_CONFIG, ValidationException } fro
 import type { Actor } from '@therapy-room/auth';
 import type { CaseloadConfig } from '../caseload.config';
 import { CaseloadErrorCode, CaseloadException, notFound } from '../common/caseload.exception';
-import { PeopleRepository, type Person } from '../people/people.repository';
+import { PeopleDirectory, type Person } from '@therapy-room/people-directory';
+import { ClientActivityRepository } from '../people/client-activity.repository';
 import { CaseloadRepository, type ListRow } from './caseload.repository';
 import { listClientsStatement } from './caseload.queries';
-import { actorKind, auditRole, may, type CaseloadOperation, type Standing } from './caseload-actor';
+import { actorKind, auditRole } from '@therapy-room/auth';
+import { may, type CaseloadOperation, type Standing } from './caseload-actor';
 import type {
   CaseloadPage,
   CreateAssignmentDto,
@@ -45,7 +47,8 @@ export class CaseloadService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly caseload: CaseloadRepository,
-    private readonly people: PeopleRepository,
+    private readonly people: PeopleDirectory,
+    private readonly activity: ClientActivityRepository,
     private readonly outbox: OutboxService,
     private readonly audit: AuditEmitter,
     @Inject(PLATFORM_CONFIG) private readonly config: CaseloadConfig,
@@ -82,13 +85,20 @@ export class CaseloadService {
       rows = [];
     }
     if (rows.length) {
+      // One audit record per client shown, in one batch event (a page is one read of many entries).
+      const read = {
+        action: 'caseload.read',
+        outcome: 'success',
+        actorId: actor.userId,
+        actorRole: auditRole(actor),
+        resource: 'caseload.entry',
+      } as const;
       await this.dataSource.transaction((manager) =>
-        this.audit.recordMany(
+        this.audit.recordForMany(
           manager,
-          rows.map((row) => ({
-            entry: this.entry(actor, 'caseload.read', 'success', 'caseload.entry', row.id),
-            scope: { tenantId: actor.tenantId, subjectId: row.id },
-          })),
+          read,
+          actor.tenantId,
+          rows.map((row) => ({ subjectId: row.id, resourceId: row.id })),
         ),
       );
     }
@@ -130,7 +140,7 @@ export class CaseloadService {
         id: client.id,
         displayName: client.displayName,
         status: client.status,
-        lastActivityAt: iso(client.lastActivityAt),
+        lastActivityAt: iso(await this.activity.lastActivityOf(client.id)),
       },
       professionals: team.map((t) => ({
         id: t.id,

@@ -8,7 +8,7 @@ import {
 import { AuditEmitter, OutboxService, PermanentEventError } from '@therapy-room/platform';
 import { CaseloadRepository } from '../caseload/caseload.repository';
 import { CaseloadService } from '../caseload/caseload.service';
-import { PeopleRepository } from '../people/people.repository';
+import { PeopleDirectory } from '@therapy-room/people-directory';
 
 /** Recorded as the source of audit entries of work that no client request started (events). */
 const SYSTEM_SOURCE_ADDRESS = '::';
@@ -25,7 +25,7 @@ export class ErasureService {
   constructor(
     private readonly caseload: CaseloadRepository,
     private readonly grants: CaseloadService,
-    private readonly people: PeopleRepository,
+    private readonly people: PeopleDirectory,
     private readonly outbox: OutboxService,
     private readonly audit: AuditEmitter,
   ) {}

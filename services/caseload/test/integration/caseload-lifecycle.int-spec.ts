@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  auditEntryBatchRecordedV1,
   caseloadAssignmentGrantedV1,
   caseloadAssignmentRevokedV1,
   caseloadErasureCompletedV1,
@@ -9,7 +10,7 @@ import {
   retentionErasureRequestedV1,
 } from '@therapy-room/contracts';
 import { expectEventually, publishEvent } from '@therapy-room/testing';
-import { PeopleRepository } from '../../src/people/people.repository';
+import { ClientActivityRepository } from '../../src/people/client-activity.repository';
 import { startCaseload, type CaseloadFixture, type Person } from '../support/caseload-fixture';
 
 const hour = 60 * 60 * 1000;
@@ -23,6 +24,7 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
 
   beforeAll(async () => {
     fx = await startCaseload([
+      auditEntryBatchRecordedV1.topic,
       caseloadAssignmentGrantedV1.topic,
       caseloadAssignmentRevokedV1.topic,
       caseloadErasureCompletedV1.topic,
@@ -87,6 +89,24 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       expect(lastTwo.map((i: { id: string }) => i.id)).toEqual([...neverActive].sort());
     });
 
+    it('audits a page as one read of each client shown, in one batch event', async () => {
+      const res = await fx.as(pro).get('/caseload/clients?limit=5&sort=name').expect(200);
+      const shown = (res.body.items as { id: string }[]).map((i) => i.id);
+      const batch = await expectEventually(() => {
+        const found = fx
+          .events(auditEntryBatchRecordedV1.topic)
+          .filter((e) => e.payload.requestId === res.headers['x-request-id']);
+        expect(found).toHaveLength(1);
+        return found[0];
+      });
+      expect(batch).toMatchObject({
+        tenantId: tenant,
+        subjectId: null,
+        payload: { action: 'caseload.read', outcome: 'success', actorId: pro.id, resource: 'caseload.entry' },
+      });
+      expect(batch.payload.subjects).toEqual(shown.map((id) => ({ subjectId: id, resourceId: id })));
+    });
+
     it('sorts by name either way, and past the last page gives no items but the total', async () => {
       const asc = await fx.as(pro).get('/caseload/clients?sort=name&limit=3').expect(200);
       expect(names(asc.body)).toEqual(['Client 01', 'Client 02', 'Client 03']);
@@ -113,7 +133,7 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       });
       // What the consumer does with a late, older sign-in (applied directly: no event order to wait for).
       await fx.service.app
-        .get(PeopleRepository)
+        .get(ClientActivityRepository)
         .active({ id: client.id, tenantId: tenant, at: '2026-01-01T00:00:00.000Z' });
       // A professional's list reads the copies on the caseload rows: still in step with the person.
       const [row] = await fx.db.query<{ person: Date; copy: Date }>(

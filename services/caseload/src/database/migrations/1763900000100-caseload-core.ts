@@ -1,28 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * person: what caseload knows of identity's accounts (from identity events: role, name, status) plus
- * the client's last activity (from audit events). assignment: a client in a professional's caseload,
+ * person (libs/people-directory) gets the client's last activity. assignment: a client in a professional's caseload,
  * history kept (ended rows stay). colleague_link: a colleague's time-boxed access to a client.
  */
 export class CaseloadCore1763900000100 implements MigrationInterface {
   name = 'CaseloadCore1763900000100';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE person (
-        id uuid CONSTRAINT person_pkey PRIMARY KEY,
-        tenant_id uuid NOT NULL,
-        -- Null until identity.user.registered.v1 arrives (its profile may come first: other topic).
-        role text CONSTRAINT person_role_check CHECK (role IN ('org_admin', 'professional', 'client', 'platform_staff')),
-        display_name text,
-        status text NOT NULL DEFAULT 'active' CONSTRAINT person_status_check CHECK (status IN ('active', 'deactivated')),
-        -- occurredAt of the event that set status: a late, older event does not undo a newer one.
-        status_changed_at timestamptz NOT NULL DEFAULT '-infinity',
-        training boolean NOT NULL DEFAULT false,
-        last_activity_at timestamptz,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    // person and erased_subject are the people directory's (libs/people-directory, run before this);
+    // caseload adds the client's last activity.
+    await q.query(`ALTER TABLE person ADD COLUMN last_activity_at timestamptz`);
     // The organisation-wide list (org admins), newest activity first.
     await q.query(
       `CREATE INDEX person_tenant_client_activity_idx ON person (tenant_id, last_activity_at DESC NULLS LAST, id) WHERE role = 'client'`,
@@ -60,12 +48,6 @@ export class CaseloadCore1763900000100 implements MigrationInterface {
         revoked_by uuid,
         CONSTRAINT colleague_link_window_check CHECK (valid_until IS NULL OR valid_until > valid_from)
       )`);
-    // Ids of erased subjects (an id, nothing else): a late identity event must not bring a row back.
-    await q.query(`
-      CREATE TABLE erased_subject (
-        id uuid CONSTRAINT erased_subject_pkey PRIMARY KEY,
-        erased_at timestamptz NOT NULL DEFAULT now()
-      )`);
     await q.query(`CREATE INDEX colleague_link_client_idx ON colleague_link (client_id)`);
     await q.query(
       `CREATE INDEX colleague_link_professional_open_idx ON colleague_link (professional_id, client_id) WHERE revoked_at IS NULL`,
@@ -73,9 +55,9 @@ export class CaseloadCore1763900000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE erased_subject`);
     await q.query(`DROP TABLE colleague_link`);
     await q.query(`DROP TABLE assignment`);
-    await q.query(`DROP TABLE person`);
+    await q.query(`DROP INDEX person_tenant_client_activity_idx`);
+    await q.query(`ALTER TABLE person DROP COLUMN last_activity_at`);
   }
 }

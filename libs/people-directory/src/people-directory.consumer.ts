@@ -5,17 +5,16 @@ import {
   identityUserProfileChangedV1,
   identityUserReactivatedV1,
   identityUserRegisteredV1,
-  identityUserSignedInV1,
 } from '@therapy-room/contracts';
 import { EventConsumer, OnEvent, type IncomingMessage } from '@therapy-room/platform';
-import { PeopleRepository } from './people.repository';
+import { PeopleDirectory } from './people-directory';
 
-/** Keeps caseload's copy of identity's accounts, and clients' last activity, from identity's events. */
+/** Keeps the service's copy of identity's accounts from identity's events (one effect per event id: inbox). */
 @Controller()
-export class PeopleConsumer {
+export class PeopleDirectoryConsumer {
   constructor(
     private readonly events: EventConsumer,
-    private readonly people: PeopleRepository,
+    private readonly people: PeopleDirectory,
   ) {}
 
   @OnEvent(identityUserRegisteredV1)
@@ -63,17 +62,5 @@ export class PeopleConsumer {
         at: event.occurredAt,
       }),
     );
-  }
-
-  /**
-   * A client's last activity: their latest sign-in (later also content and messaging facts). The
-   * update only moves forward, so it is idempotent without an inbox row.
-   */
-  @OnEvent(identityUserSignedInV1)
-  onSignedIn(@Payload() message: IncomingMessage) {
-    return this.events.handleIdempotent(identityUserSignedInV1, message, async (event) => {
-      if (event.payload.role !== 'client') return;
-      await this.people.active({ id: event.payload.userId, tenantId: event.tenantId, at: event.occurredAt });
-    });
   }
 }
