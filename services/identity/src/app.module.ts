@@ -14,6 +14,7 @@ import { PrivacyStatement1763800000700 } from './database/migrations/17638000007
 import { StaffAccess1763800000800 } from './database/migrations/1763800000800-staff-access';
 import { SingleSignOn1763800000900 } from './database/migrations/1763800000900-single-sign-on';
 import { NewSignInNotices1763800001000 } from './database/migrations/1763800001000-new-sign-in-notices';
+import { MessageNoticeMails1764100000900 } from './database/migrations/1764100000900-message-notice-mails';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -32,6 +33,7 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           StaffAccess1763800000800,
           SingleSignOn1763800000900,
           NewSignInNotices1763800001000,
+          MessageNoticeMails1764100000900,
         ],
       },
     }),

@@ -38,6 +38,8 @@ import { StaffAccessService } from './staff-access/staff-access.service';
 import { StaffAccessController } from './staff-access/staff-access.controller';
 import { KnownDevicesRepository } from './sign-in-notices/known-devices.repository';
 import { NewSignInNoticeService } from './sign-in-notices/new-sign-in-notice.service';
+import { MessageNoticeConsumer } from './message-notices/message-notice.consumer';
+import { MessageNoticeService } from './message-notices/message-notice.service';
 import { OidcClient } from './sso/oidc/oidc-client';
 import { SsoRepository } from './sso/sso.repository';
 import { SsoConfigService } from './sso/sso-config.service';
@@ -52,6 +54,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     SessionsController,
     UsersController,
     ErasureConsumer,
+    MessageNoticeConsumer,
     InvitationsController,
     PasswordResetController,
     TwoFactorController,
@@ -90,6 +93,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     StaffAccessService,
     KnownDevicesRepository,
     NewSignInNoticeService,
+    MessageNoticeService,
     OidcClient,
     SsoRepository,
     SsoConfigService,

@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { ConversationsService } from './conversations.service';
+import {
+  conversationIdParamsSchema,
+  listConversationsQuerySchema,
+  listMessagesQuerySchema,
+  markReadSchema,
+  sendMessageSchema,
+  startConversationSchema,
+  type ConversationIdParams,
+  type ListConversationsQuery,
+  type ListMessagesQuery,
+  type MarkReadDto,
+  type SendMessageDto,
+  type StartConversationDto,
+} from './dto/conversations.dto';
+
+@Controller('messaging')
+@UseGuards(InternalAuthGuard)
+export class ConversationsController {
+  private readonly listQuery: ZodValidationPipe<ReturnType<typeof listConversationsQuerySchema>>;
+  private readonly messagesQuery: ZodValidationPipe<ReturnType<typeof listMessagesQuerySchema>>;
+
+  constructor(private readonly conversations: ConversationsService) {
+    this.listQuery = new ZodValidationPipe(listConversationsQuerySchema(conversations.maxPageSize));
+    this.messagesQuery = new ZodValidationPipe(listMessagesQuerySchema(conversations.maxPageSize));
+  }
+
+  /** 201 with a new conversation, 200 with the pair's existing one. */
+  @Post('conversations')
+  async start(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(startConversationSchema)) body: StartConversationDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { created, conversation } = await this.conversations.start(actor, body);
+    res.status(created ? 201 : 200);
+    return conversation;
+  }
+
+  @Get('conversations')
+  list(@CurrentActor() actor: Actor, @Query() query: unknown) {
+    return this.conversations.list(actor, this.listQuery.transform(query) as ListConversationsQuery);
+  }
+
+  @Get('unread')
+  unread(@CurrentActor() actor: Actor) {
+    return this.conversations.unread(actor);
+  }
+
+  @Get('conversations/:conversationId')
+  get(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
+  ) {
+    return this.conversations.get(actor, params.conversationId);
+  }
+
+  @Get('conversations/:conversationId/messages')
+  messages(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
+    @Query() query: unknown,
+  ) {
+    return this.conversations.messages(
+      actor,
+      params.conversationId,
+      this.messagesQuery.transform(query) as ListMessagesQuery,
+    );
+  }
+
+  /** 201 with the new message; 200 with the original when the same message is sent again (retry). */
+  @Post('conversations/:conversationId/messages')
+  async send(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
+    @Body(new ZodValidationPipe(sendMessageSchema)) body: SendMessageDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { created, message } = await this.conversations.send(actor, params.conversationId, body);
+    res.status(created ? 201 : 200);
+    return message;
+  }
+
+  @Post('conversations/:conversationId/read')
+  @HttpCode(200)
+  markRead(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
+    @Body(new ZodValidationPipe(markReadSchema)) body: MarkReadDto,
+  ) {
+    return this.conversations.markRead(actor, params.conversationId, body);
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  messagingExportCompletedV1,
+  type MessageOf,
+  type retentionExportRequestedV1,
+} from '@therapy-room/contracts';
+import { AuditEmitter, OutboxService, PermanentEventError, PLATFORM_CONFIG } from '@therapy-room/platform';
+import { ExportLocationError, SubjectDataCipher, writeSubjectExport } from '@therapy-room/data-protection';
+import type { MessagingConfig } from '../messaging.config';
+import { ConversationsRepository } from '../conversations/conversations.repository';
+import { bodyField } from '../conversations/conversations.service';
+import { NotificationsRepository } from '../notifications/notifications.repository';
+import { PeopleDirectory } from '@therapy-room/people-directory';
+
+const SYSTEM_SOURCE_ADDRESS = '::';
+const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+
+/**
+ * Messaging's part of a subject export: `<location>/messaging.json` with the subject's notification
+ * preference and, for a client, every conversation of theirs with every message in clear (opened with
+ * their key), who sent it, when, and how far each side has read. A professional's export holds their
+ * preference only: the conversations are their clients' records. Written before the confirmation is
+ * committed; a redelivered request rewrites the file whole.
+ */
+@Injectable()
+export class ExportService {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly people: PeopleDirectory,
+    private readonly cipher: SubjectDataCipher,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditEmitter,
+    @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
+  ) {}
+
+  async export(event: MessageOf<typeof retentionExportRequestedV1>, manager: EntityManager): Promise<void> {
+    const subjectId = event.subjectId;
+    if (!subjectId) throw new PermanentEventError('an export request needs a subjectId');
+    if (!this.config.EXPORT_ROOT) throw new PermanentEventError('EXPORT_ROOT is not configured');
+    const conversations = [];
+    for (const c of await this.conversations.conversationsOfClient(manager, subjectId)) {
+      if (c.tenantId !== event.tenantId) continue;
+      const [messages, markers, professional] = await Promise.all([
+        this.conversations.allMessages(manager, c.id),
+        this.conversations.readMarkers(manager, c.id),
+        this.people.find(c.tenantId, c.professionalId, manager),
+      ]);
+      conversations.push({
+        id: c.id,
+        professional: { id: c.professionalId, displayName: professional?.displayName ?? null },
+        startedAt: iso(c.createdAt),
+        startedBy: c.startedBy === subjectId ? 'client' : 'professional',
+        readUpTo: Object.fromEntries(
+          [...markers].map(([userId, m]) => [
+            userId === subjectId ? 'client' : 'professional',
+            { readAt: iso(m.lastReadAt) },
+          ]),
+        ),
+        messages: await Promise.all(
+          messages.map(async (m) => ({
+            id: m.id,
+            from: m.senderId === subjectId ? 'client' : 'professional',
+            sentAt: iso(m.sentAt),
+            body: await this.cipher.decrypt(subjectId, bodyField(m.id), m.bodySealed, manager),
+            readByRecipient:
+              BigInt(
+                markers.get(m.senderId === subjectId ? c.professionalId : subjectId)?.lastReadSeq ?? '0',
+              ) >= BigInt(m.seq),
+          })),
+        ),
+      });
+    }
+    const preference = await this.notifications.emailEnabled(subjectId, manager);
+    const data = {
+      service: 'messaging',
+      subjectId,
+      exportedAt: new Date().toISOString(),
+      notificationPreferences: { emailNotifications: preference ?? true, chosen: preference !== null },
+      conversations,
+    };
+    let written: { file: string; sha256: string };
+    try {
+      written = await writeSubjectExport(this.config.EXPORT_ROOT, event.payload.location, 'messaging', data);
+    } catch (err) {
+      if (err instanceof ExportLocationError) throw new PermanentEventError(err.message);
+      throw err;
+    }
+    await this.audit.record(
+      manager,
+      {
+        action: 'messaging.export',
+        outcome: 'success',
+        actorId: null,
+        actorRole: null,
+        resource: 'messaging.subject',
+        resourceId: subjectId,
+        sourceAddress: SYSTEM_SOURCE_ADDRESS,
+      },
+      { tenantId: event.tenantId, subjectId },
+    );
+    await this.outbox.add(
+      manager,
+      messagingExportCompletedV1,
+      { requestId: event.payload.requestId, file: written.file, sha256: written.sha256 },
+      { tenantId: event.tenantId, subjectId },
+    );
+  }
+}

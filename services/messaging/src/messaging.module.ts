@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { InternalAuthModule } from '@therapy-room/auth';
+import { CaseloadAccessModule } from '@therapy-room/caseload-access';
+import { DataProtectionModule } from '@therapy-room/data-protection';
+import { PeopleDirectoryModule } from '@therapy-room/people-directory';
+import { ConversationsController } from './conversations/conversations.controller';
+import { ConversationsRepository } from './conversations/conversations.repository';
+import { ConversationsService } from './conversations/conversations.service';
+import { NotificationsRepository } from './notifications/notifications.repository';
+import { PreferencesController } from './notifications/preferences.controller';
+import { StreamController } from './stream/stream.controller';
+import { StreamConsumer } from './stream/stream.consumer';
+import { StreamHub } from './stream/stream-hub';
+import { PresenceRepository } from './stream/presence.repository';
+import { ErasureConsumer } from './erasure/erasure.consumer';
+import { ErasureService } from './erasure/erasure.service';
+import { ExportConsumer } from './export/export.consumer';
+import { ExportService } from './export/export.service';
+
+@Module({
+  imports: [InternalAuthModule, CaseloadAccessModule, DataProtectionModule, PeopleDirectoryModule],
+  controllers: [
+    ConversationsController,
+    PreferencesController,
+    StreamController,
+    StreamConsumer,
+    ErasureConsumer,
+    ExportConsumer,
+  ],
+  providers: [
+    ConversationsRepository,
+    ConversationsService,
+    NotificationsRepository,
+    StreamHub,
+    PresenceRepository,
+    ErasureService,
+    ExportService,
+  ],
+})
+export class MessagingModule {}

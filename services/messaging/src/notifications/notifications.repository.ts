@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Notification preferences and what the notification rules read about the recipient. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The user's choice; null when they never chose (notices are on). */
+  async emailEnabled(
+    userId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean | null> {
+    const rows: { email_enabled: boolean }[] = await manager.query(
+      `SELECT email_enabled FROM notification_preference WHERE user_id = $1`,
+      [userId],
+    );
+    return rows[0] ? rows[0].email_enabled : null;
+  }
+
+  async setEmailEnabled(tenantId: string, userId: string, enabled: boolean): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_preference (user_id, tenant_id, email_enabled) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET email_enabled = EXCLUDED.email_enabled, updated_at = now()
+       WHERE notification_preference.tenant_id = EXCLUDED.tenant_id`,
+      [userId, tenantId, enabled],
+    );
+  }
+
+  /** Whether any replica holds a live stream of the user whose heartbeat is recent. */
+  async streamOpen(manager: EntityManager, userId: string, freshSeconds: number): Promise<boolean> {
+    const rows: { open: boolean }[] = await manager.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM presence WHERE user_id = $1 AND heartbeat_at > now() - make_interval(secs => $2)
+       ) AS open`,
+      [userId, freshSeconds],
+    );
+    return rows[0]?.open === true;
+  }
+
+  async deleteOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`DELETE FROM notification_preference WHERE user_id = $1`, [userId]);
+    await manager.query(`DELETE FROM presence WHERE user_id = $1`, [userId]);
+  }
+}
