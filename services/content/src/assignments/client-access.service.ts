@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@therapy-room/auth';
+import type { AuditAction } from '@therapy-room/contracts';
+import { CaseloadAccess } from '@therapy-room/caseload-access';
+import { actorKind } from '@therapy-room/auth';
+import type { Standing } from '../common/content-actor';
+import { ContentAudit, type ContentResource } from '../common/content-audit';
+import { forbidden, notFound, ContentException } from '../common/content.exception';
+import { AssignmentsRepository, type AssignmentRow } from './assignments.repository';
+
+/**
+ * Decides, in the data path, who may see or change a client's work: the client themself, or a
+ * professional with a grant in the caseload read model right now (assignment or colleague link), of
+ * the same organisation. Every refusal is audited (outcome failure) before it is answered.
+ */
+@Injectable()
+export class ClientAccess {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly caseload: CaseloadAccess,
+    private readonly assignments: AssignmentsRepository,
+    private readonly audit: ContentAudit,
+  ) {}
+
+  /** The actor's standing to the client, or a refusal (403 for administrators, 404 for anyone else). */
+  async standing(
+    actor: Actor,
+    clientId: string,
+    allowed: readonly Standing[],
+    audit: { action: AuditAction; resource: ContentResource; resourceId: string | null },
+  ): Promise<Standing> {
+    const kind = actorKind(actor);
+    let standing: Standing | null = null;
+    if (kind === 'client' && actor.userId === clientId) standing = 'self';
+    else if (
+      kind === 'professional' &&
+      (await this.caseload.canAccess(actor.userId, clientId, new Date(), actor.tenantId))
+    )
+      standing = 'care_team';
+    if (standing && allowed.includes(standing)) return standing;
+    const refusal =
+      kind === 'org_admin' || kind === 'staff'
+        ? forbidden("Organisation administrators do not see or change clients' work.")
+        : standing
+          ? forbidden(standing === 'self' ? 'Only the care team does this.' : 'Only the client does this.')
+          : notFound();
+    await this.refuse(actor, clientId, audit, refusal);
+    throw refusal;
+  }
+
+  /** An assignment the actor may act on, with their standing; 404 for anyone who may not know it exists. */
+  async assignment(
+    actor: Actor,
+    assignmentId: string,
+    allowed: readonly Standing[],
+    action: AuditAction,
+  ): Promise<{ assignment: AssignmentRow; standing: Standing }> {
+    const assignment = await this.assignments.find(assignmentId);
+    if (!assignment || assignment.tenant_id !== actor.tenantId) {
+      await this.dataSource.transaction((manager) =>
+        this.audit.record(
+          manager,
+          actor,
+          action,
+          'failure',
+          'content.assignment',
+          assignmentId,
+          {
+            tenantId: actor.tenantId,
+            subjectId: null,
+          },
+          { reason: 'not_found' },
+        ),
+      );
+      throw notFound();
+    }
+    const standing = await this.standing(actor, assignment.client_id, allowed, {
+      action,
+      resource: 'content.assignment',
+      resourceId: assignmentId,
+    });
+    return { assignment, standing };
+  }
+
+  private async refuse(
+    actor: Actor,
+    clientId: string,
+    audit: { action: AuditAction; resource: ContentResource; resourceId: string | null },
+    refusal: ContentException,
+  ): Promise<void> {
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(
+        manager,
+        actor,
+        audit.action,
+        'failure',
+        audit.resource,
+        audit.resourceId,
+        {
+          tenantId: actor.tenantId,
+          subjectId: clientId,
+        },
+        { reason: refusal.status === 404 ? 'not_found' : 'forbidden' },
+      ),
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { Module } from '@nestjs/common';
+import { InternalAuthModule } from '@therapy-room/auth';
+import { CaseloadAccessModule } from '@therapy-room/caseload-access';
+import { DataProtectionModule } from '@therapy-room/data-protection';
+import { ContentAudit } from './common/content-audit';
+import { LibraryController } from './library/library.controller';
+import { LibraryRepository } from './library/library.repository';
+import { LibraryService } from './library/library.service';
+import { AssignmentsController } from './assignments/assignments.controller';
+import { AssignmentsRepository } from './assignments/assignments.repository';
+import { AssignmentsService } from './assignments/assignments.service';
+import { ClientAccess } from './assignments/client-access.service';
+import { WorkController } from './work/work.controller';
+import { WorkRepository } from './work/work.repository';
+import { WorkService } from './work/work.service';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsRepository } from './reports/reports.repository';
+import { ReportsService } from './reports/reports.service';
+import { SharingController } from './sharing/sharing.controller';
+import { SharedReportController } from './sharing/shared-report.controller';
+import { SharingRepository } from './sharing/sharing.repository';
+import { SharingService } from './sharing/sharing.service';
+import { UsageConsumer } from './usage/usage.consumer';
+import { UsageController } from './usage/usage.controller';
+import { UsageRepository } from './usage/usage.repository';
+import { UsageService } from './usage/usage.service';
+import { ErasureConsumer } from './erasure/erasure.consumer';
+import { ErasureRepository } from './erasure/erasure.repository';
+import { ErasureService } from './erasure/erasure.service';
+
+@Module({
+  imports: [InternalAuthModule, CaseloadAccessModule, DataProtectionModule],
+  controllers: [
+    LibraryController,
+    AssignmentsController,
+    WorkController,
+    ReportsController,
+    SharingController,
+    SharedReportController,
+    UsageController,
+    UsageConsumer,
+    ErasureConsumer,
+  ],
+  providers: [
+    ContentAudit,
+    LibraryRepository,
+    LibraryService,
+    AssignmentsRepository,
+    AssignmentsService,
+    ClientAccess,
+    WorkRepository,
+    WorkService,
+    ReportsRepository,
+    ReportsService,
+    SharingRepository,
+    SharingService,
+    UsageRepository,
+    UsageService,
+    ErasureRepository,
+    ErasureService,
+  ],
+})
+export class ContentModule {}

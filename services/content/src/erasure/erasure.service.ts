@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  contentErasureCompletedV1,
+  contentExportCompletedV1,
+  type MessageOf,
+  type retentionErasureRequestedV1,
+  type retentionExportRequestedV1,
+} from '@therapy-room/contracts';
+import { ExportLocationError, SubjectDataCipher, writeSubjectExport } from '@therapy-room/data-protection';
+import { OutboxService, PLATFORM_CONFIG, PermanentEventError } from '@therapy-room/platform';
+import type { ContentConfig } from '../content.config';
+import { ContentAudit } from '../common/content-audit';
+import { sealedField } from '../common/sealed-fields';
+import { ErasureRepository } from './erasure.repository';
+
+/** Recorded as the source of audit entries of work that no client request started (events). */
+const SYSTEM_SOURCE_ADDRESS = '::';
+const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+
+/**
+ * Content's part of the erasure and export sagas, each in the inbox transaction of its request.
+ * Erasure deletes every row about the client and their data key (crypto-shredding: copies of their
+ * texts in backups become unreadable), keeps only the bare id so nothing is assigned to them again,
+ * and confirms even when content held nothing. Export writes everything content keeps about the
+ * client, texts decrypted, as `<location>/content.json` and confirms with the file's hash.
+ */
+@Injectable()
+export class ErasureService {
+  constructor(
+    private readonly erasure: ErasureRepository,
+    private readonly cipher: SubjectDataCipher,
+    private readonly outbox: OutboxService,
+    private readonly audit: ContentAudit,
+    @Inject(PLATFORM_CONFIG) private readonly config: ContentConfig,
+  ) {}
+
+  async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
+    const subjectId = event.subjectId;
+    if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
+    const assignments = await this.erasure.eraseClient(manager, subjectId);
+    const shredded = await this.cipher.shred(manager, subjectId);
+    await this.erasure.tombstone(manager, subjectId);
+    if (assignments > 0 || shredded) {
+      await this.audit.record(
+        manager,
+        null,
+        'content.erase',
+        'success',
+        'content.subject',
+        subjectId,
+        {
+          tenantId: event.tenantId,
+          subjectId,
+        },
+        { sourceAddress: SYSTEM_SOURCE_ADDRESS },
+      );
+    }
+    await this.outbox.add(
+      manager,
+      contentErasureCompletedV1,
+      { requestId: event.payload.requestId },
+      { tenantId: event.tenantId, subjectId },
+    );
+  }
+
+  async export(event: MessageOf<typeof retentionExportRequestedV1>, manager: EntityManager): Promise<void> {
+    const subjectId = event.subjectId;
+    if (!subjectId) throw new PermanentEventError('an export request needs a subjectId');
+    if (!this.config.EXPORT_ROOT)
+      throw new PermanentEventError('EXPORT_ROOT is not configured: content cannot export');
+    const data = await this.collect(manager, subjectId);
+    let written: { file: string; sha256: string };
+    try {
+      written = await writeSubjectExport(this.config.EXPORT_ROOT, event.payload.location, 'content', data);
+    } catch (err) {
+      if (err instanceof ExportLocationError) throw new PermanentEventError(err.message);
+      throw err;
+    }
+    await this.audit.record(
+      manager,
+      null,
+      'content.export',
+      'success',
+      'content.subject',
+      subjectId,
+      {
+        tenantId: event.tenantId,
+        subjectId,
+      },
+      { sourceAddress: SYSTEM_SOURCE_ADDRESS },
+    );
+    await this.outbox.add(
+      manager,
+      contentExportCompletedV1,
+      { requestId: event.payload.requestId, file: written.file, sha256: written.sha256 },
+      { tenantId: event.tenantId, subjectId },
+    );
+  }
+
+  /** Everything content keeps about the subject, texts decrypted, grouped by tool. */
+  private async collect(manager: EntityManager, subjectId: string) {
+    const open = (field: string, sealed: Buffer) => this.cipher.decrypt(subjectId, field, sealed, manager);
+    const [assignments, answers, sessions, entries, responses, feedback, shares] = await Promise.all([
+      this.erasure.assignments(manager, subjectId),
+      this.erasure.answers(manager, subjectId),
+      this.erasure.completedSessions(manager, subjectId),
+      this.erasure.diaryEntries(manager, subjectId),
+      this.erasure.responses(manager, subjectId),
+      this.erasure.feedback(manager, subjectId),
+      this.erasure.shares(manager, subjectId),
+    ]);
+    const tools = [];
+    for (const a of assignments) {
+      const mine = <T extends { assignment_id: string }>(rows: T[]) =>
+        rows.filter((r) => r.assignment_id === a.id);
+      tools.push({
+        assignmentId: a.id,
+        toolId: a.tool_id,
+        toolKey: a.tool_key,
+        kind: a.kind,
+        title: a.title,
+        revision: a.revision,
+        sessions: a.sessions,
+        stepSizes: a.step_sizes,
+        supported: a.supported,
+        everyDays: a.every_days,
+        status: a.status,
+        assignedAt: iso(a.created_at),
+        withdrawnAt: iso(a.withdrawn_at),
+        answers: await Promise.all(
+          mine(answers).map(async (x) => ({
+            sessionKey: x.session_key,
+            pageKey: x.page_key,
+            blockKey: x.block_key,
+            value: x.sealed_text
+              ? await open(sealedField.answer(a.id, x.session_key, x.page_key, x.block_key), x.sealed_text)
+              : x.value,
+            updatedAt: iso(x.updated_at),
+          })),
+        ),
+        completedSessions: mine(sessions).map((s) => ({
+          sessionKey: s.session_key,
+          completedAt: iso(s.completed_at),
+        })),
+        diaryEntries: await Promise.all(
+          mine(entries).map(async (e) => ({
+            recordedAt: iso(e.recorded_at),
+            values: {
+              ...e.value,
+              ...(e.sealed_text
+                ? (JSON.parse(await open(sealedField.diaryEntry(e.id), e.sealed_text)) as object)
+                : {}),
+            },
+          })),
+        ),
+        responses: mine(responses).map((r) => ({
+          submittedAt: iso(r.submitted_at),
+          answers: r.answers,
+          total: Number(r.total),
+          subscales: r.subscales,
+          band: r.band,
+          flags: r.flags,
+        })),
+        feedback: await Promise.all(
+          mine(feedback).map(async (f) => ({
+            sessionKey: f.session_key,
+            authorId: f.author_id,
+            text: await open(sealedField.feedback(f.id), f.sealed_text),
+            createdAt: iso(f.created_at),
+          })),
+        ),
+      });
+    }
+    return {
+      service: 'content',
+      subjectId,
+      exportedAt: new Date().toISOString(),
+      tools,
+      reportShares: shares.map((share) => ({
+        id: share.id,
+        toolIds: share.tool_ids,
+        createdAt: iso(share.created_at),
+        expiresAt: iso(share.expires_at),
+        revokedAt: iso(share.revoked_at),
+        lastOpenedAt: iso(share.last_opened_at),
+      })),
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@therapy-room/auth';
+import { ContentAudit } from '../common/content-audit';
+import { ClientAccess } from '../assignments/client-access.service';
+import { LibraryRepository } from '../library/library.repository';
+import { buildSeries, type Series } from './report-series';
+import { ReportsRepository, type ReportFilter } from './reports.repository';
+
+export interface Report {
+  clientId: string;
+  from: string | null;
+  to: string | null;
+  generatedAt: string;
+  series: Series[];
+}
+
+/** Reports and trends: a client's diary values and questionnaire scores over time, ready for a chart. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reports: ReportsRepository,
+    private readonly library: LibraryRepository,
+    private readonly access: ClientAccess,
+    private readonly audit: ContentAudit,
+  ) {}
+
+  /** For the client and their care team; the read is audited. */
+  async forClient(actor: Actor, clientId: string, range: { from?: string; to?: string }): Promise<Report> {
+    await this.access.standing(actor, clientId, ['self', 'care_team'], {
+      action: 'content.read',
+      resource: 'content.report',
+      resourceId: clientId,
+    });
+    const report = await this.build({
+      tenantId: actor.tenantId,
+      clientId,
+      toolIds: null,
+      from: range.from ? new Date(range.from) : null,
+      to: range.to ? new Date(range.to) : null,
+    });
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(manager, actor, 'content.read', 'success', 'content.report', clientId, {
+        tenantId: actor.tenantId,
+        subjectId: clientId,
+      }),
+    );
+    return report;
+  }
+
+  /** The report itself, with no access decision (callers decide: a person above, a share link). */
+  async build(filter: ReportFilter): Promise<Report> {
+    const [diary, scores] = await Promise.all([
+      this.reports.diaryPoints(filter),
+      this.reports.scorePoints(filter),
+    ]);
+    const revisions = await this.library.revisionsByIds([
+      ...new Set([...diary.map((d) => d.revision_id), ...scores.map((s) => s.revision_id)]),
+    ]);
+    return {
+      clientId: filter.clientId,
+      from: filter.from?.toISOString() ?? null,
+      to: filter.to?.toISOString() ?? null,
+      generatedAt: new Date().toISOString(),
+      series: buildSeries(diary, scores, revisions),
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ZodValidationPipe } from '@therapy-room/platform';
+import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { assignmentIdParamsSchema, type AssignmentIdParams } from '../assignments/dto/assignments.dto';
+import { WorkService } from './work.service';
+import {
+  diaryEntrySchema,
+  feedbackSchema,
+  flagParamsSchema,
+  pageAnswersSchema,
+  pageParamsSchema,
+  responseSchema,
+  type DiaryEntryDto,
+  type FeedbackDto,
+  type FlagParams,
+  type PageAnswersDto,
+  type PageParams,
+  type ResponseDto,
+} from './dto/work.dto';
+
+@Controller('content')
+@UseGuards(InternalAuthGuard)
+export class WorkController {
+  constructor(private readonly work: WorkService) {}
+
+  /** One tool with the client's work on it (the client, or their care team). */
+  @Get('assignments/:assignmentId')
+  get(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
+  ) {
+    return this.work.get(actor, params.assignmentId);
+  }
+
+  /** The client saves a page's answers as they go; `completed` marks the page done. */
+  @Put('assignments/:assignmentId/pages/:sessionKey/:pageKey')
+  savePage(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(pageParamsSchema)) params: PageParams,
+    @Body(new ZodValidationPipe(pageAnswersSchema)) body: PageAnswersDto,
+  ) {
+    return this.work.savePage(actor, params.assignmentId, params.sessionKey, params.pageKey, body);
+  }
+
+  @Post('assignments/:assignmentId/diary-entries')
+  addDiaryEntry(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
+    @Body(new ZodValidationPipe(diaryEntrySchema)) body: DiaryEntryDto,
+  ) {
+    return this.work.addDiaryEntry(actor, params.assignmentId, body);
+  }
+
+  @Post('assignments/:assignmentId/responses')
+  respond(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
+    @Body(new ZodValidationPipe(responseSchema)) body: ResponseDto,
+  ) {
+    return this.work.respond(actor, params.assignmentId, body);
+  }
+
+  /** The care team's feedback on a session (modules offered with support). */
+  @Post('assignments/:assignmentId/feedback')
+  feedback(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
+    @Body(new ZodValidationPipe(feedbackSchema)) body: FeedbackDto,
+  ) {
+    return this.work.giveFeedback(actor, params.assignmentId, body);
+  }
+
+  /** Professionals: open flags of their caseload's clients. */
+  @Get('flags')
+  flags(@CurrentActor() actor: Actor) {
+    return this.work.openFlags(actor);
+  }
+
+  @Post('flags/:flagId/acknowledge')
+  @HttpCode(204)
+  async acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(flagParamsSchema)) params: FlagParams,
+  ) {
+    await this.work.acknowledgeFlag(actor, params.flagId);
+  }
+}
