@@ -7,6 +7,12 @@ export * from './stack';
 export * from './in-process-service';
 export * from './login-as';
 export * from './oidc-provider';
-export { startServiceProcess, spawnTs, runIdentityCli, type ServiceProcess } from '@therapy-room/tools-dev';
+export {
+  startServiceProcess,
+  spawnTs,
+  runIdentityCli,
+  runContentCli,
+  type ServiceProcess,
+} from '@therapy-room/tools-dev';
 export { totpCode, totpStep } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';

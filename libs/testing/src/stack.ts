@@ -1,7 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import { freePort } from '@therapy-room/local-postgres';
-import { runIdentityCli, startServiceProcess, type ServiceProcess } from '@therapy-room/tools-dev';
+import {
+  runContentCli,
+  runIdentityCli,
+  startServiceProcess,
+  type ServiceProcess,
+} from '@therapy-room/tools-dev';
 import { createTestDatabase, serviceEnv, testSigningKey, uniqueName, type TestDatabase } from './test-infra';
 import { TestLogins, type CompletedLogin, type LoginCredentials } from './login-as';
 
@@ -25,6 +30,10 @@ export interface TestStack {
   identity: ServiceProcess;
   /** Only when started with `{ caseload: true }`; otherwise the gateway's caseload routes answer 503. */
   caseload?: ServiceProcess;
+  /** Only when started with `{ content: true }`; otherwise the gateway's content routes answer 503. */
+  content?: ServiceProcess;
+  /** Only when started with `{ messaging: true }`; otherwise the gateway's messaging routes answer 503. */
+  messaging?: ServiceProcess;
   db: TestDatabase;
   prefix: string;
   createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
@@ -39,7 +48,12 @@ export interface TestStack {
   /** A platform staff account in an operator tenant (created with --operator), via the identity CLI. */
   createStaff(operator: TestTenant): Promise<TestStaff>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
-  restart(service: 'identity' | 'gateway' | 'caseload', envOverrides: Record<string, string>): Promise<void>;
+  restart(
+    service: 'identity' | 'gateway' | 'caseload' | 'content' | 'messaging',
+    envOverrides: Record<string, string>,
+  ): Promise<void>;
+  /** Loads seeds/content into content (only with `{ content: true }`), as `npm start` does. */
+  seedContent(): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Another gateway replica (own port, same identity, topics and keys); stopped with the stack. */
   startExtraGateway(envOverrides?: Record<string, string>): Promise<ServiceProcess>;
   /**
@@ -59,13 +73,13 @@ export interface TestStack {
 const NOT_STARTED_URL = 'http://127.0.0.1:9';
 
 /**
- * Identity and gateway (and caseload when asked) as real processes (as in production: services never
+ * Identity and gateway (and caseload, content when asked) as real processes (as in production: services never
  * import each other) on this file's own database and topic prefix. Extra env goes to every service
  * (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
  */
 export async function startStack(
   extraEnv: Record<string, string> = {},
-  options: { caseload?: boolean } = {},
+  options: { caseload?: boolean; content?: boolean; messaging?: boolean } = {},
 ): Promise<TestStack> {
   const db = await createTestDatabase();
   const prefix = `${uniqueName('t')}.`;
@@ -91,23 +105,62 @@ export async function startStack(
         throw err;
       })
     : undefined;
+  const contentEnv = options.content
+    ? serviceEnv('content', {
+        ...(await db.provision('content')),
+        PORT: String(await freePort()),
+        KAFKA_TOPIC_PREFIX: prefix,
+        DATA_MASTER_KEYS: JSON.stringify({ 'test-1': randomBytes(32).toString('base64') }),
+        DATA_MASTER_KEY_ID: 'test-1',
+        ...extraEnv,
+      })
+    : undefined;
+  const content = contentEnv
+    ? await startServiceProcess('content', contentEnv).catch(async (err) => {
+        await Promise.allSettled([identity.stop(), caseload?.stop()]);
+        throw err;
+      })
+    : undefined;
+  const messagingEnv = options.messaging
+    ? serviceEnv('messaging', {
+        ...(await db.provision('messaging')),
+        PORT: String(await freePort()),
+        KAFKA_TOPIC_PREFIX: prefix,
+        DATA_MASTER_KEYS: JSON.stringify({ 'test-1': randomBytes(32).toString('base64') }),
+        DATA_MASTER_KEY_ID: 'test-1',
+        ...extraEnv,
+      })
+    : undefined;
+  const messaging = messagingEnv
+    ? await startServiceProcess('messaging', messagingEnv).catch(async (err) => {
+        await Promise.allSettled([identity.stop(), caseload?.stop(), content?.stop()]);
+        throw err;
+      })
+    : undefined;
   const gatewayEnv = serviceEnv('gateway', {
     PORT: gatewayPort,
     KAFKA_TOPIC_PREFIX: prefix,
     IDENTITY_URL: identity.url,
     CASELOAD_URL: caseload?.url ?? NOT_STARTED_URL,
+    CONTENT_URL: content?.url ?? NOT_STARTED_URL,
+    MESSAGING_URL: messaging?.url ?? NOT_STARTED_URL,
     INTERNAL_TOKEN_KID: testSigningKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
     ...extraEnv,
   });
   const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
-    await Promise.allSettled([identity.stop(), caseload?.stop()]);
+    await Promise.allSettled([identity.stop(), caseload?.stop(), content?.stop(), messaging?.stop()]);
     throw err;
   });
-  const envs: Record<'identity' | 'gateway' | 'caseload', Record<string, string>> = {
+  const envs: Record<
+    'identity' | 'gateway' | 'caseload' | 'content' | 'messaging',
+    Record<string, string>
+  > = {
     identity: identityEnv,
     gateway: gatewayEnv,
     caseload: caseloadEnv ?? {},
+    content: contentEnv ?? {},
+    messaging: messagingEnv ?? {},
   };
   const extraGateways: ServiceProcess[] = [];
   const logins = new TestLogins(() => stack.gatewayUrl);
@@ -117,6 +170,8 @@ export async function startStack(
     gateway,
     identity,
     caseload,
+    content,
+    messaging,
     db,
     prefix,
     async restart(service, envOverrides) {
@@ -133,11 +188,17 @@ export async function startStack(
           : account;
       return logins.loginAs(credentials, options);
     },
+    seedContent() {
+      if (!stack.content) throw new Error('content was not started in this stack');
+      return runContentCli(['seed-library'], { ...envs.content, LOG_LEVEL: 'error' });
+    },
     async startExtraGateway(envOverrides = {}) {
       const extra = await startServiceProcess('gateway', {
         ...envs.gateway,
         IDENTITY_URL: stack.identity.url,
         ...(stack.caseload ? { CASELOAD_URL: stack.caseload.url } : {}),
+        ...(stack.content ? { CONTENT_URL: stack.content.url } : {}),
+        ...(stack.messaging ? { MESSAGING_URL: stack.messaging.url } : {}),
         PORT: String(await freePort()),
         ...envOverrides,
       });
@@ -205,6 +266,8 @@ export async function startStack(
         stack.gateway.stop(),
         stack.identity.stop(),
         stack.caseload?.stop(),
+        stack.content?.stop(),
+        stack.messaging?.stop(),
         ...extraGateways.map((g) => g.stop()),
       ]);
       await db.drop();

@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import { PlatformModule } from '@therapy-room/platform';
 import { gatewayConfigShape } from './gateway.config';
 import { GatewayController } from './proxy/gateway.controller';
+import { EventStreamController } from './proxy/event-stream.controller';
 import { UpstreamClient } from './proxy/upstream.client';
 import { SessionAuthenticator } from './auth/session-authenticator';
 import { SessionCache } from './auth/session-cache';
@@ -12,7 +13,8 @@ import { SecurityHeadersMiddleware } from './security/security-headers.middlewar
 /** The only public entry: owns nothing personal and no database. */
 @Module({
   imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
-  controllers: [GatewayController, SessionRevocationsConsumer],
+  // EventStreamController first: its route must win over GatewayController's catch-all.
+  controllers: [EventStreamController, GatewayController, SessionRevocationsConsumer],
   providers: [UpstreamClient, SessionAuthenticator, SessionCache],
 })
 export class AppModule implements NestModule {

@@ -10,6 +10,13 @@ export const gatewayConfigShape = {
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(60),
   IDENTITY_URL: z.url(),
   CASELOAD_URL: z.url(),
+  CONTENT_URL: z.url(),
+  MESSAGING_URL: z.url(),
+  /**
+   * Live streams (GET /api/messaging/stream): this often the gateway checks the session again (a
+   * revoked one ends the stream) and writes a comment line so that no proxy closes an idle stream.
+   */
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };
 export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;

@@ -9,17 +9,22 @@ import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 import { dataRoot, persistentSecret, saveServiceEnv } from './stack-env';
 import { runIdentityCli } from './run-identity-cli';
+import { runContentCli } from './run-content-cli';
 import { demo, seedArgs } from './demo';
 
 const region = process.env.REGION ?? 'eea';
 const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
 const identityPort = process.env.IDENTITY_PORT ?? '3001';
 const caseloadPort = process.env.CASELOAD_PORT ?? '3002';
+const contentPort = process.env.CONTENT_PORT ?? '3003';
+const messagingPort = process.env.MESSAGING_PORT ?? '3004';
 const database = 'therapy_room';
 const colours: Record<string, string> = {
   gateway: '\x1b[36m',
   identity: '\x1b[35m',
   caseload: '\x1b[94m',
+  content: '\x1b[92m',
+  messaging: '\x1b[93m',
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
@@ -157,6 +162,43 @@ async function main() {
     saveServiceEnv('caseload', caseloadEnv);
     await start('caseload', caseloadEnv);
 
+    const contentEnv = {
+      ...common,
+      SERVICE_NAME: 'content',
+      PORT: contentPort,
+      ...(await databaseEnv('content')),
+      // Kept with this region's data: texts sealed under one master key cannot be read with another.
+      DATA_MASTER_KEYS: JSON.stringify({
+        [`dev-${region}-1`]: persistentSecret(`data-master-key-${region}`, () =>
+          randomBytes(32).toString('base64'),
+        ),
+      }),
+      DATA_MASTER_KEY_ID: `dev-${region}-1`,
+      EXPORT_ROOT: join(dataRoot, `exports-${region}`),
+    };
+    saveServiceEnv('content', contentEnv);
+    await start('content', contentEnv);
+    const library = await runContentCli(['seed-library'], { ...contentEnv, LOG_LEVEL: 'error' });
+    if (library.code !== 0) throw new Error(`seeding the content library failed: ${library.stderr.trim()}`);
+    say('dev', `content library seeded: ${library.stdout.trim()}`);
+
+    const messagingEnv = {
+      ...common,
+      SERVICE_NAME: 'messaging',
+      PORT: messagingPort,
+      ...(await databaseEnv('messaging')),
+      // The region's master key (the same file as content's): message bodies are sealed under it.
+      DATA_MASTER_KEYS: JSON.stringify({
+        [`dev-${region}-1`]: persistentSecret(`data-master-key-${region}`, () =>
+          randomBytes(32).toString('base64'),
+        ),
+      }),
+      DATA_MASTER_KEY_ID: `dev-${region}-1`,
+      EXPORT_ROOT: join(dataRoot, `exports-${region}`),
+    };
+    saveServiceEnv('messaging', messagingEnv);
+    await start('messaging', messagingEnv);
+
     await start('gateway', {
       ...common,
       SERVICE_NAME: 'gateway',
@@ -164,6 +206,8 @@ async function main() {
       HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
       IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
       CASELOAD_URL: `http://127.0.0.1:${caseloadPort}`,
+      CONTENT_URL: `http://127.0.0.1:${contentPort}`,
+      MESSAGING_URL: `http://127.0.0.1:${messagingPort}`,
       INTERNAL_TOKEN_KID: signingKey.kid,
       INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
     });

@@ -1,6 +1,8 @@
-// `npm run seed`: seeds the demo organisation into the running local stack (npm start does this too).
+// `npm run seed`: seeds the demo organisation and the content library (seeds/content) into the running
+// local stack (npm start does this too).
 import { loadServiceEnv } from './stack-env';
 import { runIdentityCli } from './run-identity-cli';
+import { runContentCli } from './run-content-cli';
 import { demo, seedArgs } from './demo';
 
 async function main() {
@@ -11,6 +13,10 @@ async function main() {
   });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
-  process.exit(result.code ?? 1);
+  if (result.code !== 0) process.exit(result.code ?? 1);
+  const content = await runContentCli(['seed-library'], { ...loadServiceEnv('content'), LOG_LEVEL: 'error' });
+  process.stdout.write(content.stdout);
+  process.stderr.write(content.stderr);
+  process.exit(content.code ?? 1);
 }
 void main();

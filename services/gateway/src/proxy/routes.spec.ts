@@ -14,17 +14,22 @@ describe('gateway route table', () => {
     ['/api/auth/login/second-factor/enrol', 'identity', '/auth/login/second-factor/enrol'],
     ['/api/caseload/clients', 'caseload', '/caseload/clients'],
     ['/api/caseload/clients/123/links', 'caseload', '/caseload/clients/123/links'],
+    ['/api/content/assignments/123', 'content', '/content/assignments/123'],
+    ['/api/shared-reports/open', 'content', '/shared-reports/open'],
+    ['/api/messaging/conversations/123/messages', 'messaging', '/messaging/conversations/123/messages'],
   ])('%s goes to %s %s', (path, upstream, upstreamPath) => {
     expect(matchRoute(path)).toEqual({ route: expect.objectContaining({ upstream }), upstreamPath });
   });
 
-  it('marks only activation and password reset as public (no session needed)', () => {
+  it('marks only activation, password reset and shared reports as public (no session needed)', () => {
     expect(matchRoute('/api/auth/activate')?.route.public).toBe(true);
     expect(matchRoute('/api/auth/password-reset/confirm')?.route.public).toBe(true);
     for (const path of ['/api/me', '/api/users', '/api/users/123/invitation']) {
       expect(matchRoute(path)?.route.public).toBeFalsy();
     }
     expect(matchRoute('/api/auth/activatex')).toBeUndefined();
+    expect(matchRoute('/api/shared-reports/open')?.route.public).toBe(true);
+    expect(matchRoute('/api/content/clients/1/report')?.route.public).toBeFalsy();
   });
 
   it.each(['/api/usersx', '/api/caseloadx', '/api', '/me', '/api/sessions/resolve', '/health/ready'])(

@@ -1,5 +1,5 @@
 /** Which service owns which public path. Anything not listed is 404 at the gateway. */
-export type Upstream = 'identity' | 'caseload';
+export type Upstream = 'identity' | 'caseload' | 'content' | 'messaging';
 
 export interface Route {
   prefix: string;
@@ -53,6 +53,16 @@ export const routes: Route[] = [
   // the client's address) is the credential. The second step itself is GatewayController's.
   // Caseloads: who may see which client (every route checks the actor against the caseload itself).
   { prefix: '/api/caseload', upstream: 'caseload', target: '/caseload' },
+  // Content: the library, clients' tools and work, reports, flags, usage counts (every route checks the
+  // actor against the caseload read model itself).
+  { prefix: '/api/content', upstream: 'content', target: '/content' },
+  // A shared report, opened by its recipient without an account: the link's token (in the body) is the
+  // credential; content answers 404 for an unknown, revoked or expired one.
+  { prefix: '/api/shared-reports', upstream: 'content', target: '/shared-reports', public: true },
+  // Messaging: conversations, messages, read state, notification preferences (every route checks the
+  // actor against the conversation and the caseload read model itself). The live stream
+  // (/api/messaging/stream) is EventStreamController's: it is passed through, not buffered.
+  { prefix: '/api/messaging', upstream: 'messaging', target: '/messaging' },
   {
     prefix: '/api/auth/login/second-factor/enrol',
     upstream: 'identity',

@@ -24,6 +24,8 @@ export class UpstreamClient {
     this.baseUrls = {
       identity: config.IDENTITY_URL.replace(/\/$/, ''),
       caseload: config.CASELOAD_URL.replace(/\/$/, ''),
+      content: config.CONTENT_URL.replace(/\/$/, ''),
+      messaging: config.MESSAGING_URL.replace(/\/$/, ''),
     };
   }
 
@@ -70,6 +72,43 @@ export class UpstreamClient {
         'upstream unreachable',
       );
       throw new ServiceUnavailableException('The service is temporarily unavailable. Please try again.');
+    }
+  }
+
+  /**
+   * Opens a long-lived GET (a Server-Sent Events stream) and answers as soon as the headers arrive: the
+   * body is the caller's to read, until it ends or `signal` aborts. The connection must be established
+   * within UPSTREAM_TIMEOUT_MS; after that no timeout applies (the stream carries heartbeats).
+   */
+  async openStream(
+    upstream: Upstream,
+    path: string,
+    options: { token: string; clientAddress?: string; signal: AbortSignal },
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      authorization: `Bearer ${options.token}`,
+    };
+    const requestId = requestContext.get()?.requestId;
+    if (requestId) headers['x-request-id'] = requestId;
+    if (options.clientAddress) headers['x-client-address'] = options.clientAddress;
+    injectTraceHeaders(headers);
+    const connect = new AbortController();
+    const timer = setTimeout(() => connect.abort(), this.config.UPSTREAM_TIMEOUT_MS);
+    try {
+      return await fetch(`${this.baseUrls[upstream]}${path}`, {
+        headers,
+        signal: AbortSignal.any([options.signal, connect.signal]),
+        redirect: 'manual',
+      });
+    } catch (err) {
+      this.logger.error(
+        { err: { name: (err as Error).name, message: (err as Error).message }, upstream, path },
+        'upstream unreachable',
+      );
+      throw new ServiceUnavailableException('The service is temporarily unavailable. Please try again.');
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
