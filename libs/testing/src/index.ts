@@ -16,3 +16,4 @@ export {
 } from '@therapy-room/tools-dev';
 export { totpCode, totpStep } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';
+export * from './service-under-test';
