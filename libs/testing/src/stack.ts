@@ -77,9 +77,11 @@ const NOT_STARTED_URL = 'http://127.0.0.1:9';
  * import each other) on this file's own database and topic prefix. Extra env goes to every service
  * (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
  */
+type OptionalService = 'caseload' | 'content' | 'messaging';
+
 export async function startStack(
   extraEnv: Record<string, string> = {},
-  options: { caseload?: boolean; content?: boolean; messaging?: boolean } = {},
+  options: Partial<Record<OptionalService, boolean>> = {},
 ): Promise<TestStack> {
   const db = await createTestDatabase();
   const prefix = `${uniqueName('t')}.`;
@@ -91,52 +93,32 @@ export async function startStack(
     ...extraEnv,
   });
   const identity = await startServiceProcess('identity', identityEnv);
-  const caseloadEnv = options.caseload
-    ? serviceEnv('caseload', {
-        ...(await db.provision('caseload')),
-        PORT: String(await freePort()),
-        KAFKA_TOPIC_PREFIX: prefix,
-        ...extraEnv,
-      })
-    : undefined;
-  const caseload = caseloadEnv
-    ? await startServiceProcess('caseload', caseloadEnv).catch(async (err) => {
-        await identity.stop();
-        throw err;
-      })
-    : undefined;
-  const contentEnv = options.content
-    ? serviceEnv('content', {
-        ...(await db.provision('content')),
-        PORT: String(await freePort()),
-        KAFKA_TOPIC_PREFIX: prefix,
-        DATA_MASTER_KEYS: JSON.stringify({ 'test-1': randomBytes(32).toString('base64') }),
-        DATA_MASTER_KEY_ID: 'test-1',
-        ...extraEnv,
-      })
-    : undefined;
-  const content = contentEnv
-    ? await startServiceProcess('content', contentEnv).catch(async (err) => {
-        await Promise.allSettled([identity.stop(), caseload?.stop()]);
-        throw err;
-      })
-    : undefined;
-  const messagingEnv = options.messaging
-    ? serviceEnv('messaging', {
-        ...(await db.provision('messaging')),
-        PORT: String(await freePort()),
-        KAFKA_TOPIC_PREFIX: prefix,
-        DATA_MASTER_KEYS: JSON.stringify({ 'test-1': randomBytes(32).toString('base64') }),
-        DATA_MASTER_KEY_ID: 'test-1',
-        ...extraEnv,
-      })
-    : undefined;
-  const messaging = messagingEnv
-    ? await startServiceProcess('messaging', messagingEnv).catch(async (err) => {
-        await Promise.allSettled([identity.stop(), caseload?.stop(), content?.stop()]);
-        throw err;
-      })
-    : undefined;
+  // The optional services, each on its own schema and port; a start that fails stops what was started.
+  const started: ServiceProcess[] = [identity];
+  const optional = async (name: OptionalService, env: Record<string, string> = {}) => {
+    if (!options[name]) return { env: undefined, process: undefined };
+    const serviceEnvironment = serviceEnv(name, {
+      ...(await db.provision(name)),
+      PORT: String(await freePort()),
+      KAFKA_TOPIC_PREFIX: prefix,
+      ...env,
+      ...extraEnv,
+    });
+    const process = await startServiceProcess(name, serviceEnvironment).catch(async (err) => {
+      await Promise.allSettled(started.map((s) => s.stop()));
+      throw err;
+    });
+    started.push(process);
+    return { env: serviceEnvironment, process };
+  };
+  /** Content and messaging seal free text with a per-process test master key. */
+  const masterKey = () => ({
+    DATA_MASTER_KEYS: JSON.stringify({ 'test-1': randomBytes(32).toString('base64') }),
+    DATA_MASTER_KEY_ID: 'test-1',
+  });
+  const { env: caseloadEnv, process: caseload } = await optional('caseload');
+  const { env: contentEnv, process: content } = await optional('content', masterKey());
+  const { env: messagingEnv, process: messaging } = await optional('messaging', masterKey());
   const gatewayEnv = serviceEnv('gateway', {
     PORT: gatewayPort,
     KAFKA_TOPIC_PREFIX: prefix,
@@ -149,7 +131,7 @@ export async function startStack(
     ...extraEnv,
   });
   const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
-    await Promise.allSettled([identity.stop(), caseload?.stop(), content?.stop(), messaging?.stop()]);
+    await Promise.allSettled(started.map((s) => s.stop()));
     throw err;
   });
   const envs: Record<
