@@ -21,7 +21,6 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
 import * as http from 'node:http';
@@ -55,6 +54,16 @@ import {
   type CpuGroups,
   type CpuShare,
 } from './caseload/cpu';
+import {
+  aborted,
+  checkAbort,
+  connectionLost,
+  installLifecycle,
+  onCleanup,
+  ownDir,
+  progress,
+  shutdown,
+} from './common/lifecycle';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -165,69 +174,7 @@ function parseOptions(argv: string[]): Options | undefined {
 // ---------------------------------------------------------------------------------------------
 // Lifecycle: everything started is stopped on exit, Ctrl-C, error or timeout.
 
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-const ownedDirs: string[] = [];
-let shuttingDown: Promise<void> | undefined;
-let abortReason: string | undefined;
 let verbose = false;
-
-const progress = (line: string): void => {
-  process.stderr.write(`[bench] ${line}\n`);
-};
-
-function onCleanup(name: string, run: () => Promise<unknown>): void {
-  cleanups.push({ name, run });
-}
-
-function shutdown(): Promise<void> {
-  shuttingDown ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      await Promise.race([run(), delay(30_000)]).catch((err: unknown) =>
-        progress(`cleanup of ${name} failed: ${(err as Error).message}`),
-      );
-    }
-    cleanups.length = 0;
-    removeOwnedDirs();
-  })();
-  return shuttingDown;
-}
-
-function removeOwnedDirs(): void {
-  for (const dir of ownedDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-const connectionLost = (name: string) => (err: Error) => {
-  if (shuttingDown || abortReason) return;
-  abortReason = `${name} lost: ${err.message}`;
-  progress(abortReason);
-};
-
-function checkAbort(): void {
-  if (abortReason) throw new Error(abortReason);
-}
-
-function installLifecycle(maxMinutes: number): NodeJS.Timeout {
-  process.on('exit', removeOwnedDirs);
-  const stopOn = (signal: NodeJS.Signals) => {
-    if (abortReason) return;
-    abortReason = `interrupted by ${signal}`;
-    progress(`${signal}: stopping everything this benchmark started`);
-    void shutdown().finally(() => process.exit(130));
-  };
-  process.on('uncaughtException', (err) => {
-    if (shuttingDown || abortReason) return;
-    process.stderr.write(`uncaught: ${err.stack ?? err.message}\n`);
-    void shutdown().finally(() => process.exit(1));
-  });
-  process.on('SIGINT', stopOn);
-  process.on('SIGTERM', stopOn);
-  process.on('SIGHUP', stopOn);
-  return setTimeout(() => {
-    abortReason = `aborted: exceeded ${maxMinutes} minutes`;
-    progress(abortReason);
-    void shutdown().finally(() => process.exit(2));
-  }, maxMinutes * 60_000);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measurement helpers
@@ -320,7 +267,7 @@ async function setUpDatabase(dbSettings: Record<string, string>): Promise<Db> {
   let dataDir: string | undefined;
   if (!external) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-pg-'));
-    ownedDirs.push(dataDir);
+    ownDir(dataDir);
   }
   progress(
     external
@@ -431,7 +378,7 @@ async function setUpKafka(): Promise<Broker> {
   let dataDir: string | undefined;
   if (!external) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-kafka-'));
-    ownedDirs.push(dataDir);
+    ownDir(dataDir);
   }
   progress(external ? 'using Kafka at KAFKA_BROKERS' : 'starting a local Kafka broker (java)');
   const handle = await startKafkaOrUseExternal({
@@ -1573,7 +1520,7 @@ async function main(): Promise<void> {
 
     // Direct baselines, the service stopped.
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-caseload-'));
-    ownedDirs.push(scratch);
+    ownDir(scratch);
     let pgbenchList: Timing | undefined;
     let pgbenchSingle: Timing | undefined;
     let scripts: { files: string[]; defines: string[] } | undefined;
@@ -1709,7 +1656,7 @@ main().then(
   () => process.exit(0),
   async (err: unknown) => {
     process.stderr.write(
-      `${abortReason ?? 'benchmark failed'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `${aborted() ?? 'benchmark failed'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
     await shutdown();
     process.exit(1);

