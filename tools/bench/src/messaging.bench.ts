@@ -16,7 +16,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -37,6 +37,7 @@ import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
 import { freePort, startPostgresOrUseExternal } from '@therapy-room/local-postgres';
 import { ensureKafkaClasspath, startKafkaOrUseExternal } from '@therapy-room/local-kafka';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
+import { installLifecycle, onCleanup, ownDir, progress, shutdown } from './common/lifecycle';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -80,36 +81,8 @@ const opts = {
   verbose: args.verbose === true,
 };
 
-const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-// ---------------------------------------------------------------------------------------------
 // Cleanup: everything started is stopped in reverse order, on success, error, Ctrl-C or timeout.
-
-const cleanups: { name: string; fn: () => Promise<unknown> }[] = [];
-const ownedDirs: string[] = [];
-const onCleanup = (name: string, fn: () => Promise<unknown>) => cleanups.push({ name, fn });
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const { name, fn } of cleanups.splice(0).reverse()) {
-      await Promise.race([fn(), delay(15_000)]).catch((err: Error) =>
-        progress(`cleanup of ${name} failed: ${err.message}`),
-      );
-    }
-    for (const dir of ownedDirs) rmSync(dir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    progress(`${signal}: cleaning up`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-const deadline = setTimeout(() => {
-  progress(`--max-minutes ${opts.maxMinutes} reached: aborting`);
-  void cleanup().then(() => process.exit(3));
-}, opts.maxMinutes * 60_000);
+const deadline = installLifecycle(opts.maxMinutes);
 deadline.unref();
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +181,7 @@ async function main() {
   const kafkaDir = external.kafka
     ? undefined
     : mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-kafka-'));
-  for (const d of [pgDir, kafkaDir]) if (d) ownedDirs.push(d);
+  for (const d of [pgDir, kafkaDir]) if (d) ownDir(d);
   progress('starting PostgreSQL (fsync and synchronous_commit on) and Kafka');
   const [pg, kafkaHandle] = await Promise.all([
     startPostgresOrUseExternal({ fast: false, dataDir: pgDir }),
@@ -705,10 +678,10 @@ async function measureLoop(n: number, seconds: number, op: (i: number) => Promis
 }
 
 main()
-  .then(() => cleanup())
+  .then(() => shutdown())
   .then(() => process.exit(0))
   .catch(async (err: Error) => {
     progress(`failed: ${err.stack ?? err.message}`);
-    await cleanup();
+    await shutdown();
     process.exit(1);
   });
