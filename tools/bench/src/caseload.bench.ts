@@ -33,15 +33,8 @@ import type { Admin } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import { auditEntryRecordedV1 } from '@therapy-room/contracts';
 import { generateSigningKey, signInternalToken, type Actor } from '@therapy-room/auth';
-import {
-  createKafka,
-  createLogger,
-  ensureDatabase,
-  prefixed,
-  provisionServiceSchema,
-} from '@therapy-room/platform';
-import { freePort, startPostgresOrUseExternal } from '@therapy-room/local-postgres';
-import { ensureKafkaClasspath, startKafkaOrUseExternal } from '@therapy-room/local-kafka';
+import { createKafka, createLogger, prefixed } from '@therapy-room/platform';
+import { freePort } from '@therapy-room/local-postgres';
 import { startServiceProcess, type ServiceProcess } from '@therapy-room/tools-dev';
 import { startWireCapture, type CapturedExecution } from './caseload/pg-wire-capture';
 import { seedCaseload, type SeedSummary } from './caseload/seed';
@@ -64,6 +57,7 @@ import {
   progress,
   shutdown,
 } from './common/lifecycle';
+import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -263,50 +257,16 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
 }
 
 async function setUpDatabase(dbSettings: Record<string, string>): Promise<Db> {
-  const external = Boolean(process.env.DATABASE_ADMIN_URL);
-  let dataDir: string | undefined;
-  if (!external) {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-pg-'));
-    ownDir(dataDir);
-  }
-  progress(
-    external
-      ? 'using PostgreSQL at DATABASE_ADMIN_URL'
-      : 'starting embedded PostgreSQL (fast: false: fsync and synchronous_commit on)',
-  );
-  const pg = await startPostgresOrUseExternal({
-    fast: false,
-    dataDir,
-    onLog: verbose ? (l) => progress(`pg: ${l}`) : undefined,
-  });
-  onCleanup('PostgreSQL', () => pg.stop());
-
-  const suffix = randomBytes(4).toString('hex');
-  const database = `bench_${suffix}`;
-  const role = `bench_${suffix}_caseload`;
-  const password = randomBytes(12).toString('hex');
-  await ensureDatabase(pg.adminUrl(), database);
-  onCleanup('bench database', async () => {
-    const root = new Client({ connectionString: pg.adminUrl() });
-    await root.connect();
-    try {
-      await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await root.query(`DROP ROLE IF EXISTS ${role}`);
-    } finally {
-      await root.end();
-    }
-  });
-  // The service's role and schema, as the Helm hook Job provisions them.
-  await provisionServiceSchema({ adminUrl: pg.adminUrl(), database, schema: SCHEMA, role, password });
+  const { pg, dataDir, database, provision } = await startBenchPostgres({ verbose });
+  const external = pg.external;
+  const { role, DATABASE_URL } = await provision(SCHEMA);
   for (const [name, value] of Object.entries(dbSettings)) {
     progress(`role setting for ${role}: ${name} = ${value}`);
     await withClient(pg.adminUrl(database), (c) =>
       c.query(`ALTER ROLE ${role} IN DATABASE ${database} SET ${name} = '${value}'`),
     );
   }
-  const url = new URL(pg.adminUrl(database));
-  url.username = role;
-  url.password = password;
+  const url = new URL(DATABASE_URL);
 
   const admin = new Client({ connectionString: pg.adminUrl(database), application_name: 'bench-admin' });
   admin.on('error', connectionLost('admin connection'));
@@ -344,7 +304,7 @@ async function setUpDatabase(dbSettings: Record<string, string>): Promise<Db> {
     admin,
     serviceUrl: url.toString(),
     role,
-    password,
+    password: decodeURIComponent(url.password),
     database,
     host: url.hostname,
     port: Number(url.port || 5432),
@@ -374,33 +334,16 @@ interface Broker {
 }
 
 async function setUpKafka(): Promise<Broker> {
-  const external = Boolean(process.env.KAFKA_BROKERS?.trim());
-  let dataDir: string | undefined;
-  if (!external) {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-kafka-'));
-    ownDir(dataDir);
-  }
-  progress(external ? 'using Kafka at KAFKA_BROKERS' : 'starting a local Kafka broker (java)');
-  const handle = await startKafkaOrUseExternal({
-    dataDir,
-    onLog: verbose ? (l) => progress(`kafka: ${l}`) : undefined,
-  });
-  onCleanup('Kafka', () => handle.stop());
-  let version = `external (${handle.brokers.join(',')})`;
-  if (!external) {
-    const classpath = await ensureKafkaClasspath();
-    const match = /kafka_[0-9.]+-([0-9][^/\\]*?)\.jar/.exec(classpath);
-    version = `${match?.[1] ?? 'unknown'} (local KRaft broker, 1 node, JVM heap 512 MB)`;
-  }
+  const { brokers, dataDir, version } = await startBenchKafka({ verbose });
   const kafka = createKafka({
     clientId: 'bench',
-    brokers: handle.brokers,
+    brokers,
     logger: createLogger({ service: 'bench', level: 'silent' }),
   });
   const admin = kafka.admin();
   await admin.connect();
   onCleanup('Kafka admin', () => admin.disconnect());
-  return { brokers: handle.brokers, admin, version, pid: dataDir ? findPid(dataDir) : undefined };
+  return { brokers, admin, version, pid: dataDir ? findPid(dataDir) : undefined };
 }
 
 async function endOffsetSum(broker: Broker, topic: string): Promise<number> {

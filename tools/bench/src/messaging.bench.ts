@@ -16,7 +16,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -33,11 +33,10 @@ import {
   type PayloadOf,
 } from '@therapy-room/contracts';
 import { generateSigningKey } from '@therapy-room/auth';
-import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
-import { freePort, startPostgresOrUseExternal } from '@therapy-room/local-postgres';
-import { ensureKafkaClasspath, startKafkaOrUseExternal } from '@therapy-room/local-kafka';
+import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
-import { installLifecycle, onCleanup, ownDir, progress, shutdown } from './common/lifecycle';
+import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
+import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -173,55 +172,19 @@ function pidsMentioning(text: string): number[] {
 
 async function main() {
   const startedAt = new Date();
-  const external = {
-    pg: Boolean(process.env.DATABASE_ADMIN_URL),
-    kafka: Boolean(process.env.KAFKA_BROKERS?.trim()),
-  };
-  const pgDir = external.pg ? undefined : mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-pg-'));
-  const kafkaDir = external.kafka
-    ? undefined
-    : mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-kafka-'));
-  for (const d of [pgDir, kafkaDir]) if (d) ownDir(d);
-  progress('starting PostgreSQL (fsync and synchronous_commit on) and Kafka');
-  const [pg, kafkaHandle] = await Promise.all([
-    startPostgresOrUseExternal({ fast: false, dataDir: pgDir }),
-    startKafkaOrUseExternal({
-      dataDir: kafkaDir,
-      onLog: opts.verbose ? (l) => progress(`kafka: ${l}`) : undefined,
-    }),
+  const [postgres, kafkaInfo] = await Promise.all([
+    startBenchPostgres({ verbose: opts.verbose }),
+    startBenchKafka({ verbose: opts.verbose }),
   ]);
-  onCleanup('PostgreSQL', () => pg.stop());
-  onCleanup('Kafka', () => kafkaHandle.stop());
-  const brokers = kafkaHandle.brokers;
-  let kafkaVersion = `external (${brokers.join(',')})`;
-  if (!external.kafka) {
-    const match = /kafka_[0-9.]+-([0-9][^/\\]*?)\.jar/.exec(await ensureKafkaClasspath());
-    kafkaVersion = `${match?.[1] ?? 'unknown'} (local KRaft broker, 1 node)`;
-  }
-
-  const suffix = randomBytes(4).toString('hex');
-  const database = `bench_${suffix}`;
-  await ensureDatabase(pg.adminUrl(), database);
-  const roles: string[] = [];
-  onCleanup('bench database', async () => {
-    const root = new Client({ connectionString: pg.adminUrl() });
-    await root.connect();
-    try {
-      await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      for (const role of roles) await root.query(`DROP ROLE IF EXISTS ${role}`);
-    } finally {
-      await root.end();
-    }
-  });
+  const { pg, database } = postgres;
+  const pgDir = postgres.dataDir;
+  const kafkaDir = kafkaInfo.dataDir;
+  const external = { pg: pg.external, kafka: !kafkaDir };
+  const { brokers, version: kafkaVersion } = kafkaInfo;
+  const suffix = database.slice('bench_'.length);
   const databaseEnv = async (schema: string) => {
-    const role = `bench_${suffix}_${schema}`;
-    roles.push(role);
-    const password = randomBytes(12).toString('hex');
-    await provisionServiceSchema({ adminUrl: pg.adminUrl(), database, schema, role, password });
-    const url = new URL(pg.adminUrl(database));
-    url.username = role;
-    url.password = password;
-    return { DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema };
+    const { DATABASE_URL, DATABASE_SCHEMA } = await postgres.provision(schema);
+    return { DATABASE_URL, DATABASE_SCHEMA };
   };
   const admin = new Client({ connectionString: pg.adminUrl(database) });
   await admin.connect();

@@ -12,7 +12,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -29,29 +29,25 @@ import {
   createKafka,
   createLogger,
   databaseConfigShape,
-  ensureDatabase,
   KafkaProducer,
   loadConfig,
   OutboxRelay,
   OutboxService,
   outboxChannel,
   prefixed,
-  provisionServiceSchema,
   type BaseConfig,
   type DatabaseConfig,
 } from '@therapy-room/platform';
-import { startPostgresOrUseExternal } from '@therapy-room/local-postgres';
-import { ensureKafkaClasspath, startKafkaOrUseExternal } from '@therapy-room/local-kafka';
 import {
   aborted,
   checkAbort,
   connectionLost,
   installLifecycle,
   onCleanup,
-  ownDir,
   progress,
   shutdown,
 } from './common/lifecycle';
+import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -267,44 +263,9 @@ interface Db {
 }
 
 async function setUpDatabase(pool: number): Promise<Db> {
-  const external = Boolean(process.env.DATABASE_ADMIN_URL);
-  let dataDir: string | undefined;
-  if (!external) {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-pg-'));
-    ownDir(dataDir);
-  }
-  progress(
-    external
-      ? 'using PostgreSQL at DATABASE_ADMIN_URL'
-      : 'starting embedded PostgreSQL (fast: false: fsync and synchronous_commit on)',
-  );
-  const pg = await startPostgresOrUseExternal({
-    fast: false,
-    dataDir,
-    onLog: verbose ? (l) => progress(`pg: ${l}`) : undefined,
-  });
-  onCleanup('PostgreSQL', () => pg.stop());
-
-  const suffix = randomBytes(4).toString('hex');
-  const database = `bench_${suffix}`;
-  const role = `bench_${suffix}_svc`;
-  const password = randomBytes(12).toString('hex');
-  await ensureDatabase(pg.adminUrl(), database);
-  onCleanup('bench database', async () => {
-    const root = new Client({ connectionString: pg.adminUrl() });
-    await root.connect();
-    try {
-      await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await root.query(`DROP ROLE IF EXISTS ${role}`);
-    } finally {
-      await root.end();
-    }
-  });
-  await provisionServiceSchema({ adminUrl: pg.adminUrl(), database, schema: SCHEMA, role, password });
-  const url = new URL(pg.adminUrl(database));
-  url.username = role;
-  url.password = password;
-  const serviceUrl = url.toString();
+  const { pg, database, provision } = await startBenchPostgres({ verbose });
+  const external = pg.external;
+  const serviceUrl = (await provision(SCHEMA)).DATABASE_URL;
 
   const admin = new Client({ connectionString: pg.adminUrl(database), application_name: 'bench-admin' });
   admin.on('error', connectionLost('admin connection'));
@@ -412,30 +373,13 @@ interface Broker {
 }
 
 async function setUpKafka(logger: Logger): Promise<Broker> {
-  const external = Boolean(process.env.KAFKA_BROKERS?.trim());
-  let dataDir: string | undefined;
-  if (!external) {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'therapy-room-bench-kafka-'));
-    ownDir(dataDir);
-  }
-  progress(external ? 'using Kafka at KAFKA_BROKERS' : 'starting a local Kafka broker (java)');
-  const handle = await startKafkaOrUseExternal({
-    dataDir,
-    onLog: verbose ? (l) => progress(`kafka: ${l}`) : undefined,
-  });
-  onCleanup('Kafka', () => handle.stop());
-  let version = `external (${handle.brokers.join(',')})`;
-  if (!external) {
-    const classpath = await ensureKafkaClasspath();
-    const match = /kafka_[0-9.]+-([0-9][^/\\]*?)\.jar/.exec(classpath);
-    version = `${match?.[1] ?? 'unknown'} (local KRaft broker, 1 node, JVM heap 512 MB)`;
-  }
-  const kafka = createKafka({ clientId: 'bench', brokers: handle.brokers, logger });
+  const { brokers, version } = await startBenchKafka({ verbose });
+  const kafka = createKafka({ clientId: 'bench', brokers, logger });
   const admin = kafka.admin();
   await admin.connect();
   onCleanup('Kafka admin', () => admin.disconnect());
-  const broker = { brokers: handle.brokers, kafka, admin, version };
-  await warmUpKafka(broker, handle.brokers);
+  const broker = { brokers, kafka, admin, version };
+  await warmUpKafka(broker, brokers);
   return broker;
 }
 
