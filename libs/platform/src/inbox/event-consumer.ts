@@ -114,7 +114,8 @@ export class EventConsumer {
           );
         }
         return requestContext.run(
-          { requestId: event.id, eventId: event.id, tenantId: event.tenantId },
+          // No client started this work: audit entries it records name the unspecified address.
+          { requestId: event.id, eventId: event.id, tenantId: event.tenantId, sourceAddress: '::' },
           async () => {
             try {
               return await run(event);

@@ -10,9 +10,6 @@ import { CaseloadRepository } from '../caseload/caseload.repository';
 import { CaseloadService } from '../caseload/caseload.service';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
-/** Recorded as the source of audit entries of work that no client request started (events). */
-const SYSTEM_SOURCE_ADDRESS = '::';
-
 /**
  * Caseload's part of the erasure saga, in the inbox transaction of the request: every grant still in
  * force that involves the subject (as client or as professional) is revoked by event, so the read
@@ -59,7 +56,6 @@ export class ErasureService {
           actorRole: null,
           resource: 'caseload.entry',
           resourceId: subjectId,
-          sourceAddress: SYSTEM_SOURCE_ADDRESS,
         },
         { tenantId: event.tenantId, subjectId },
       );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   auditEntryBatchRecordedV1,
+  auditEntryRecordedV1,
   caseloadAssignmentGrantedV1,
   caseloadAssignmentRevokedV1,
   caseloadErasureCompletedV1,
@@ -25,6 +26,7 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
   beforeAll(async () => {
     fx = await startCaseload([
       auditEntryBatchRecordedV1.topic,
+      auditEntryRecordedV1.topic,
       caseloadAssignmentGrantedV1.topic,
       caseloadAssignmentRevokedV1.topic,
       caseloadErasureCompletedV1.topic,
@@ -327,6 +329,17 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
           .events(caseloadErasureCompletedV1.topic)
           .filter((e) => e.payload.requestId === request.payload.requestId);
         expect(confirmations).toHaveLength(1);
+      });
+      // Audited once, by nobody (an event, not a request), from the unspecified address.
+      await expectEventually(() => {
+        const erasures = fx
+          .events(auditEntryRecordedV1.topic)
+          .filter((e) => e.payload.action === 'caseload.erase' && e.subjectId === client.id);
+        expect(erasures).toEqual([
+          expect.objectContaining({
+            payload: expect.objectContaining({ outcome: 'success', actorId: null, sourceAddress: '::' }),
+          }),
+        ]);
       });
       const revoked = fx
         .events(caseloadAssignmentRevokedV1.topic)

@@ -14,8 +14,6 @@ import { ContentAudit } from '../common/content-audit';
 import { sealedField } from '../common/sealed-fields';
 import { ErasureRepository } from './erasure.repository';
 
-/** Recorded as the source of audit entries of work that no client request started (events). */
-const SYSTEM_SOURCE_ADDRESS = '::';
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -42,19 +40,10 @@ export class ErasureService {
     const shredded = await this.cipher.shred(manager, subjectId);
     await this.erasure.tombstone(manager, subjectId);
     if (assignments > 0 || shredded) {
-      await this.audit.record(
-        manager,
-        null,
-        'content.erase',
-        'success',
-        'content.subject',
+      await this.audit.record(manager, null, 'content.erase', 'success', 'content.subject', subjectId, {
+        tenantId: event.tenantId,
         subjectId,
-        {
-          tenantId: event.tenantId,
-          subjectId,
-        },
-        { sourceAddress: SYSTEM_SOURCE_ADDRESS },
-      );
+      });
     }
     await this.outbox.add(
       manager,
@@ -77,19 +66,10 @@ export class ErasureService {
       if (err instanceof ExportLocationError) throw new PermanentEventError(err.message);
       throw err;
     }
-    await this.audit.record(
-      manager,
-      null,
-      'content.export',
-      'success',
-      'content.subject',
+    await this.audit.record(manager, null, 'content.export', 'success', 'content.subject', subjectId, {
+      tenantId: event.tenantId,
       subjectId,
-      {
-        tenantId: event.tenantId,
-        subjectId,
-      },
-      { sourceAddress: SYSTEM_SOURCE_ADDRESS },
-    );
+    });
     await this.outbox.add(
       manager,
       contentExportCompletedV1,

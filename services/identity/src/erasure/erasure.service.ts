@@ -10,9 +10,6 @@ import { SessionsService } from '../sessions/sessions.service';
 import { accountKey } from '../sessions/policies/login-throttle.policy';
 import { ErasureRepository } from './erasure.repository';
 
-/** Recorded as the source of audit entries of work that no client request started (events). */
-const SYSTEM_SOURCE_ADDRESS = '::';
-
 /**
  * Identity's part of the erasure saga: deletes every row about the subject (account with its
  * credentials, sessions, failed-login counters) and confirms, in the inbox transaction of the
@@ -44,7 +41,6 @@ export class ErasureService {
           actorRole: null,
           resource: 'user',
           resourceId: user.id,
-          sourceAddress: SYSTEM_SOURCE_ADDRESS,
         },
         { tenantId: event.tenantId, subjectId: user.id },
       );

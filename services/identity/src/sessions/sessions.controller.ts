@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ZodValidationPipe, normaliseIpAddress, requestContext } from '@therapy-room/platform';
+import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { SessionsService } from './sessions.service';
 import { LoginThrottledException } from './login-throttled.exception';
 import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
 import { changePasswordSchema, type ChangePasswordDto } from './dto/change-password.dto';
-import { gatewayDeviceToken } from '../common/gateway-client-address';
+import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 
 /**
  * Reached only by the gateway (network policy): login and session resolution happen before there is
@@ -28,12 +28,7 @@ export class SessionsController {
     // the gateway always overwrites the header. Whoever could set it could claim the real user's
     // address and lock that (account, address) pair, or spread guesses over invented addresses: so
     // it is read on this route only, for throttling and audit, and never from anything else.
-    const sourceAddress =
-      normaliseIpAddress(req.header('x-client-address')) ??
-      normaliseIpAddress(req.ip) ??
-      normaliseIpAddress(req.socket.remoteAddress) ??
-      '::';
-    requestContext.assign({ sourceAddress });
+    const sourceAddress = loginClientAddress(req);
     try {
       return await this.sessions.login(body, sourceAddress, gatewayDeviceToken(req));
     } catch (err) {

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ZodValidationPipe, normaliseIpAddress, requestContext } from '@therapy-room/platform';
+import { ZodValidationPipe } from '@therapy-room/platform';
 import { SessionsService } from '../sessions/sessions.service';
 import { LoginThrottledException } from '../sessions/login-throttled.exception';
-import { gatewayDeviceToken } from '../common/gateway-client-address';
+import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 import { TwoFactorService } from './two-factor.service';
 import {
   challengeBodySchema,
@@ -11,17 +11,6 @@ import {
   type ChallengeBody,
   type SecondFactorDto,
 } from './dto/two-factor.dto';
-
-/** The client's address as the gateway saw it; trusted on these login routes only (see SessionsController). */
-const clientAddressOf = (req: Request): string => {
-  const address =
-    normaliseIpAddress(req.header('x-client-address')) ??
-    normaliseIpAddress(req.ip) ??
-    normaliseIpAddress(req.socket.remoteAddress) ??
-    '::';
-  requestContext.assign({ sourceAddress: address });
-  return address;
-};
 
 /**
  * The second login step, reached only by the gateway, before there is a session (so no internal
@@ -43,7 +32,7 @@ export class LoginSecondFactorController {
     @Res({ passthrough: true }) res: Response,
   ) {
     try {
-      return await this.sessions.completeSecondFactor(body, clientAddressOf(req), gatewayDeviceToken(req));
+      return await this.sessions.completeSecondFactor(body, loginClientAddress(req), gatewayDeviceToken(req));
     } catch (err) {
       if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
       throw err;
@@ -54,6 +43,6 @@ export class LoginSecondFactorController {
   @Post('enrol')
   @HttpCode(200)
   enrol(@Body(new ZodValidationPipe(challengeBodySchema)) body: ChallengeBody, @Req() req: Request) {
-    return this.twoFactor.enrolWithChallenge(body.challenge, clientAddressOf(req));
+    return this.twoFactor.enrolWithChallenge(body.challenge, loginClientAddress(req));
   }
 }

@@ -11,9 +11,6 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
-/** Recorded as the source of audit entries of work that no client request started (events). */
-const SYSTEM_SOURCE_ADDRESS = '::';
-
 /**
  * Messaging's part of the erasure saga, in the inbox transaction of the request. For a client: every
  * conversation of theirs with its messages and read state, and their data key (crypto-shredding: a
@@ -52,7 +49,6 @@ export class ErasureService {
           actorRole: null,
           resource: 'messaging.subject',
           resourceId: subjectId,
-          sourceAddress: SYSTEM_SOURCE_ADDRESS,
         },
         { tenantId: event.tenantId, subjectId },
       );

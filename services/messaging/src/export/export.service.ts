@@ -13,7 +13,6 @@ import { bodyField } from '../conversations/conversations.service';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
-const SYSTEM_SOURCE_ADDRESS = '::';
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -96,7 +95,6 @@ export class ExportService {
         actorRole: null,
         resource: 'messaging.subject',
         resourceId: subjectId,
-        sourceAddress: SYSTEM_SOURCE_ADDRESS,
       },
       { tenantId: event.tenantId, subjectId },
     );
