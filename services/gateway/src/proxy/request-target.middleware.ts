@@ -19,7 +19,7 @@ export function requestTargetCheck(req: Request, _res: Response, next: NextFunct
       return next(new BadRequestException('The request path is not valid.'));
     return next(err);
   }
-  if (segments[0] !== 'api' && !OWN_ROUTES.has(segments.join('/')))
-    return next(new NotFoundException('Not found.'));
+  const ours = (segments[0] === 'api' && segments.length > 1) || OWN_ROUTES.has(segments.join('/'));
+  if (!ours) return next(new NotFoundException('Not found.'));
   next();
 }

@@ -152,7 +152,14 @@ describe('gateway e2e: routing is a boundary (raw paths, methods, error answers)
   });
 
   it('answers an unknown route with one generic 404 that names no internal path', async () => {
-    for (const path of ['/api/no-such-thing', '/api/sessions/resolve', '/internal/x?secret=1', '/health/x']) {
+    for (const path of [
+      '/api/no-such-thing',
+      '/api/sessions/resolve',
+      '/api',
+      '/',
+      '/internal/x?secret=1',
+      '/health/x',
+    ]) {
       const res = await raw(stack.gatewayUrl, 'GET', path, { headers: { cookie } });
       expectProblem(res, [404]);
       expect(JSON.parse(res.text).detail).toBe('Not found.');
