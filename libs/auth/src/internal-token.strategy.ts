@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { PLATFORM_CONFIG, type BaseConfig } from '@therapy-room/platform';
 import {
-  INTERNAL_TOKEN_AUDIENCE,
+  INTERNAL_TOKEN_ALGORITHM,
   INTERNAL_TOKEN_ISSUER,
   actorFromClaims,
   keyForToken,
@@ -14,7 +14,10 @@ import {
 
 export const INTERNAL_STRATEGY = 'internal-token';
 
-/** Verifies the gateway's internal token (Authorization: Bearer) against the public key set. */
+/**
+ * Verifies the gateway's internal token (Authorization: Bearer) against the public key set; only tokens
+ * minted for this service (audience = its SERVICE_NAME) are accepted.
+ */
 @Injectable()
 export class InternalTokenStrategy extends PassportStrategy(Strategy, INTERNAL_STRATEGY) {
   private readonly region: string;
@@ -22,9 +25,9 @@ export class InternalTokenStrategy extends PassportStrategy(Strategy, INTERNAL_S
   constructor(@Inject(PLATFORM_CONFIG) config: BaseConfig & { INTERNAL_TOKEN_PUBLIC_KEYS: PublicKeySet }) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      algorithms: ['ES256'],
+      algorithms: [INTERNAL_TOKEN_ALGORITHM],
       issuer: INTERNAL_TOKEN_ISSUER,
-      audience: INTERNAL_TOKEN_AUDIENCE,
+      audience: config.SERVICE_NAME,
       secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, key?: string) => void) => {
         try {
           // jsonwebtoken verifies with a parsed KeyObject (passport-jwt's types only name strings).

@@ -4,8 +4,16 @@ import { z } from 'zod';
 import { regionSchema, userRoleSchema } from '@therapy-room/contracts';
 
 export const INTERNAL_TOKEN_ISSUER = 'therapy-room-gateway';
-export const INTERNAL_TOKEN_AUDIENCE = 'therapy-room-services';
-const ALGORITHM = 'ES256';
+export const INTERNAL_TOKEN_ALGORITHM = 'ES256';
+const ALGORITHM = INTERNAL_TOKEN_ALGORITHM;
+
+/**
+ * The services behind the gateway. An internal token names the ONE service it is minted for (`aud`),
+ * and each service accepts only tokens for its own SERVICE_NAME: a token for content is refused by
+ * messaging, so a token seen by one service is worth nothing at another.
+ */
+export const internalAudiences = ['identity', 'caseload', 'content', 'messaging'] as const;
+export type InternalAudience = (typeof internalAudiences)[number];
 
 /** Who is acting: what the gateway vouches for after authenticating the session. */
 export const actorSchema = z.object({
@@ -26,6 +34,8 @@ const claimsSchema = z.object({
   region: regionSchema,
   sid: z.string().min(1),
   gid: z.uuid().optional(),
+  /** One audience, never a list: a token valid at two services would defeat the point. */
+  aud: z.string(),
 });
 
 export interface SigningKey {
@@ -42,7 +52,12 @@ export class InternalTokenError extends Error {
   }
 }
 
-export function signInternalToken(actor: Actor, key: SigningKey, ttlSeconds = 60): string {
+export function signInternalToken(
+  actor: Actor,
+  key: SigningKey,
+  audience: InternalAudience,
+  ttlSeconds = 60,
+): string {
   return jwt.sign(
     {
       tid: actor.tenantId,
@@ -57,7 +72,7 @@ export function signInternalToken(actor: Actor, key: SigningKey, ttlSeconds = 60
       keyid: key.kid,
       subject: actor.userId,
       issuer: INTERNAL_TOKEN_ISSUER,
-      audience: INTERNAL_TOKEN_AUDIENCE,
+      audience,
       expiresIn: ttlSeconds,
       jwtid: randomUUID(),
     },
@@ -96,12 +111,18 @@ export function actorFromClaims(payload: unknown, region: string): Actor {
   };
 }
 
-export function verifyInternalToken(token: string, keys: PublicKeySet, region: string): Actor {
+/** `audience` is the verifying service's own SERVICE_NAME. */
+export function verifyInternalToken(
+  token: string,
+  keys: PublicKeySet,
+  expected: { region: string; audience: string },
+): Actor {
+  const { region, audience } = expected;
   try {
     const payload = jwt.verify(token, keyForToken(token, keys), {
       algorithms: [ALGORITHM],
       issuer: INTERNAL_TOKEN_ISSUER,
-      audience: INTERNAL_TOKEN_AUDIENCE,
+      audience,
     });
     return actorFromClaims(payload, region);
   } catch (err) {

@@ -43,6 +43,7 @@ describe('caseload access follows the real caseload service (real PostgreSQL and
     const token = signInternalToken(
       { userId: people[who], tenantId, roles: [roles[who]], region: 'eea', sessionId: `s-${who}` },
       testSigningKey,
+      'caseload',
     );
     const auth = (r: request.Test) =>
       r.set('authorization', `Bearer ${token}`).set('x-client-address', '127.0.0.1');

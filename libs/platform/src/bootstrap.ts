@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, ConfigError, type BaseConfig } from './config/config';
 import { PLATFORM_LOGGER } from './logging/logger.module';
+import { PLATFORM_HTTP_MIDDLEWARE } from './platform.module';
 import { PinoNestLogger } from './logging/logger';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { jsonBody } from './errors/json-body';
@@ -54,6 +55,7 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     });
     requestContext.run({ requestId, sourceAddress: req.ip }, next);
   });
+  for (const middleware of app.get<RequestHandler[]>(PLATFORM_HTTP_MIDDLEWARE)) app.use(middleware);
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.useGlobalFilters(new ProblemExceptionFilter(logger));
   app.connectMicroservice(

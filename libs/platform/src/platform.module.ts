@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import pino from 'pino';
 import { PLATFORM_CONFIG, baseConfigShape, loadConfig, secretKeys, type BaseConfig } from './config/config';
@@ -19,7 +20,15 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
   configShape: S & typeof baseConfigShape;
   /** Services that own data: entities and migrations. Enables outbox, relay and inbox. */
   database?: DatabaseOptions;
+  /**
+   * Express middleware for every request, run before the body is parsed and before routing (e.g. the
+   * gateway's security headers and path check), so that body-parser errors and 404s pass through them.
+   */
+  httpMiddleware?: RequestHandler[];
 }
+
+/** The service's `httpMiddleware` (createServiceApp installs it ahead of the body parser). */
+export const PLATFORM_HTTP_MIDDLEWARE = Symbol('PLATFORM_HTTP_MIDDLEWARE');
 
 @Global()
 @Module({})
@@ -48,7 +57,10 @@ class PlatformCoreModule {
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
     const imports = [PlatformCoreModule.forService(options.configShape), KafkaModule, TerminusModule];
-    const providers: Provider[] = [EventConsumer];
+    const providers: Provider[] = [
+      EventConsumer,
+      { provide: PLATFORM_HTTP_MIDDLEWARE, useValue: options.httpMiddleware ?? [] },
+    ];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
       providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter);

@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
   type UserRole,
 } from '@therapy-room/contracts';
-import { signInternalToken, type Actor } from '@therapy-room/auth';
+import { internalAudiences, signInternalToken, type Actor, type InternalAudience } from '@therapy-room/auth';
 import { expectEventually } from './expect-eventually';
 import { startInProcessService, type InProcessService } from './in-process-service';
 import { collectTopics, publishEvent } from './kafka-probe';
@@ -137,7 +137,12 @@ export async function startServiceUnderTest(
     region: 'eea',
     sessionId: `session-${p.id}`,
   });
-  const token = (p: TestPerson) => signInternalToken(actor(p), testSigningKey);
+  if (!(internalAudiences as readonly string[]).includes(serviceName)) {
+    throw new Error(`${serviceName} is not a service behind the gateway (${internalAudiences.join(', ')})`);
+  }
+  /** Minted for this service, as the gateway mints it for the service it forwards to. */
+  const token = (p: TestPerson) =>
+    signInternalToken(actor(p), testSigningKey, serviceName as InternalAudience);
 
   /** An HTTP call as the gateway makes it: internal token, client address. */
   const as = (p: TestPerson) => {

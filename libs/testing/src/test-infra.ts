@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
-import { generateSigningKey } from '@therapy-room/auth';
+import { gatewayCallPurpose, generateSigningKey, signGatewayServiceToken } from '@therapy-room/auth';
 
 export const testAdminUrl = (database = 'postgres'): string => {
   const url = process.env.TEST_DATABASE_ADMIN_URL;
@@ -73,6 +73,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 /** One signing key per test process: the gateway signs with it, services trust its public half. */
 export const testSigningKey = generateSigningKey('test-key');
+
+/**
+ * The Authorization header the gateway sends on identity's gateway-only routes (login, second factor,
+ * session resolution, SSO, activation, password reset): a service token for this method and path.
+ */
+export const gatewayCredential = (method: string, path: string): string =>
+  `Bearer ${signGatewayServiceToken(testSigningKey, 'identity', gatewayCallPurpose(method, path))}`;
 
 /** Encrypts TOTP secrets at rest in identity (one per test process). */
 export const testTotpEncryptionKey = randomBytes(32).toString('base64');

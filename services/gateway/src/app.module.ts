@@ -2,23 +2,41 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import { PlatformModule } from '@therapy-room/platform';
 import { gatewayConfigShape } from './gateway.config';
-import { GatewayController } from './proxy/gateway.controller';
+import { LoginController } from './session/login.controller';
+import { SsoController } from './session/sso.controller';
+import { SessionController } from './session/session.controller';
+import { ForwardProxyController } from './proxy/forward-proxy.controller';
 import { EventStreamController } from './proxy/event-stream.controller';
 import { UpstreamClient } from './proxy/upstream.client';
+import { requestTargetCheck } from './proxy/request-target.middleware';
+import { InternalTokenSigner } from './auth/internal-token-signer';
 import { SessionAuthenticator } from './auth/session-authenticator';
 import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
-import { SecurityHeadersMiddleware } from './security/security-headers.middleware';
+import { securityHeaders } from './security/security-headers';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
-  imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
-  // EventStreamController first: its route must win over GatewayController's catch-all.
-  controllers: [EventStreamController, GatewayController, SessionRevocationsConsumer],
-  providers: [UpstreamClient, SessionAuthenticator, SessionCache],
+  imports: [
+    PlatformModule.forService({
+      configShape: gatewayConfigShape,
+      // Ahead of the body parser and routing: every answer has the headers, every path is checked once.
+      httpMiddleware: [securityHeaders, requestTargetCheck],
+    }),
+  ],
+  // ForwardProxyController last: its catch-all must not shadow the stream and session routes.
+  controllers: [
+    EventStreamController,
+    LoginController,
+    SsoController,
+    SessionController,
+    ForwardProxyController,
+    SessionRevocationsConsumer,
+  ],
+  providers: [UpstreamClient, InternalTokenSigner, SessionAuthenticator, SessionCache],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(SecurityHeadersMiddleware, cookieParser()).forRoutes('*path');
+    consumer.apply(cookieParser()).forRoutes('*path');
   }
 }

@@ -426,7 +426,7 @@ class ApiClient {
       region: 'eea',
       sessionId: `bench-session-${professionalId}`,
     };
-    const token = signInternalToken(actor, this.ctx.signingKey);
+    const token = signInternalToken(actor, this.ctx.signingKey, 'caseload');
     this.tokens.set(professionalId, { token, at: performance.now() });
     return token;
   }

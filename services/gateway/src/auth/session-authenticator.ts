@@ -1,7 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import { PLATFORM_CONFIG, requestContext } from '@therapy-room/platform';
-import { actorSchema, signInternalToken, type Actor } from '@therapy-room/auth';
+import { actorSchema, type Actor } from '@therapy-room/auth';
 import { SESSION_COOKIE, type GatewayConfig } from '../gateway.config';
 import { UpstreamClient } from '../proxy/upstream.client';
 import { z } from 'zod';
@@ -27,8 +27,8 @@ const ALLOWED_BEFORE_ACKNOWLEDGEMENT = new Set([
 ]);
 
 /**
- * Turns the session cookie into an actor (identity owns sessions) and the actor into a short-lived
- * internal token for the owning service. Every failure is the same 401.
+ * Turns the session cookie into an actor (identity owns sessions); UpstreamClient turns the actor into
+ * a short-lived internal token for the service it calls. Every failure is the same 401.
  */
 @Injectable()
 export class SessionAuthenticator {
@@ -64,7 +64,7 @@ export class SessionAuthenticator {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw unauthenticated();
     const cached = this.cache.get(token);
     if (cached) return cached;
-    const res = await this.upstream.send('identity', 'POST', '/sessions/resolve', { body: { token } });
+    const res = await this.upstream.send('identity', 'POST', ['sessions', 'resolve'], { body: { token } });
     if (res.status !== 200) throw unauthenticated();
     const body: unknown = JSON.parse(res.body);
     const actor = actorSchema.safeParse(body);
@@ -74,13 +74,5 @@ export class SessionAuthenticator {
     const session: CachedSession = gate.success ? { ...actor.data, ...gate.data } : actor.data;
     this.cache.set(token, session);
     return session;
-  }
-
-  mintToken(actor: Actor): string {
-    return signInternalToken(
-      actor,
-      { kid: this.config.INTERNAL_TOKEN_KID, privateKeyPem: this.config.INTERNAL_TOKEN_PRIVATE_KEY },
-      this.config.INTERNAL_TOKEN_TTL_SECONDS,
-    );
   }
 }

@@ -35,8 +35,8 @@ export class EventStreamController {
     const actor = await this.auth.authenticate(req);
     if (isStaffWithoutGrant(actor)) throw new StaffAccessRequiredException();
     const upstreamAbort = new AbortController();
-    const answer = await this.upstream.openStream('messaging', '/messaging/stream', {
-      token: this.auth.mintToken(actor),
+    const answer = await this.upstream.openStream('messaging', ['messaging', 'stream'], {
+      actor,
       clientAddress: req.ip ?? req.socket.remoteAddress,
       signal: upstreamAbort.signal,
     });

@@ -1,4 +1,7 @@
-import { matchRoute } from './routes';
+import { matchRoute as matchSegments } from './routes';
+import { parseRequestTarget } from './request-target';
+
+const matchRoute = (path: string) => matchSegments(parseRequestTarget(path).segments);
 
 describe('gateway route table', () => {
   it.each([
@@ -18,7 +21,10 @@ describe('gateway route table', () => {
     ['/api/shared-reports/open', 'content', '/shared-reports/open'],
     ['/api/messaging/conversations/123/messages', 'messaging', '/messaging/conversations/123/messages'],
   ])('%s goes to %s %s', (path, upstream, upstreamPath) => {
-    expect(matchRoute(path)).toEqual({ route: expect.objectContaining({ upstream }), upstreamPath });
+    const match = matchRoute(path);
+    expect(match?.route.upstream).toBe(upstream);
+    expect(`/${match?.upstreamPath.join('/')}`).toBe(upstreamPath);
+    expect(match?.upstreamPath.slice(0, match.target.length)).toEqual(match?.target);
   });
 
   it('marks only activation, password reset and shared reports as public (no session needed)', () => {
@@ -38,4 +44,9 @@ describe('gateway route table', () => {
       expect(matchRoute(path)).toBeUndefined();
     },
   );
+
+  it('matches on decoded segments and keeps a segment whole, whatever it holds', () => {
+    expect(matchRoute('/api/users/a%20b')?.upstreamPath).toEqual(['users', 'a b']);
+    expect(matchRoute('/api/users/%3F%23')?.upstreamPath).toEqual(['users', '?#']);
+  });
 });

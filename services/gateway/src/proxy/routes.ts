@@ -1,5 +1,7 @@
+import type { InternalAudience } from '@therapy-room/auth';
+
 /** Which service owns which public path. Anything not listed is 404 at the gateway. */
-export type Upstream = 'identity' | 'caseload' | 'content' | 'messaging';
+export type Upstream = InternalAudience;
 
 export interface Route {
   prefix: string;
@@ -21,7 +23,7 @@ export const routes: Route[] = [
   { prefix: '/api/auth/password-reset', upstream: 'identity', target: '/auth/password-reset', public: true },
   { prefix: '/api/auth/2fa', upstream: 'identity', target: '/auth/2fa', staffWithoutGrant: true },
   // Platform staff access grants (requested by staff, decided by org admins). Choosing a grant for
-  // the session (…/use) is GatewayController's: it drops the cached session.
+  // the session (…/use) is SessionController's: it drops the cached session.
   {
     prefix: '/api/staff-access',
     upstream: 'identity',
@@ -34,10 +36,10 @@ export const routes: Route[] = [
     target: '/tenant/settings/two-factor',
   },
   // The organisation's OIDC single sign-on configuration (org admins). The login itself
-  // (/api/auth/sso/…) is GatewayController's: it sets cookies and redirects.
+  // (/api/auth/sso/…) is SsoController's: it sets cookies and redirects.
   { prefix: '/api/tenant/settings/sso', upstream: 'identity', target: '/tenant/settings/sso' },
   // The organisation's privacy statement (publish: org admins; read: everyone, even before the gate).
-  // Acknowledging it is GatewayController's (it drops the cached, gated session).
+  // Acknowledging it is SessionController's (it drops the cached, gated session).
   {
     prefix: '/api/tenant/privacy-statements',
     upstream: 'identity',
@@ -50,7 +52,7 @@ export const routes: Route[] = [
     staffWithoutGrant: true,
   },
   // Enrolment during login, for users who must have 2FA and have none: the login challenge (bound to
-  // the client's address) is the credential. The second step itself is GatewayController's.
+  // the client's address) is the credential. The second step itself is LoginController's.
   // Caseloads: who may see which client (every route checks the actor against the caseload itself).
   { prefix: '/api/caseload', upstream: 'caseload', target: '/caseload' },
   // Content: the library, clients' tools and work, reports, flags, usage counts (every route checks the
@@ -71,11 +73,29 @@ export const routes: Route[] = [
   },
 ];
 
-/** The route for a path, matching whole segments: /api/users and /api/users/x, not /api/usersx. */
-export function matchRoute(path: string): { route: Route; upstreamPath: string } | undefined {
-  for (const route of routes) {
-    if (path === route.prefix || path.startsWith(`${route.prefix}/`)) {
-      return { route, upstreamPath: route.target + path.slice(route.prefix.length) };
+const segmentsOf = (path: string): readonly string[] => path.split('/').filter(Boolean);
+const table = routes.map((route) => ({
+  route,
+  prefix: segmentsOf(route.prefix),
+  target: segmentsOf(route.target),
+}));
+
+export interface RouteMatch {
+  route: Route;
+  /** The route's target segments, then the rest of the request's segments. */
+  upstreamPath: readonly string[];
+  /** The route's target: the upstream path must start with it. */
+  target: readonly string[];
+}
+
+/**
+ * The route for a request's (decoded, checked) segments, matching whole segments: /api/users and
+ * /api/users/x, not /api/usersx. The upstream path is segments too: nothing is joined as a string.
+ */
+export function matchRoute(segments: readonly string[]): RouteMatch | undefined {
+  for (const { route, prefix, target } of table) {
+    if (segments.length >= prefix.length && prefix.every((s, i) => segments[i] === s)) {
+      return { route, upstreamPath: [...target, ...segments.slice(prefix.length)], target };
     }
   }
   return undefined;

@@ -24,6 +24,7 @@ describe('internal token key rotation', () => {
         sessionId: 'rotation-test',
       },
       key,
+      'identity',
     );
   const identityMe = (token: string) =>
     request(stack.identityUrl).get('/me').set('authorization', `Bearer ${token}`);

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
-import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { CurrentActor, GatewayCallerGuard, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { userIdParamsSchema, type UserIdParams } from '../users/dto/user-id.dto';
 import { loginClientAddress } from '../common/gateway-client-address';
 import { InvitationsService } from './invitations.service';
@@ -14,6 +14,7 @@ export class InvitationsController {
   /** Public (the gateway forwards it without a session): the link's token is the credential. */
   @Post('auth/activate')
   @HttpCode(200)
+  @UseGuards(GatewayCallerGuard)
   activate(@Body(new ZodValidationPipe(activateSchema)) body: ActivateDto, @Req() req: Request) {
     loginClientAddress(req); // for the audit entry only
     return this.invitations.activate(body);

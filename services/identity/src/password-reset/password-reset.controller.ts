@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
+import { GatewayCallerGuard } from '@therapy-room/auth';
 import { loginClientAddress } from '../common/gateway-client-address';
 import { PasswordResetService } from './password-reset.service';
 import { requestPasswordResetSchema, type RequestPasswordResetDto } from './dto/request-password-reset.dto';
@@ -13,6 +14,7 @@ export const PASSWORD_RESET_REQUESTED = {
 
 /** Public routes (the gateway forwards them without a session); the client's address is for audit only. */
 @Controller('auth/password-reset')
+@UseGuards(GatewayCallerGuard)
 export class PasswordResetController {
   constructor(private readonly resets: PasswordResetService) {}
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
-import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
+import { CurrentActor, GatewayCallerGuard, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { SessionsService } from './sessions.service';
 import { LoginThrottledException } from './login-throttled.exception';
 import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
@@ -9,8 +9,8 @@ import { changePasswordSchema, type ChangePasswordDto } from './dto/change-passw
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 
 /**
- * Reached only by the gateway (network policy): login and session resolution happen before there is
- * an actor, so these two routes carry no internal token.
+ * Login and session resolution happen before there is an actor, so these two routes carry no internal
+ * token: the gateway's service token (GatewayCallerGuard) proves the call comes from the gateway.
  */
 @Controller()
 export class SessionsController {
@@ -18,6 +18,7 @@ export class SessionsController {
 
   @Post('auth/login')
   @HttpCode(200)
+  @UseGuards(GatewayCallerGuard)
   async login(
     @Body(new ZodValidationPipe(loginSchema)) body: LoginDto,
     @Req() req: Request,
@@ -39,6 +40,7 @@ export class SessionsController {
 
   @Post('sessions/resolve')
   @HttpCode(200)
+  @UseGuards(GatewayCallerGuard)
   resolve(@Body(new ZodValidationPipe(resolveSessionSchema)) body: { token: string }) {
     return this.sessions.resolve(body.token);
   }

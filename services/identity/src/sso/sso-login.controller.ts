@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
+import { GatewayCallerGuard } from '@therapy-room/auth';
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 import { SsoLoginService } from './sso-login.service';
 import {
@@ -16,6 +17,7 @@ import {
  * provider (and a binding cookie), and the provider's redirect back into `callback`.
  */
 @Controller('auth/sso')
+@UseGuards(GatewayCallerGuard)
 export class SsoLoginController {
   constructor(private readonly sso: SsoLoginService) {}
 

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
+import { GatewayCallerGuard } from '@therapy-room/auth';
 import { SessionsService } from '../sessions/sessions.service';
 import { LoginThrottledException } from '../sessions/login-throttled.exception';
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
@@ -17,6 +18,7 @@ import {
  * token): the login challenge stands in for it, for this address only.
  */
 @Controller('auth/login/second-factor')
+@UseGuards(GatewayCallerGuard)
 export class LoginSecondFactorController {
   constructor(
     private readonly sessions: SessionsService,

@@ -10,6 +10,7 @@ import {
   type EventEnvelope,
 } from '@therapy-room/contracts';
 import {
+  gatewayCredential,
   startInProcessService,
   type InProcessService,
   collectTopics,
@@ -102,6 +103,7 @@ describe('erasure: identity deletes every row about the subject and confirms (re
     const login = (password: string) =>
       request(url)
         .post('/auth/login')
+        .set('authorization', gatewayCredential('POST', '/auth/login'))
         .set('x-client-address', '203.0.113.9')
         .send({ organisation: t.slug, email: t.email, password });
     const { body: session } = await login(PASSWORD).expect(200);
@@ -124,7 +126,11 @@ describe('erasure: identity deletes every row about the subject and confirms (re
       payload: { requestId },
     });
     expect(await rowsAbout(t.clientId, t.tenantId)).toEqual({ accounts: [], sessions: [], throttle: [] });
-    await request(url).post('/sessions/resolve').send({ token: session.token }).expect(401);
+    await request(url)
+      .post('/sessions/resolve')
+      .set('authorization', gatewayCredential('POST', '/sessions/resolve'))
+      .send({ token: session.token })
+      .expect(401);
     await login(PASSWORD).expect(401);
     await expectEventually(() =>
       expect(

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { auditEntryRecordedV1, type AuditEntryRecordedV1, type EventEnvelope } from '@therapy-room/contracts';
 import {
+  gatewayCredential,
   startInProcessService,
   type InProcessService,
   collectTopics,
@@ -34,7 +35,11 @@ describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fak
 
   const advance = (seconds: number) => (now += seconds * 1000);
   const login = (from: string, body: { organisation: string; email: string; password: string }) =>
-    request(url).post('/auth/login').set('x-client-address', from).send(body);
+    request(url)
+      .post('/auth/login')
+      .set('authorization', gatewayCredential('POST', '/auth/login'))
+      .set('x-client-address', from)
+      .send(body);
   const createTenant = async () => {
     const slug = uniqueName('org').replace(/_/g, '-');
     const admin = { email: `admin@${slug}.example`, displayName: 'Admin', password: PASSWORD };

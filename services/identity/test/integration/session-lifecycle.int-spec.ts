@@ -10,6 +10,7 @@ import {
 } from '@therapy-room/contracts';
 import { signInternalToken, type Actor } from '@therapy-room/auth';
 import {
+  gatewayCredential,
   startInProcessService,
   type InProcessService,
   collectTopics,
@@ -44,19 +45,29 @@ describe('session lifecycle (identity, real PostgreSQL and Kafka, injected clock
     probe.messages
       .filter((m) => m.topic === `${prefix}${topic}`)
       .map((m) => JSON.parse(m.value!.toString()) as Message);
-  const bearer = (actor: Actor) => `Bearer ${signInternalToken(actor, testSigningKey)}`;
+  const bearer = (actor: Actor) => `Bearer ${signInternalToken(actor, testSigningKey, 'identity')}`;
   const login = (organisation: string, email: string, password = PASSWORD) =>
     request(url)
       .post('/auth/login')
+      .set('authorization', gatewayCredential('POST', '/auth/login'))
       .set('x-client-address', '198.51.100.7')
       .send({ organisation, email, password });
   const session = async (organisation: string, email: string) => {
     const res = await login(organisation, email).expect(200);
-    const resolved = await request(url).post('/sessions/resolve').send({ token: res.body.token }).expect(200);
+    const resolved = await request(url)
+      .post('/sessions/resolve')
+      .set('authorization', gatewayCredential('POST', '/sessions/resolve'))
+      .send({ token: res.body.token })
+      .expect(200);
     return { token: res.body.token as string, actor: resolved.body as Actor };
   };
   const resolves = async (token: string) =>
-    (await request(url).post('/sessions/resolve').send({ token })).status;
+    (
+      await request(url)
+        .post('/sessions/resolve')
+        .set('authorization', gatewayCredential('POST', '/sessions/resolve'))
+        .send({ token })
+    ).status;
 
   async function createTenant() {
     const slug = uniqueName('org').replace(/_/g, '-');
