@@ -46,7 +46,7 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       })),
     );
     for (const c of clients) {
-      await fx.as(pro).post('/caseload/assignments', { clientId: c.id, professionalId: pro.id }).expect(201);
+      await fx.as(admin).post('/caseload/assignments', { clientId: c.id, professionalId: pro.id }).expect(201);
     }
     const base = Date.parse('2026-11-01T08:00:00.000Z');
     await Promise.all(
