@@ -134,7 +134,8 @@ describe('content access matrix (real PostgreSQL and Kafka)', () => {
       | 'org admin'
       | 'org admin of another organisation'
       | 'platform staff'
-      | 'platform staff without a grant';
+      | 'platform staff without a grant'
+      | 'platform staff of another organisation';
     const wrong = (): Record<Wrong, Person> => ({
       'client of another professional': otherClient,
       'professional of another organisation': foreignPro,
@@ -142,6 +143,7 @@ describe('content access matrix (real PostgreSQL and Kafka)', () => {
       'org admin of another organisation': foreignAdmin,
       'platform staff': staff,
       'platform staff without a grant': staffWithoutGrant,
+      'platform staff of another organisation': foreignStaff,
     });
     /** Refusals of routes about one client's work: 404 unless the actor administers that client's organisation. */
     const ofTheClient: Record<Wrong, number> = {
@@ -151,6 +153,7 @@ describe('content access matrix (real PostgreSQL and Kafka)', () => {
       'org admin of another organisation': 404,
       'platform staff': 403,
       'platform staff without a grant': 404,
+      'platform staff of another organisation': 404,
     };
     /** Routes for one kind of actor whatever the client (they name no client, or refuse by role first). */
     const byRole = (allowedNotFound: Partial<Record<Wrong, number>> = {}): Record<Wrong, number> => ({
@@ -160,6 +163,7 @@ describe('content access matrix (real PostgreSQL and Kafka)', () => {
       'org admin of another organisation': 403,
       'platform staff': 403,
       'platform staff without a grant': 403,
+      'platform staff of another organisation': 403,
       ...allowedNotFound,
     });
     const routes: [string, (p: Person) => Promise<{ status: number }>, Record<Wrong, number>][] = [
