@@ -112,4 +112,12 @@ export class CaseloadAccessRepository {
     );
     return rows.map((r) => r.id);
   }
+
+  async hasAnyGrant(clientId: string, tenantId: string): Promise<boolean> {
+    const rows: { known: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM caseload_access_grant WHERE client_id = $1 AND tenant_id = $2) AS known`,
+      [clientId, tenantId],
+    );
+    return rows[0]?.known === true;
+  }
 }

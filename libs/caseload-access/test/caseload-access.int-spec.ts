@@ -9,6 +9,7 @@ import {
   type MessageOf,
 } from '@therapy-room/contracts';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
+import { Clock } from '@therapy-room/platform';
 import {
   expectEventually,
   publishRaw,
@@ -347,6 +348,35 @@ describe('caseload access: a service keeps its own read model of caseload grants
       }
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('without an instant, the injected clock decides: a link ends when the clock passes its end, with no event', async () => {
+    const tenantId = randomUUID();
+    const [professionalId, clientId] = [randomUUID(), randomUUID()];
+    const clock = reader.app.get(Clock);
+    const start = Date.parse('2031-03-01T09:00:00.000Z');
+    const now = jest.spyOn(clock, 'now').mockImplementation(() => new Date(start));
+    try {
+      const grant = granted(tenantId, {
+        kind: 'link',
+        professionalId,
+        clientId,
+        validFrom: new Date(start - HOUR),
+        validUntil: new Date(start + HOUR),
+      });
+      await publish(caseloadAssignmentGrantedV1, grant);
+      await handled(grant.id);
+      expect(await access.canAccess(professionalId, clientId, undefined, tenantId)).toBe(true);
+      expect(await access.clientsOf(professionalId, undefined, tenantId)).toEqual([clientId]);
+      now.mockImplementation(() => new Date(start + HOUR));
+      expect(await access.canAccess(professionalId, clientId, undefined, tenantId)).toBe(false);
+      expect(await access.professionalsOf(clientId, undefined, tenantId)).toEqual([]);
+      // Still a client of that organisation as far as the read model knows; of no other.
+      expect(await access.knowsClient(clientId, tenantId)).toBe(true);
+      expect(await access.knowsClient(clientId, randomUUID())).toBe(false);
+    } finally {
+      now.mockRestore();
     }
   });
 

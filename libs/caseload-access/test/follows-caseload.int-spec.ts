@@ -8,6 +8,7 @@ import {
 } from '@therapy-room/contracts';
 import { signInternalToken } from '@therapy-room/auth';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
+import { Clock } from '@therapy-room/platform';
 import {
   expectEventually,
   freePort,
@@ -30,6 +31,7 @@ describe('caseload access follows the real caseload service (real PostgreSQL and
   let reader: InProcessService;
   let caseload: ServiceProcess;
   let access: CaseloadAccess;
+  let assignmentId: string;
   const tenantId = randomUUID();
   const people = { admin: randomUUID(), pro: randomUUID(), colleague: randomUUID(), client: randomUUID() };
   const roles: Record<keyof typeof people, UserRole> = {
@@ -85,6 +87,7 @@ describe('caseload access follows the real caseload service (real PostgreSQL and
         professionalId: people.pro,
       });
       expect(res.status).toBe(201);
+      assignmentId = res.body.id;
     });
   });
   afterAll(async () => {
@@ -110,7 +113,7 @@ describe('caseload access follows the real caseload service (real PostgreSQL and
   });
 
   it('a colleague link ends in the other service at its end time, with no further event', async () => {
-    const until = new Date(Date.now() + 3000);
+    const until = new Date(Date.now() + 60_000);
     await as('pro')
       .post(`/caseload/clients/${people.client}/links`, {
         colleagueId: people.colleague,
@@ -120,13 +123,32 @@ describe('caseload access follows the real caseload service (real PostgreSQL and
     await expectEventually(async () =>
       expect(await access.canAccess(people.colleague, people.client)).toBe(true),
     );
-    await expectEventually(
-      async () => expect(await access.canAccess(people.colleague, people.client)).toBe(false),
-      {
-        timeoutMs: 10_000,
-      },
+    // The reader's clock passes the link's end: access ends there, with no event (nothing to wait for).
+    const now = jest.spyOn(reader.app.get(Clock), 'now').mockImplementation(() => new Date(until.getTime()));
+    try {
+      expect(await access.canAccess(people.colleague, people.client)).toBe(false);
+      expect(await access.professionalsOf(people.client)).toEqual([people.pro]);
+      now.mockImplementation(() => new Date(until.getTime() - 1));
+      expect(await access.canAccess(people.colleague, people.client)).toBe(true);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('a professional taken off the caseload loses, in the other service, the links they granted too', async () => {
+    await as('pro')
+      .post(`/caseload/clients/${people.client}/links`, { colleagueId: people.colleague })
+      .expect(201);
+    await expectEventually(async () =>
+      expect(await access.canAccess(people.colleague, people.client)).toBe(true),
     );
-    expect(Date.now()).toBeGreaterThanOrEqual(until.getTime());
+    await as('admin').delete(`/caseload/assignments/${assignmentId}`).expect(204);
+    await expectEventually(async () => expect(await access.professionalsOf(people.client)).toEqual([]));
+    // Back in the caseload (by the admin) for the erasure below.
+    await as('admin')
+      .post('/caseload/assignments', { clientId: people.client, professionalId: people.pro })
+      .expect(201);
+    await expectEventually(async () => expect(await access.canAccess(people.pro, people.client)).toBe(true));
   });
 
   it('erasing the client revokes every grant in the other service', async () => {

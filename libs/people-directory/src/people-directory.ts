@@ -52,6 +52,14 @@ export class PeopleDirectory {
     return rows[0] ? toPerson(rows[0]) : null;
   }
 
+  /** The organisation the person belongs to, whichever it is (erasure checks an event's tenant); null: unknown. */
+  async tenantOf(id: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const rows: { tenant_id: string }[] = await manager.query(`SELECT tenant_id FROM person WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0]?.tenant_id ?? null;
+  }
+
   /**
    * Deletes the person (rows referencing them with ON DELETE CASCADE go too) and remembers only the id,
    * also for someone this service never heard of. True when there was a person.

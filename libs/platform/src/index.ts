@@ -1,5 +1,6 @@
 export * from './config/config';
 export * from './context/request-context';
+export * from './clock/clock';
 export * from './logging/logger';
 export * from './logging/logger.module';
 export * from './errors/problem';

@@ -14,6 +14,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
 import { InboxPruner } from './inbox/inbox-pruner';
 import { AuditEmitter } from './audit/audit-emitter';
+import { Clock, SystemClock } from './clock/clock';
 
 export interface ServiceOptions<S extends z.ZodRawShape> {
   /** The service's environment: baseConfigShape plus its own variables. */
@@ -47,12 +48,14 @@ class PlatformCoreModule {
             destination: config.LOG_STREAM === 'stderr' ? pino.destination(2) : undefined,
           }),
       },
+      // One clock for every decision that depends on the time; tests override it.
+      { provide: Clock, useClass: SystemClock },
     ];
     return { module: PlatformCoreModule, providers, exports: providers };
   }
 }
 
-/** Everything a service gets from the platform: config, logging, Kafka, database, outbox, inbox, audit, health. */
+/** Everything a service gets from the platform: config, clock, logging, Kafka, database, outbox, inbox, audit, health. */
 @Module({})
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {

@@ -20,6 +20,8 @@ export interface TestPerson {
   tenantId: string;
   role: UserRole;
   name?: string;
+  /** Platform staff acting under an access grant to `tenantId` (the gateway's actor carries its id). */
+  grantId?: string;
 }
 
 /** The client address a test's requests come from, as the gateway would pass it on. */
@@ -136,6 +138,7 @@ export async function startServiceUnderTest(
     roles: [p.role],
     region: 'eea',
     sessionId: `session-${p.id}`,
+    ...(p.grantId ? { grantId: p.grantId } : {}),
   });
   if (!(internalAudiences as readonly string[]).includes(serviceName)) {
     throw new Error(`${serviceName} is not a service behind the gateway (${internalAudiences.join(', ')})`);

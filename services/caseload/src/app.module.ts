@@ -5,6 +5,7 @@ import { caseloadConfigShape } from './caseload.config';
 import { CaseloadModule } from './caseload.module';
 import { CaseloadCore1763900000100 } from './database/migrations/1763900000100-caseload-core';
 import { CaseloadActivityOrder1763900000200 } from './database/migrations/1763900000200-caseload-activity-order';
+import { CaseloadSettingsAndHistory1763900000300 } from './database/migrations/1763900000300-caseload-settings-and-history';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { CaseloadActivityOrder1763900000200 } from './database/migrations/176390
           PeopleDirectory1763900000050,
           CaseloadCore1763900000100,
           CaseloadActivityOrder1763900000200,
+          CaseloadSettingsAndHistory1763900000300,
         ],
       },
     }),

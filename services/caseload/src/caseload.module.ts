@@ -1,17 +1,35 @@
 import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
+import { PeopleDirectoryModule } from '@therapy-room/people-directory';
+import { AssignmentsService } from './caseload/assignments.service';
+import { CaseloadAuthority } from './caseload/caseload-authority.service';
 import { CaseloadController } from './caseload/caseload.controller';
+import { CaseloadReadService } from './caseload/caseload-reads.service';
 import { CaseloadRepository } from './caseload/caseload.repository';
-import { CaseloadService } from './caseload/caseload.service';
+import { GrantEvents } from './caseload/grant-events';
+import { LinksService } from './caseload/links.service';
 import { ClientActivityConsumer } from './people/client-activity.consumer';
 import { ClientActivityRepository } from './people/client-activity.repository';
-import { PeopleDirectoryModule } from '@therapy-room/people-directory';
 import { ErasureConsumer } from './erasure/erasure.consumer';
 import { ErasureService } from './erasure/erasure.service';
+import { CaseloadSettingsController } from './settings/caseload-settings.controller';
+import { CaseloadSettingsRepository } from './settings/caseload-settings.repository';
+import { CaseloadSettingsService } from './settings/caseload-settings.service';
 
 @Module({
   imports: [InternalAuthModule, PeopleDirectoryModule],
-  controllers: [CaseloadController, ClientActivityConsumer, ErasureConsumer],
-  providers: [CaseloadRepository, CaseloadService, ClientActivityRepository, ErasureService],
+  controllers: [CaseloadController, CaseloadSettingsController, ClientActivityConsumer, ErasureConsumer],
+  providers: [
+    CaseloadRepository,
+    CaseloadAuthority,
+    GrantEvents,
+    CaseloadReadService,
+    AssignmentsService,
+    LinksService,
+    CaseloadSettingsRepository,
+    CaseloadSettingsService,
+    ClientActivityRepository,
+    ErasureService,
+  ],
 })
 export class CaseloadModule {}

@@ -33,6 +33,10 @@ export const auditActions = [
   'caseload.assign',
   'caseload.unassign',
   'caseload.move',
+  /** A professional took a client nobody had into their own caseload (where the organisation allows it). */
+  'caseload.self_assign',
+  /** An org admin changed the organisation's caseload settings (e.g. whether professionals take unassigned clients). */
+  'caseload.settings_change',
   /** A colleague was linked to a client (time-boxed), or the link was ended early. */
   'caseload.link',
   'caseload.unlink',

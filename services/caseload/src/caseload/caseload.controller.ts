@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
-import { CaseloadService } from './caseload.service';
+import { AssignmentsService } from './assignments.service';
+import { CaseloadReadService } from './caseload-reads.service';
+import { LinksService } from './links.service';
 import {
   assignmentIdParamsSchema,
   clientIdParamsSchema,
@@ -24,7 +26,11 @@ import {
 export class CaseloadController {
   private readonly listQuery: ZodValidationPipe<ReturnType<typeof listClientsQuerySchema>>;
 
-  constructor(private readonly caseload: CaseloadService) {
+  constructor(
+    private readonly caseload: CaseloadReadService,
+    private readonly assignments: AssignmentsService,
+    private readonly links: LinksService,
+  ) {
     this.listQuery = new ZodValidationPipe(listClientsQuerySchema(caseload.maxPageSize));
   }
 
@@ -49,7 +55,7 @@ export class CaseloadController {
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
     @Body(new ZodValidationPipe(moveClientSchema)) body: MoveClientDto,
   ) {
-    return this.caseload.move(actor, params.clientId, body);
+    return this.assignments.move(actor, params.clientId, body);
   }
 
   @Post('clients/:clientId/links')
@@ -58,7 +64,7 @@ export class CaseloadController {
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
     @Body(new ZodValidationPipe(createLinkSchema)) body: CreateLinkDto,
   ) {
-    return this.caseload.link(actor, params.clientId, body);
+    return this.links.link(actor, params.clientId, body);
   }
 
   @Delete('clients/:clientId/links/:linkId')
@@ -67,7 +73,7 @@ export class CaseloadController {
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(linkParamsSchema)) params: LinkParams,
   ): Promise<void> {
-    await this.caseload.unlink(actor, params.clientId, params.linkId);
+    await this.links.unlink(actor, params.clientId, params.linkId);
   }
 
   @Post('assignments')
@@ -75,7 +81,7 @@ export class CaseloadController {
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(createAssignmentSchema)) body: CreateAssignmentDto,
   ) {
-    return this.caseload.assign(actor, body);
+    return this.assignments.assign(actor, body);
   }
 
   @Delete('assignments/:assignmentId')
@@ -84,7 +90,7 @@ export class CaseloadController {
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
   ): Promise<void> {
-    await this.caseload.unassign(actor, params.assignmentId);
+    await this.assignments.unassign(actor, params.assignmentId);
   }
 
   /** For clients: who their professionals are. */

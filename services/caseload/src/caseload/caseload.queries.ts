@@ -32,7 +32,9 @@ function orderBy(query: Pick<ListClientsQuery, 'sort' | 'order'>): { sql: string
 /** `%` and `_` in a search are literal characters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-const ACTIVE_LINK = `l.revoked_at IS NULL AND l.valid_from <= now() AND (l.valid_until IS NULL OR l.valid_until > now())`;
+/** A link in force at the instant `at` (a parameter: the service's clock decides, not the database's). */
+const ACTIVE_LINK = (at: string) =>
+  `l.revoked_at IS NULL AND l.valid_from <= ${at}::timestamptz AND (l.valid_until IS NULL OR l.valid_until > ${at}::timestamptz)`;
 /** A colleague link counts only where the colleague has no assignment of their own for the client. */
 const LINK_WITHOUT_ASSIGNMENT = `NOT EXISTS (SELECT 1 FROM assignment a WHERE a.client_id = l.client_id
   AND a.professional_id = l.professional_id AND a.ended_at IS NULL)`;
@@ -46,6 +48,7 @@ function activityPageStatement(
   tenantId: string,
   professionalId: string,
   query: ListClientsQuery,
+  at: Date,
 ): ListStatement {
   return {
     sql: `
@@ -60,7 +63,7 @@ function activityPageStatement(
         SELECT DISTINCT ON (l.client_id) l.client_id, 'link' AS relation, l.valid_from AS since,
                l.client_last_activity_at AS act
           FROM colleague_link l
-         WHERE l.professional_id = $2 AND l.tenant_id = $1 AND ${ACTIVE_LINK} AND ${LINK_WITHOUT_ASSIGNMENT}
+         WHERE l.professional_id = $2 AND l.tenant_id = $1 AND ${ACTIVE_LINK('$6')} AND ${LINK_WITHOUT_ASSIGNMENT}
          ORDER BY l.client_id, l.valid_from
       ) x
       ORDER BY act DESC NULLS LAST, client_id
@@ -74,26 +77,27 @@ function activityPageStatement(
            (SELECT count(*) FROM assignment a
              WHERE a.professional_id = $2 AND a.tenant_id = $1 AND a.ended_at IS NULL)
          + (SELECT count(DISTINCT l.client_id) FROM colleague_link l
-             WHERE l.professional_id = $2 AND l.tenant_id = $1 AND ${ACTIVE_LINK} AND ${LINK_WITHOUT_ASSIGNMENT})
+             WHERE l.professional_id = $2 AND l.tenant_id = $1 AND ${ACTIVE_LINK('$6')} AND ${LINK_WITHOUT_ASSIGNMENT})
            AS total
     FROM page JOIN person p ON p.id = page.client_id
     ORDER BY page.act DESC NULLS LAST, page.client_id`,
-    params: [tenantId, professionalId, query.offset + query.limit, query.limit, query.offset],
+    params: [tenantId, professionalId, query.offset + query.limit, query.limit, query.offset, at],
   };
 }
 
 /**
- * One professional's caseload (active assignments and colleague links active now), or — without a
+ * One professional's caseload (active assignments and colleague links active at `at`), or — without a
  * professional — every client of the organisation. `count(*) OVER ()` returns the total with the page.
  */
 export function listClientsStatement(
   tenantId: string,
   professionalId: string | null,
   query: ListClientsQuery,
+  at: Date,
 ): ListStatement & { order: 'asc' | 'desc' } {
   const newestFirst = query.sort === 'lastActivity' && (query.order ?? 'desc') === 'desc';
   if (professionalId && newestFirst && !query.q && !query.status) {
-    return { ...activityPageStatement(tenantId, professionalId, query), order: 'desc' };
+    return { ...activityPageStatement(tenantId, professionalId, query, at), order: 'desc' };
   }
   const params: unknown[] = [tenantId];
   const param = (value: unknown) => {
@@ -103,6 +107,7 @@ export function listClientsStatement(
   let source: string;
   if (professionalId) {
     const pro = param(professionalId);
+    const now = param(at);
     source = `
       SELECT DISTINCT ON (v.client_id) p.id, p.display_name, p.status, p.last_activity_at, v.relation, v.since
       FROM (
@@ -112,7 +117,7 @@ export function listClientsStatement(
         UNION ALL
         SELECT l.client_id, 'link', l.valid_from
           FROM colleague_link l
-         WHERE l.professional_id = ${pro} AND l.tenant_id = $1 AND ${ACTIVE_LINK}
+         WHERE l.professional_id = ${pro} AND l.tenant_id = $1 AND ${ACTIVE_LINK(now)}
       ) v
       JOIN person p ON p.id = v.client_id
       ORDER BY v.client_id, v.relation`;

@@ -23,7 +23,8 @@ export interface Relation {
 export interface Assignment {
   id: string;
   clientId: string;
-  professionalId: string;
+  /** Null only on an ended assignment of a professional since erased. */
+  professionalId: string | null;
   assignedAt: Date;
   endedAt: Date | null;
 }
@@ -31,7 +32,8 @@ export interface Assignment {
 export interface Link {
   id: string;
   clientId: string;
-  professionalId: string;
+  /** Null only on a revoked link of a professional since erased. */
+  professionalId: string | null;
   validFrom: Date;
   validUntil: Date | null;
 }
@@ -44,8 +46,12 @@ export interface OpenGrant {
   professionalId: string;
 }
 
-const ACTIVE_LINK = `l.revoked_at IS NULL AND l.valid_from <= now() AND (l.valid_until IS NULL OR l.valid_until > now())`;
-const OPEN_LINK = `l.revoked_at IS NULL AND (l.valid_until IS NULL OR l.valid_until > now())`;
+/** A link in force at the instant `at` (a parameter: the service's clock decides, not the database's). */
+const ACTIVE_LINK = (at: string) =>
+  `l.revoked_at IS NULL AND l.valid_from <= ${at}::timestamptz AND (l.valid_until IS NULL OR l.valid_until > ${at}::timestamptz)`;
+/** A link not yet ended at `at`: in force, or still to come. */
+const OPEN_LINK = (at: string) =>
+  `l.revoked_at IS NULL AND (l.valid_until IS NULL OR l.valid_until > ${at}::timestamptz)`;
 
 @Injectable()
 export class CaseloadRepository {
@@ -55,20 +61,23 @@ export class CaseloadRepository {
     return this.dataSource.query(statement.sql, statement.params);
   }
 
-  async relation(tenantId: string, clientId: string, professionalId: string): Promise<Relation> {
+  async relation(tenantId: string, clientId: string, professionalId: string, at: Date): Promise<Relation> {
     const [row]: { assigned: boolean; linked: boolean }[] = await this.dataSource.query(
       `SELECT
          EXISTS (SELECT 1 FROM assignment a WHERE a.client_id = $2 AND a.professional_id = $3
                    AND a.tenant_id = $1 AND a.ended_at IS NULL) AS assigned,
          EXISTS (SELECT 1 FROM colleague_link l WHERE l.client_id = $2 AND l.professional_id = $3
-                   AND l.tenant_id = $1 AND ${ACTIVE_LINK}) AS linked`,
-      [tenantId, clientId, professionalId],
+                   AND l.tenant_id = $1 AND ${ACTIVE_LINK('$4')}) AS linked`,
+      [tenantId, clientId, professionalId, at],
     );
     return row;
   }
 
   /** The client's professionals now: assignments and active links, with names. */
-  async careTeam(clientId: string): Promise<
+  async careTeam(
+    clientId: string,
+    at: Date,
+  ): Promise<
     {
       id: string;
       display_name: string | null;
@@ -84,15 +93,18 @@ export class CaseloadRepository {
            FROM assignment a WHERE a.client_id = $1 AND a.ended_at IS NULL
          UNION ALL
          SELECT l.professional_id, 'link', l.valid_from, l.valid_until
-           FROM colleague_link l WHERE l.client_id = $1 AND ${ACTIVE_LINK}
+           FROM colleague_link l WHERE l.client_id = $1 AND ${ACTIVE_LINK('$2')}
        ) t JOIN person p ON p.id = t.professional_id
        ORDER BY t.professional_id, t.relation`,
-      [clientId],
+      [clientId, at],
     );
   }
 
   /** Colleague links not yet ended (active now, or starting later). */
-  async openLinks(clientId: string): Promise<
+  async openLinks(
+    clientId: string,
+    at: Date,
+  ): Promise<
     {
       id: string;
       professional_id: string;
@@ -105,19 +117,22 @@ export class CaseloadRepository {
     return this.dataSource.query(
       `SELECT l.id, l.professional_id, p.display_name, l.linked_by, l.valid_from, l.valid_until
        FROM colleague_link l JOIN person p ON p.id = l.professional_id
-       WHERE l.client_id = $1 AND ${OPEN_LINK}
+       WHERE l.client_id = $1 AND ${OPEN_LINK('$2')}
        ORDER BY l.valid_from, l.id`,
-      [clientId],
+      [clientId, at],
     );
   }
 
-  /** Every assignment the client ever had, newest first (org admins see the history). */
+  /**
+   * Every assignment the client ever had, newest first (org admins see the history). An erased
+   * professional's rows stay, with no professional.
+   */
   async assignmentHistory(clientId: string): Promise<
     {
       id: string;
-      professional_id: string;
+      professional_id: string | null;
       display_name: string | null;
-      assigned_by: string;
+      assigned_by: string | null;
       assigned_at: Date;
       ended_at: Date | null;
       ended_by: string | null;
@@ -126,7 +141,7 @@ export class CaseloadRepository {
   > {
     return this.dataSource.query(
       `SELECT a.id, a.professional_id, p.display_name, a.assigned_by, a.assigned_at, a.ended_at, a.ended_by, a.end_reason
-       FROM assignment a JOIN person p ON p.id = a.professional_id
+       FROM assignment a LEFT JOIN person p ON p.id = a.professional_id
        WHERE a.client_id = $1
        ORDER BY a.assigned_at DESC, a.id`,
       [clientId],
@@ -174,14 +189,14 @@ export class CaseloadRepository {
 
   async insertAssignment(
     manager: EntityManager,
-    a: { tenantId: string; clientId: string; professionalId: string; assignedBy: string },
+    a: { tenantId: string; clientId: string; professionalId: string; assignedBy: string; at: Date },
   ): Promise<Assignment> {
     const id = randomUUID();
     const [row]: Assignment[] = await manager.query(
-      `INSERT INTO assignment (id, tenant_id, client_id, professional_id, assigned_by, client_last_activity_at)
-       SELECT $1, $2, $3, $4, $5, p.last_activity_at FROM person p WHERE p.id = $3
+      `INSERT INTO assignment (id, tenant_id, client_id, professional_id, assigned_by, assigned_at, client_last_activity_at)
+       SELECT $1, $2, $3, $4, $5, $6, p.last_activity_at FROM person p WHERE p.id = $3
        RETURNING id, client_id AS "clientId", professional_id AS "professionalId", assigned_at AS "assignedAt", ended_at AS "endedAt"`,
-      [id, a.tenantId, a.clientId, a.professionalId, a.assignedBy],
+      [id, a.tenantId, a.clientId, a.professionalId, a.assignedBy, a.at],
     );
     return row;
   }
@@ -191,10 +206,11 @@ export class CaseloadRepository {
     id: string,
     endedBy: string | null,
     reason: 'removed' | 'moved' | 'erased',
+    at: Date,
   ): Promise<void> {
     await manager.query(
-      `UPDATE assignment SET ended_at = now(), ended_by = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL`,
-      [id, endedBy, reason],
+      `UPDATE assignment SET ended_at = $4, ended_by = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL`,
+      [id, endedBy, reason, at],
     );
   }
 
@@ -221,20 +237,40 @@ export class CaseloadRepository {
   }
 
   /** A link of this client that has not ended (revoked, or past its end). */
-  async findOpenLink(manager: EntityManager, clientId: string, linkId: string): Promise<Link | null> {
+  async findOpenLink(
+    manager: EntityManager,
+    clientId: string,
+    linkId: string,
+    at: Date,
+  ): Promise<Link | null> {
     const rows: Link[] = await manager.query(
       `SELECT l.id, l.client_id AS "clientId", l.professional_id AS "professionalId", l.valid_from AS "validFrom", l.valid_until AS "validUntil"
-       FROM colleague_link l WHERE l.id = $1 AND l.client_id = $2 AND ${OPEN_LINK}`,
-      [linkId, clientId],
+       FROM colleague_link l WHERE l.id = $1 AND l.client_id = $2 AND ${OPEN_LINK('$3')}`,
+      [linkId, clientId, at],
     );
     return rows[0] ?? null;
   }
 
-  async revokeLink(manager: EntityManager, id: string, revokedBy: string | null): Promise<void> {
-    await manager.query(`UPDATE colleague_link SET revoked_at = now(), revoked_by = $2 WHERE id = $1`, [
-      id,
-      revokedBy,
-    ]);
+  /** The client's links that the professional granted and that have not ended (in force or to come). */
+  async openLinksGrantedBy(
+    manager: EntityManager,
+    clientId: string,
+    linkedBy: string,
+    at: Date,
+  ): Promise<Link[]> {
+    return manager.query(
+      `SELECT l.id, l.client_id AS "clientId", l.professional_id AS "professionalId", l.valid_from AS "validFrom", l.valid_until AS "validUntil"
+       FROM colleague_link l WHERE l.client_id = $1 AND l.linked_by = $2 AND ${OPEN_LINK('$3')}
+       ORDER BY l.id`,
+      [clientId, linkedBy, at],
+    );
+  }
+
+  async revokeLink(manager: EntityManager, id: string, revokedBy: string | null, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE colleague_link SET revoked_at = $3, revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL`,
+      [id, revokedBy, at],
+    );
   }
 
   /** The organisation's professionals with the number of clients in each caseload (org admins). */
@@ -250,15 +286,60 @@ export class CaseloadRepository {
     );
   }
 
-  /** Grants in force or still to come that involve the subject, as client or as professional. */
-  async openGrantsOf(manager: EntityManager, subjectId: string): Promise<OpenGrant[]> {
+  /**
+   * Grants in force or still to come that involve the subject, as client or as professional, and links
+   * the subject granted (they end with the professional who granted them).
+   */
+  async openGrantsOf(
+    manager: EntityManager,
+    tenantId: string,
+    subjectId: string,
+    at: Date,
+  ): Promise<OpenGrant[]> {
     return manager.query(
       `SELECT a.id, 'assignment' AS kind, a.client_id AS "clientId", a.professional_id AS "professionalId"
-         FROM assignment a WHERE (a.client_id = $1 OR a.professional_id = $1) AND a.ended_at IS NULL
+         FROM assignment a
+        WHERE a.tenant_id = $1 AND (a.client_id = $2 OR a.professional_id = $2) AND a.ended_at IS NULL
        UNION ALL
        SELECT l.id, 'link', l.client_id, l.professional_id
-         FROM colleague_link l WHERE (l.client_id = $1 OR l.professional_id = $1) AND ${OPEN_LINK}`,
-      [subjectId],
+         FROM colleague_link l
+        WHERE l.tenant_id = $1 AND (l.client_id = $2 OR l.professional_id = $2 OR l.linked_by = $2)
+          AND ${OPEN_LINK('$3')}`,
+      [tenantId, subjectId, at],
+    );
+  }
+
+  /** Ends every assignment and link of the subject (as client, professional or granter) at `at`: erasure. */
+  async endAllOf(manager: EntityManager, tenantId: string, subjectId: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE assignment SET ended_at = $3, ended_by = NULL, end_reason = 'erased'
+        WHERE tenant_id = $1 AND (client_id = $2 OR professional_id = $2) AND ended_at IS NULL`,
+      [tenantId, subjectId, at],
+    );
+    await manager.query(
+      `UPDATE colleague_link SET revoked_at = $3, revoked_by = NULL
+        WHERE tenant_id = $1 AND (client_id = $2 OR professional_id = $2 OR linked_by = $2) AND revoked_at IS NULL`,
+      [tenantId, subjectId, at],
+    );
+  }
+
+  /**
+   * What a professional's erasure leaves of them in their clients' history: nothing but the rows. The
+   * person row's deletion nulls professional_id (ON DELETE SET NULL); who assigned, ended, linked or
+   * revoked is nulled here. Open grants must be ended first (a row without a professional is ended).
+   */
+  async forgetPerson(manager: EntityManager, tenantId: string, subjectId: string): Promise<void> {
+    await manager.query(
+      `UPDATE assignment SET assigned_by = CASE WHEN assigned_by = $2 THEN NULL ELSE assigned_by END,
+              ended_by = CASE WHEN ended_by = $2 THEN NULL ELSE ended_by END
+        WHERE tenant_id = $1 AND (assigned_by = $2 OR ended_by = $2)`,
+      [tenantId, subjectId],
+    );
+    await manager.query(
+      `UPDATE colleague_link SET linked_by = CASE WHEN linked_by = $2 THEN NULL ELSE linked_by END,
+              revoked_by = CASE WHEN revoked_by = $2 THEN NULL ELSE revoked_by END
+        WHERE tenant_id = $1 AND (linked_by = $2 OR revoked_by = $2)`,
+      [tenantId, subjectId],
     );
   }
 }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { auditEntryRecordedV1 } from '@therapy-room/contracts';
+import { Clock } from '@therapy-room/platform';
 import { expectEventually } from '@therapy-room/testing';
 import { startCaseload, type CaseloadFixture, type Person } from '../support/caseload-fixture';
 
 /**
  * Who may list, open, link and unlink one client (real PostgreSQL and Kafka). A stranger learns
- * nothing (404); someone who may see the client but not change it gets 403.
+ * nothing (404); someone who may see the client but not change it gets 403. Platform staff under an
+ * access grant read the organisation's caseloads and change nothing; without a grant (or with one for
+ * another organisation) they learn nothing.
  */
 describe('caseload access matrix', () => {
   let fx: CaseloadFixture;
@@ -13,7 +16,8 @@ describe('caseload access matrix', () => {
   const tenantB = randomUUID();
   let admin: Person, owner: Person, during: Person, before: Person, after: Person, other: Person;
   let target: Person, client: Person, otherClient: Person, adminB: Person, proB: Person;
-  let afterUntil: number;
+  let staff: Person, staffWithoutGrant: Person, foreignStaff: Person;
+  let now: number;
 
   const actors = () =>
     ({
@@ -26,6 +30,9 @@ describe('caseload access matrix', () => {
       'other client': otherClient,
       'org admin': admin,
       'other organisation': adminB,
+      'platform staff': staff,
+      'platform staff without a grant': staffWithoutGrant,
+      'platform staff of another organisation': foreignStaff,
     }) as const;
   type ActorName = keyof ReturnType<typeof actors>;
 
@@ -48,6 +55,13 @@ describe('caseload access matrix', () => {
       { role: 'org_admin', name: 'Bob Admin' },
       { role: 'professional', name: 'Bram Pro' },
     ]);
+    const staffId = randomUUID();
+    staff = { id: staffId, tenantId: tenantA, role: 'platform_staff', grantId: randomUUID() };
+    staffWithoutGrant = { id: staffId, tenantId: randomUUID(), role: 'platform_staff' };
+    foreignStaff = { id: staffId, tenantId: tenantB, role: 'platform_staff', grantId: randomUUID() };
+    // The time as caseload sees it: fixed, moved by the test (no sleeping for a link to run out).
+    now = Date.now();
+    jest.spyOn(fx.service.app.get(Clock), 'now').mockImplementation(() => new Date(now));
     await fx
       .as(admin)
       .post('/caseload/assignments', { clientId: client.id, professionalId: owner.id })
@@ -56,20 +70,19 @@ describe('caseload access matrix', () => {
       .as(admin)
       .post('/caseload/assignments', { clientId: otherClient.id, professionalId: other.id })
       .expect(201);
-    const now = Date.now();
-    afterUntil = now + 4000;
     for (const [colleague, validFrom, validUntil] of [
       [during, undefined, new Date(now + hour).toISOString()],
       [before, new Date(now + hour).toISOString(), new Date(now + 2 * hour).toISOString()],
-      [after, undefined, new Date(afterUntil).toISOString()],
+      [after, undefined, new Date(now + 60_000).toISOString()],
     ] as const) {
       await fx
         .as(owner)
         .post(`/caseload/clients/${client.id}/links`, { colleagueId: colleague.id, validFrom, validUntil })
         .expect(201);
     }
-    // The "after" colleague's link ends by itself, with no request and no event.
-    await new Promise((r) => setTimeout(r, Math.max(0, afterUntil - Date.now() + 50)));
+    await fx.as(after).get(`/caseload/clients/${client.id}`).expect(200);
+    // The "after" colleague's link ends by itself when the clock passes its end: no request, no event.
+    now += 2 * 60_000;
   });
   afterAll(() => fx?.stop());
 
@@ -86,6 +99,9 @@ describe('caseload access matrix', () => {
     'other client': { list: 403, get: 404, link: 404, unlink: 404 },
     'org admin': { list: 'sees', get: 200, link: 201, unlink: 204 },
     'other organisation': { list: 'not', get: 404, link: 404, unlink: 404 },
+    'platform staff': { list: 'sees', get: 200, link: 403, unlink: 403 },
+    'platform staff without a grant': { list: 403, get: 404, link: 404, unlink: 404 },
+    'platform staff of another organisation': { list: 'not', get: 404, link: 404, unlink: 404 },
   };
   const cells = Object.entries(expectations) as [ActorName, (typeof expectations)[ActorName]][];
 
@@ -114,7 +130,7 @@ describe('caseload access matrix', () => {
     const colleagueId = actor.tenantId === tenantB ? proB.id : target.id;
     const res = await fx.as(actor).post(`/caseload/clients/${client.id}/links`, {
       colleagueId,
-      validUntil: new Date(Date.now() + hour).toISOString(),
+      validUntil: new Date(now + hour).toISOString(),
     });
     expect(res.status).toBe(expected.link);
   });
@@ -123,7 +139,7 @@ describe('caseload access matrix', () => {
     // A fresh link to remove for each cell, made by the owner.
     const made = await fx.as(owner).post(`/caseload/clients/${client.id}/links`, {
       colleagueId: target.id,
-      validUntil: new Date(Date.now() + hour).toISOString(),
+      validUntil: new Date(now + hour).toISOString(),
     });
     expect(made.status).toBe(201);
     const res = await fx.as(actors()[name]).delete(`/caseload/clients/${client.id}/links/${made.body.id}`);
@@ -131,6 +147,23 @@ describe('caseload access matrix', () => {
     const stillOpen = await fx.as(owner).get(`/caseload/clients/${client.id}`).expect(200);
     const linkIds = (stillOpen.body.links as { id: string }[]).map((l) => l.id);
     expect(linkIds.includes(made.body.id)).toBe(expected.unlink !== 204);
+  });
+
+  it.each(cells)('settings: %s', async (name) => {
+    const actor = actors()[name];
+    const reads = [
+      'org admin',
+      'other organisation',
+      'platform staff',
+      'platform staff of another organisation',
+    ];
+    const professional = actor.role === 'professional';
+    const read = await fx.as(actor).get('/caseload/settings');
+    expect(read.status).toBe(reads.includes(name) || professional ? 200 : 403);
+    const write = await fx
+      .as(actor)
+      .put('/caseload/settings', { professionalsMayTakeUnassignedClients: false });
+    expect(write.status).toBe(actor.role === 'org_admin' ? 200 : 403);
   });
 
   it('the client sees their professionals, linked colleagues only while linked', async () => {

@@ -5,6 +5,7 @@ import {
   caseloadAssignmentGrantedV1,
   caseloadAssignmentRevokedV1,
   caseloadErasureCompletedV1,
+  dlqTopic,
   identityUserDeactivatedV1,
   identityUserProfileChangedV1,
   identityUserSignedInV1,
@@ -30,6 +31,7 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       caseloadAssignmentGrantedV1.topic,
       caseloadAssignmentRevokedV1.topic,
       caseloadErasureCompletedV1.topic,
+      dlqTopic(retentionErasureRequestedV1.topic),
     ]);
     [admin, pro, colleague] = await fx.people(tenant, [
       { role: 'org_admin', name: 'Ada Admin' },
@@ -46,7 +48,10 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       })),
     );
     for (const c of clients) {
-      await fx.as(pro).post('/caseload/assignments', { clientId: c.id, professionalId: pro.id }).expect(201);
+      await fx
+        .as(admin)
+        .post('/caseload/assignments', { clientId: c.id, professionalId: pro.id })
+        .expect(201);
     }
     const base = Date.parse('2026-11-01T08:00:00.000Z');
     await Promise.all(
@@ -370,6 +375,115 @@ describe('caseload: pagination, sorting, moves, events, bad input and erasure (r
       );
       expect(await fx.db.query(`SELECT 1 FROM caseload.person WHERE id = $1`, [client.id])).toEqual([]);
       await fx.as(pro).get(`/caseload/clients/${client.id}`).expect(404);
+    });
+  });
+
+  describe('erasure checks the organisation and keeps other clients’ history', () => {
+    it('a request of another organisation naming our client deletes nothing (dead-letter queue, no confirmation)', async () => {
+      const [client] = await fx.people(tenant, [{ role: 'client', name: 'Tenant Checked' }]);
+      const assignment = await fx
+        .as(admin)
+        .post('/caseload/assignments', { clientId: client.id, professionalId: pro.id })
+        .expect(201);
+      const requestId = randomUUID();
+      await publishEvent(
+        fx.prefix,
+        retentionErasureRequestedV1,
+        { requestId, reason: 'client_request' },
+        { tenantId: otherTenant, subjectId: client.id },
+      );
+      await expectEventually(() => {
+        const dead = fx.events(dlqTopic(retentionErasureRequestedV1.topic));
+        expect(dead.some((e) => e.payload.requestId === requestId)).toBe(true);
+      });
+      expect(fx.events(caseloadErasureCompletedV1.topic).some((e) => e.payload.requestId === requestId)).toBe(
+        false,
+      );
+      expect(await fx.db.query(`SELECT 1 FROM caseload.person WHERE id = $1`, [client.id])).toHaveLength(1);
+      expect(await fx.db.query(`SELECT 1 FROM caseload.erased_subject WHERE id = $1`, [client.id])).toEqual(
+        [],
+      );
+      expect(
+        await fx.db.query(`SELECT 1 FROM caseload.assignment WHERE id = $1 AND ended_at IS NULL`, [
+          assignment.body.id,
+        ]),
+      ).toHaveLength(1);
+      expect(
+        fx.events(caseloadAssignmentRevokedV1.topic).some((e) => e.payload.grantId === assignment.body.id),
+      ).toBe(false);
+      await fx.as(pro).get(`/caseload/clients/${client.id}`).expect(200);
+    });
+
+    it('erasing a professional keeps their clients’ history without them, and ends what they had and granted', async () => {
+      const [leaving, staying, current, former] = await fx.people(tenant, [
+        { role: 'professional', name: 'Lea Leaving' },
+        { role: 'professional', name: 'Sam Staying' },
+        { role: 'client', name: 'Cur Current' },
+        { role: 'client', name: 'For Former' },
+      ]);
+      const past = await fx
+        .as(admin)
+        .post('/caseload/assignments', { clientId: former.id, professionalId: leaving.id })
+        .expect(201);
+      await fx
+        .as(admin)
+        .post(`/caseload/clients/${former.id}/move`, {
+          fromProfessionalId: leaving.id,
+          toProfessionalId: staying.id,
+        })
+        .expect(200);
+      const open = await fx
+        .as(admin)
+        .post('/caseload/assignments', { clientId: current.id, professionalId: leaving.id })
+        .expect(201);
+      const granted = await fx
+        .as(leaving)
+        .post(`/caseload/clients/${current.id}/links`, { colleagueId: staying.id })
+        .expect(201);
+      const request = await publishEvent(
+        fx.prefix,
+        retentionErasureRequestedV1,
+        { requestId: randomUUID(), reason: 'client_request' },
+        { tenantId: tenant, subjectId: leaving.id },
+      );
+      await expectEventually(() =>
+        expect(fx.events(caseloadErasureCompletedV1.topic).map((e) => e.payload.requestId)).toContain(
+          request.payload.requestId,
+        ),
+      );
+      // The former client's history keeps the assignment, without the professional.
+      const history = await fx.as(admin).get(`/caseload/clients/${former.id}`).expect(200);
+      expect(history.body.history).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ assignmentId: past.body.id, professional: null, endReason: 'moved' }),
+        ]),
+      );
+      expect(history.body.professionals).toEqual([expect.objectContaining({ id: staying.id })]);
+      // The current client's assignment ended (erased) and stays in their history; the link they granted ended.
+      const rows = await fx.db.query(
+        `SELECT professional_id, assigned_by, end_reason FROM caseload.assignment WHERE id = $1`,
+        [open.body.id],
+      );
+      expect(rows).toEqual([{ professional_id: null, assigned_by: admin.id, end_reason: 'erased' }]);
+      const links = await fx.db.query(
+        `SELECT linked_by, revoked_at IS NOT NULL AS revoked FROM caseload.colleague_link WHERE id = $1`,
+        [granted.body.id],
+      );
+      expect(links).toEqual([{ linked_by: null, revoked: true }]);
+      await fx.as(staying).get(`/caseload/clients/${current.id}`).expect(404);
+      const revoked = fx
+        .events(caseloadAssignmentRevokedV1.topic)
+        .filter((e) => e.payload.reason === 'erased')
+        .map((e) => e.payload.grantId);
+      expect(revoked).toEqual(expect.arrayContaining([open.body.id, granted.body.id]));
+      // No row anywhere still names the erased professional.
+      const named = await fx.db.query(
+        `SELECT id FROM caseload.assignment WHERE $1 IN (professional_id, assigned_by, ended_by)
+         UNION ALL SELECT id FROM caseload.colleague_link WHERE $1 IN (professional_id, linked_by, revoked_by)
+         UNION ALL SELECT id FROM caseload.person WHERE id = $1`,
+        [leaving.id],
+      );
+      expect(named).toEqual([]);
     });
   });
 

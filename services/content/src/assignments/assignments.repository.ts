@@ -45,6 +45,15 @@ export class AssignmentsRepository {
     return rows[0] ?? null;
   }
 
+  /** Whether content holds any work of the client in this organisation. */
+  async hasClientIn(tenantId: string, clientId: string): Promise<boolean> {
+    const rows: { known: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM assignment WHERE tenant_id = $1 AND client_id = $2) AS known`,
+      [tenantId, clientId],
+    );
+    return rows[0]?.known === true;
+  }
+
   /** A client's assignments (newest first) with how far they got. */
   async listForClient(
     tenantId: string,

@@ -70,7 +70,7 @@ export class AssignmentsService {
       return new ValidationException(errors);
     };
     // Unknown, another organisation's, or someone else's client: one answer for all, nothing stored.
-    if (!(await this.caseload.canAccess(actor.userId, dto.clientId, new Date(), actor.tenantId))) {
+    if (!(await this.caseload.canAccess(actor.userId, dto.clientId, undefined, actor.tenantId))) {
       throw await refuse(
         [{ path: 'clientId', message: 'is not a client in your caseload' }],
         'not_in_caseload',

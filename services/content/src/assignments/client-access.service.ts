@@ -12,7 +12,10 @@ import { AssignmentsRepository, type AssignmentRow } from './assignments.reposit
 /**
  * Decides, in the data path, who may see or change a client's work: the client themself, or a
  * professional with a grant in the caseload read model right now (assignment or colleague link), of
- * the same organisation. Every refusal is audited (outcome failure) before it is answered.
+ * the same organisation. Organisation administrators and platform staff under a grant of the
+ * client's own organisation get 403; anyone else (another organisation's admins and staff included)
+ * gets 404, as in caseload and messaging. Every refusal is audited (outcome failure) before it is
+ * answered.
  */
 @Injectable()
 export class ClientAccess {
@@ -35,16 +38,17 @@ export class ClientAccess {
     if (kind === 'client' && actor.userId === clientId) standing = 'self';
     else if (
       kind === 'professional' &&
-      (await this.caseload.canAccess(actor.userId, clientId, new Date(), actor.tenantId))
+      (await this.caseload.canAccess(actor.userId, clientId, undefined, actor.tenantId))
     )
       standing = 'care_team';
     if (standing && allowed.includes(standing)) return standing;
-    const refusal =
-      kind === 'org_admin' || kind === 'staff'
-        ? forbidden("Organisation administrators do not see or change clients' work.")
-        : standing
-          ? forbidden(standing === 'self' ? 'Only the care team does this.' : 'Only the client does this.')
-          : notFound();
+    const administers =
+      (kind === 'org_admin' || kind === 'staff') && (await this.inOrganisation(actor.tenantId, clientId));
+    const refusal = administers
+      ? forbidden("Organisation administrators do not see or change clients' work.")
+      : standing
+        ? forbidden(standing === 'self' ? 'Only the care team does this.' : 'Only the client does this.')
+        : notFound();
     await this.refuse(actor, clientId, audit, refusal);
     throw refusal;
   }
@@ -81,6 +85,14 @@ export class ClientAccess {
       resourceId: assignmentId,
     });
     return { assignment, standing };
+  }
+
+  /** The client belongs to the organisation: caseload knows them there, or content holds their work there. */
+  private async inOrganisation(tenantId: string, clientId: string): Promise<boolean> {
+    return (
+      (await this.caseload.knowsClient(clientId, tenantId)) ||
+      (await this.assignments.hasClientIn(tenantId, clientId))
+    );
   }
 
   private async refuse(

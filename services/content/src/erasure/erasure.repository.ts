@@ -4,6 +4,20 @@ import type { EntityManager } from 'typeorm';
 /** The only file with the erasure and export queries: everything content keeps about one subject. */
 @Injectable()
 export class ErasureRepository {
+  /**
+   * The organisations other than this one in which content holds anything of the subject (work, shares,
+   * a data key): an erasure request of one organisation must not touch another's subject.
+   */
+  async otherTenantsOf(manager: EntityManager, tenantId: string, subjectId: string): Promise<string[]> {
+    const rows: { tenant_id: string }[] = await manager.query(
+      `SELECT tenant_id FROM assignment WHERE client_id = $2 AND tenant_id <> $1
+       UNION SELECT tenant_id FROM report_share WHERE client_id = $2 AND tenant_id <> $1
+       UNION SELECT tenant_id FROM subject_data_key WHERE subject_id = $2 AND tenant_id <> $1`,
+      [tenantId, subjectId],
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
   /** Deletes every row about the client (answers, progress, entries, responses, flags, feedback cascade). */
   async eraseClient(manager: EntityManager, subjectId: string): Promise<number> {
     await manager.query(`DELETE FROM report_share WHERE client_id = $1`, [subjectId]);

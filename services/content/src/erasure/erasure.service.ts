@@ -18,7 +18,8 @@ const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : 
 
 /**
  * Content's part of the erasure and export sagas, each in the inbox transaction of its request.
- * Erasure deletes every row about the client and their data key (crypto-shredding: copies of their
+ * The request names its organisation: a subject whose work content holds in another organisation is
+ * refused (dead-letter queue with the reason) and nothing is touched. Erasure deletes every row about the client and their data key (crypto-shredding: copies of their
  * texts in backups become unreadable), keeps only the bare id so nothing is assigned to them again,
  * and confirms even when content held nothing. Export writes everything content keeps about the
  * client, texts decrypted, as `<location>/content.json` and confirms with the file's hash.
@@ -36,6 +37,9 @@ export class ErasureService {
   async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
     const subjectId = event.subjectId;
     if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
+    if ((await this.erasure.otherTenantsOf(manager, event.tenantId, subjectId)).length) {
+      throw new PermanentEventError("the erasure request's subject belongs to another organisation");
+    }
     const assignments = await this.erasure.eraseClient(manager, subjectId);
     const shredded = await this.cipher.shred(manager, subjectId);
     await this.erasure.tombstone(manager, subjectId);
@@ -58,6 +62,9 @@ export class ErasureService {
     if (!subjectId) throw new PermanentEventError('an export request needs a subjectId');
     if (!this.config.EXPORT_ROOT)
       throw new PermanentEventError('EXPORT_ROOT is not configured: content cannot export');
+    if ((await this.erasure.otherTenantsOf(manager, event.tenantId, subjectId)).length) {
+      throw new PermanentEventError("the export request's subject belongs to another organisation");
+    }
     const data = await this.collect(manager, subjectId);
     let written: { file: string; sha256: string };
     try {

@@ -164,6 +164,20 @@ export class LibraryRepository {
     return rows[0]?.client_feedback ?? null;
   }
 
+  /** The organisation's choices for several tools at once (tools without a choice are absent). */
+  async clientFeedbackOf(
+    tenantId: string,
+    toolIds: string[],
+  ): Promise<Map<string, 'score_and_band' | 'none'>> {
+    if (!toolIds.length) return new Map();
+    const rows: { tool_id: string; client_feedback: 'score_and_band' | 'none' }[] =
+      await this.dataSource.query(
+        `SELECT tool_id, client_feedback FROM client_feedback_setting WHERE tenant_id = $1 AND tool_id = ANY($2)`,
+        [tenantId, toolIds],
+      );
+    return new Map(rows.map((r) => [r.tool_id, r.client_feedback]));
+  }
+
   async setClientFeedback(
     manager: EntityManager,
     s: { tenantId: string; toolId: string; clientFeedback: 'score_and_band' | 'none'; by: string },

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
-import { PLATFORM_CONFIG, ValidationException } from '@therapy-room/platform';
+import { Clock, PLATFORM_CONFIG, ValidationException } from '@therapy-room/platform';
 import type { ContentConfig } from '../content.config';
 import { ContentAudit } from '../common/content-audit';
 import { notFound } from '../common/content.exception';
@@ -18,10 +18,8 @@ const hashToken = (token: string): Buffer => createHash('sha256').update(token, 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 export type ShareStatus = 'active' | 'revoked' | 'expired';
-export const shareStatus = (
-  s: Pick<ShareRow, 'revoked_at' | 'expires_at'>,
-  at: Date = new Date(),
-): ShareStatus => (s.revoked_at ? 'revoked' : new Date(s.expires_at) <= at ? 'expired' : 'active');
+export const shareStatus = (s: Pick<ShareRow, 'revoked_at' | 'expires_at'>, at: Date): ShareStatus =>
+  s.revoked_at ? 'revoked' : new Date(s.expires_at) <= at ? 'expired' : 'active';
 
 /**
  * A client shares a report with someone outside the care team (a parent, a specialist) through a
@@ -39,6 +37,7 @@ export class SharingService {
     private readonly access: ClientAccess,
     private readonly audit: ContentAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: ContentConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, clientId: string, dto: CreateShareDto) {
@@ -64,7 +63,7 @@ export class SharingService {
         clientId,
         tokenHash: hashToken(token),
         toolIds: dto.toolIds ? [...new Set(dto.toolIds)] : null,
-        expiresAt: new Date(Date.now() + dto.days * DAY_MS),
+        expiresAt: new Date(this.clock.now().getTime() + dto.days * DAY_MS),
       });
       await this.audit.record(manager, actor, 'content.share', 'success', 'content.report_share', share.id, {
         tenantId: actor.tenantId,
@@ -109,17 +108,24 @@ export class SharingService {
     });
   }
 
-  /** The recipient's view: only that report, only while the grant is active; otherwise 404 (no hint why). */
+  /**
+   * The recipient's view: only that report, only while the grant is active; otherwise 404 (no hint
+   * why). The recipient sees what the client may see, never more: no scores of a questionnaire whose
+   * scores the organisation keeps from its clients.
+   */
   async open(token: string) {
-    const share = await this.shares.active(hashToken(token), new Date());
+    const share = await this.shares.active(hashToken(token), this.clock.now());
     if (!share) throw notFound();
-    const report = await this.reports.build({
-      tenantId: share.tenant_id,
-      clientId: share.client_id,
-      toolIds: share.tool_ids,
-      from: null,
-      to: null,
-    });
+    const report = await this.reports.build(
+      {
+        tenantId: share.tenant_id,
+        clientId: share.client_id,
+        toolIds: share.tool_ids,
+        from: null,
+        to: null,
+      },
+      'client',
+    );
     await this.dataSource.transaction(async (manager) => {
       await this.shares.opened(manager, share.id);
       await this.audit.record(
@@ -140,6 +146,7 @@ export class SharingService {
   }
 
   private view(s: ShareRow) {
+    const now = this.clock.now();
     return {
       id: s.id,
       toolIds: s.tool_ids,
@@ -147,7 +154,7 @@ export class SharingService {
       expiresAt: iso(s.expires_at),
       revokedAt: iso(s.revoked_at),
       lastOpenedAt: iso(s.last_opened_at),
-      status: shareStatus(s),
+      status: shareStatus(s, now),
     };
   }
 }

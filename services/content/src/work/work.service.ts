@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
 import { contentQuestionnaireScoredV1, contentSessionCompletedV1 } from '@therapy-room/contracts';
 import { SubjectDataCipher } from '@therapy-room/data-protection';
-import { OutboxService, ValidationException, type FieldError } from '@therapy-room/platform';
+import { Clock, OutboxService, ValidationException, type FieldError } from '@therapy-room/platform';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
 import { actorKind } from '@therapy-room/auth';
 import { ContentAudit } from '../common/content-audit';
@@ -52,6 +52,7 @@ export class WorkService {
     private readonly cipher: SubjectDataCipher,
     private readonly outbox: OutboxService,
     private readonly audit: ContentAudit,
+    private readonly clock: Clock,
   ) {}
 
   /** One assignment with its content (as tailored) and the client's work on it. */
@@ -317,8 +318,9 @@ export class WorkService {
     const { assignment, revision } = await this.ownActive(actor, assignmentId, 'diary');
     const diary = revision.definition as DiaryDefinition;
     const { errors, values, texts } = checkDiaryEntry(diary.fields, dto.values);
-    const recordedAt = dto.recordedAt ? new Date(dto.recordedAt) : new Date();
-    if (recordedAt.getTime() > Date.now() + FUTURE_LEEWAY_MS)
+    const now = this.clock.now();
+    const recordedAt = dto.recordedAt ? new Date(dto.recordedAt) : now;
+    if (recordedAt.getTime() > now.getTime() + FUTURE_LEEWAY_MS)
       errors.push({ path: 'recordedAt', message: 'must not be in the future' });
     if (errors.length) throw new ValidationException(errors);
     const id = uuidv7();
@@ -485,7 +487,7 @@ export class WorkService {
   /** A professional's open flags, across the clients of their caseload (each read audited per client). */
   async openFlags(actor: Actor) {
     if (actorKind(actor) !== 'professional') throw forbidden('Only professionals have flags to follow up.');
-    const clients = await this.caseload.clientsOf(actor.userId, new Date(), actor.tenantId);
+    const clients = await this.caseload.clientsOf(actor.userId, undefined, actor.tenantId);
     const flags = await this.work.openFlags(actor.tenantId, clients);
     if (flags.length) {
       await this.dataSource.transaction((manager) =>

@@ -481,6 +481,17 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
 
       for (const who of [trendClient, otherPro]) {
         const report = await fx.as(who).get(`/content/clients/${trendClient.id}/report`).expect(200);
+        const phqTotal = report.body.series.find(
+          (s: { toolKey: string; measure: string }) => s.toolKey === 'phq-9' && s.measure === 'total',
+        );
+        if (who === trendClient) {
+          // PHQ-9 keeps its scores from clients (the tool's choice, kept by this organisation): the
+          // client's report has no PHQ-9 series at all, neither scores nor bands.
+          expect(phqTotal).toBeUndefined();
+          expect(report.body.series.some((s: { toolKey: string }) => s.toolKey === 'phq-9')).toBe(false);
+          expect(JSON.stringify(report.body)).not.toContain('moderately_severe');
+          continue;
+        }
         const series = (tool: string, measure: string) =>
           report.body.series.find(
             (s: { toolKey: string; measure: string }) => s.toolKey === tool && s.measure === measure,
@@ -514,6 +525,53 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
         ]);
         expect(JSON.stringify(report.body)).not.toContain('private');
       }
+      // The organisation shows PHQ-9 scores to its clients: now the client's report has them too.
+      const [admin] = fx.people(tenant, ['org_admin']);
+      const phq = fx.tool('phq-9').toolId;
+      await fx
+        .as(admin)
+        .put(`/content/library/${phq}/client-feedback`, { clientFeedback: 'score_and_band' })
+        .expect(200);
+      const shown = await fx.as(trendClient).get(`/content/clients/${trendClient.id}/report`).expect(200);
+      expect(
+        shown.body.series
+          .find((s: { toolKey: string; measure: string }) => s.toolKey === 'phq-9' && s.measure === 'total')
+          .points.map((p: { value: number; band: string }) => [p.value, p.band]),
+      ).toEqual([
+        [16, 'moderately_severe'],
+        [11, 'moderate'],
+      ]);
+      await fx
+        .as(admin)
+        .put(`/content/library/${phq}/client-feedback`, { clientFeedback: 'none' })
+        .expect(200);
+      // And the other way round: GAD-7 shows scores by default; an organisation that hides them hides them here too.
+      const gad = (
+        await fx
+          .as(otherPro)
+          .post('/content/assignments', { clientId: trendClient.id, toolId: fx.tool('gad-7').toolId })
+          .expect(201)
+      ).body;
+      await fx
+        .as(trendClient)
+        .post(`/content/assignments/${gad.id}/responses`, { answers: gad7(12) })
+        .expect(201);
+      const gadSeries = async () =>
+        (
+          await fx.as(trendClient).get(`/content/clients/${trendClient.id}/report`).expect(200)
+        ).body.series.filter((s: { toolKey: string }) => s.toolKey === 'gad-7');
+      expect(await gadSeries()).not.toEqual([]);
+      const gadTool = fx.tool('gad-7').toolId;
+      await fx
+        .as(admin)
+        .put(`/content/library/${gadTool}/client-feedback`, { clientFeedback: 'none' })
+        .expect(200);
+      expect(await gadSeries()).toEqual([]);
+      await fx
+        .as(admin)
+        .put(`/content/library/${gadTool}/client-feedback`, { clientFeedback: 'score_and_band' })
+        .expect(200);
+
       const ranged = await fx
         .as(trendClient)
         .get(`/content/clients/${trendClient.id}/report?from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z`)

@@ -25,6 +25,7 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       contentErasureCompletedV1.topic,
       contentExportCompletedV1.topic,
       `${retentionExportRequestedV1.topic}.dlq`,
+      `${retentionErasureRequestedV1.topic}.dlq`,
     ]);
     [pro, client, bystander] = fx.people(tenant, ['professional', 'client', 'client']);
     await fx.grant(pro, client);
@@ -145,6 +146,49 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
     );
   });
 
+  it('an erasure or export request of another organisation naming our client touches nothing (dead letter)', async () => {
+    const otherTenant = randomUUID();
+    const before = await Promise.all(
+      ['assignment', 'diary_entry', 'module_answer', 'report_share'].map((t) => count(t, bystander.id)),
+    );
+    const erasure = randomUUID();
+    await publishEvent(
+      fx.prefix,
+      retentionErasureRequestedV1,
+      { requestId: erasure, reason: 'client_request' },
+      { tenantId: otherTenant, subjectId: bystander.id },
+    );
+    const exportId = randomUUID();
+    await publishEvent(
+      fx.prefix,
+      retentionExportRequestedV1,
+      { requestId: exportId, location: pathToFileURL(join(fx.exportRoot, exportId)).href },
+      { tenantId: otherTenant, subjectId: bystander.id },
+    );
+    await expectEventually(() => {
+      expect(
+        fx.events(`${retentionErasureRequestedV1.topic}.dlq`).some((e) => e.payload.requestId === erasure),
+      ).toBe(true);
+      expect(
+        fx.events(`${retentionExportRequestedV1.topic}.dlq`).some((e) => e.payload.requestId === exportId),
+      ).toBe(true);
+    });
+    expect(fx.events(contentErasureCompletedV1.topic).some((e) => e.payload.requestId === erasure)).toBe(
+      false,
+    );
+    expect(
+      await Promise.all(
+        ['assignment', 'diary_entry', 'module_answer', 'report_share'].map((t) => count(t, bystander.id)),
+      ),
+    ).toEqual(before);
+    expect(
+      await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [bystander.id]),
+    ).toHaveLength(1);
+    expect(await fx.db.query(`SELECT 1 FROM content.erased_subject WHERE id = $1`, [bystander.id])).toEqual(
+      [],
+    );
+  });
+
   it('erases the client’s rows and data key, keeps the bystander’s, confirms, and is safe to redeliver', async () => {
     const [sealed] = await fx.db.query<{ sealed_text: Buffer; id: string }>(
       `SELECT id, sealed_text FROM content.diary_entry WHERE client_id = $1`,
@@ -195,7 +239,17 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       subjectId: client.id,
       id: event.id,
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // A later request for the same subject (same key, so handled after the redelivery) marks the point.
+    const marker = randomUUID();
+    await publishEvent(
+      fx.prefix,
+      retentionErasureRequestedV1,
+      { requestId: marker, reason: 'client_request' },
+      { tenantId: tenant, subjectId: client.id },
+    );
+    await expectEventually(() =>
+      expect(fx.events(contentErasureCompletedV1.topic).map((e) => e.payload.requestId)).toContain(marker),
+    );
     expect(
       fx.events(contentErasureCompletedV1.topic).filter((e) => e.payload.requestId === requestId),
     ).toHaveLength(1);

@@ -97,6 +97,35 @@ describe('sharing a report through a revocable, expiring link (real PostgreSQL a
     });
   });
 
+  it('the recipient sees no more than the client: no scores the organisation keeps from its clients', async () => {
+    const share = await fx
+      .as(client)
+      .post(`/content/clients/${client.id}/report-shares`, { days: 7 })
+      .expect(201);
+    const toolsIn = async () =>
+      new Set(
+        ((await open(share.body.token).expect(200)).body.series as { toolId: string }[]).map((s) => s.toolId),
+      );
+    // PHQ-9 keeps its scores from clients (the tool's choice): nor does the link show them.
+    expect(await toolsIn()).toEqual(new Set([diaryToolId]));
+    const body = (await open(share.body.token).expect(200)).body;
+    expect(JSON.stringify(body)).not.toMatch(/"band"|mild|moderate/);
+    // Once the organisation shows PHQ-9 scores to its clients, the link shows them as well.
+    const [admin] = fx.people(tenant, ['org_admin']);
+    await fx
+      .as(admin)
+      .put(`/content/library/${phqToolId}/client-feedback`, { clientFeedback: 'score_and_band' })
+      .expect(200);
+    expect(await toolsIn()).toEqual(new Set([diaryToolId, phqToolId]));
+    const own = await fx.as(client).get(`/content/clients/${client.id}/report`).expect(200);
+    expect(new Set(own.body.series.map((s: { toolId: string }) => s.toolId))).toEqual(await toolsIn());
+    await fx
+      .as(admin)
+      .put(`/content/library/${phqToolId}/client-feedback`, { clientFeedback: 'none' })
+      .expect(200);
+    expect(await toolsIn()).toEqual(new Set([diaryToolId]));
+  });
+
   it('a revoked link no longer opens (404, nothing said why)', async () => {
     const share = await fx
       .as(client)

@@ -268,10 +268,15 @@ export class ConversationsRepository {
   }
 
   /** The user looked at the conversation (opened it, paged it, read it). */
-  async seen(conversationId: string, userId: string, manager = this.dataSource.manager): Promise<void> {
+  async seen(
+    conversationId: string,
+    userId: string,
+    at: Date,
+    manager = this.dataSource.manager,
+  ): Promise<void> {
     await manager.query(
-      `UPDATE participant SET last_seen_at = now() WHERE conversation_id = $1 AND user_id = $2`,
-      [conversationId, userId],
+      `UPDATE participant SET last_seen_at = $3 WHERE conversation_id = $1 AND user_id = $2`,
+      [conversationId, userId, at],
     );
   }
 
@@ -281,25 +286,26 @@ export class ConversationsRepository {
     conversationId: string,
     userId: string,
     seq: string,
+    at: Date,
   ): Promise<{ before: string; after: string } | null> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows] = (await manager.query(
       `UPDATE participant p SET last_read_seq = GREATEST(p.last_read_seq, $3::bigint),
-              last_read_at = CASE WHEN $3::bigint > p.last_read_seq THEN now() ELSE p.last_read_at END,
-              last_seen_at = now()
+              last_read_at = CASE WHEN $3::bigint > p.last_read_seq THEN $4::timestamptz ELSE p.last_read_at END,
+              last_seen_at = $4::timestamptz
          FROM participant old
         WHERE p.conversation_id = $1 AND p.user_id = $2
           AND old.conversation_id = p.conversation_id AND old.user_id = p.user_id
         RETURNING old.last_read_seq AS before, p.last_read_seq AS after`,
-      [conversationId, userId, seq],
+      [conversationId, userId, seq, at],
     )) as [{ before: string; after: string }[], number];
     return rows[0] ? { before: String(rows[0].before), after: String(rows[0].after) } : null;
   }
 
-  async notified(manager: EntityManager, conversationId: string, userId: string): Promise<void> {
+  async notified(manager: EntityManager, conversationId: string, userId: string, at: Date): Promise<void> {
     await manager.query(
-      `UPDATE participant SET last_notified_at = now() WHERE conversation_id = $1 AND user_id = $2`,
-      [conversationId, userId],
+      `UPDATE participant SET last_notified_at = $3 WHERE conversation_id = $1 AND user_id = $2`,
+      [conversationId, userId, at],
     );
   }
 
@@ -390,7 +396,25 @@ export class ConversationsRepository {
   }
 
   /** Deletes the client's conversations (messages and participants cascade). Returns how many. */
-  async deleteConversationsOfClient(manager: EntityManager, clientId: string): Promise<number> {
-    return affected(await manager.query(`DELETE FROM conversation WHERE client_id = $1`, [clientId]));
+  async deleteConversationsOfClient(
+    manager: EntityManager,
+    tenantId: string,
+    clientId: string,
+  ): Promise<number> {
+    return affected(
+      await manager.query(`DELETE FROM conversation WHERE tenant_id = $1 AND client_id = $2`, [
+        tenantId,
+        clientId,
+      ]),
+    );
+  }
+
+  /** Whether the subject takes part in any conversation of another organisation than this one. */
+  async inOtherTenant(manager: EntityManager, tenantId: string, subjectId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM conversation WHERE tenant_id <> $1 AND (client_id = $2 OR professional_id = $2) LIMIT 1`,
+      [tenantId, subjectId],
+    );
+    return rows.length > 0;
   }
 }

@@ -8,7 +8,13 @@ import {
   messagingNotificationDueV1,
   type AuditAction,
 } from '@therapy-room/contracts';
-import { AuditEmitter, OutboxService, PLATFORM_CONFIG, ValidationException } from '@therapy-room/platform';
+import {
+  AuditEmitter,
+  Clock,
+  OutboxService,
+  PLATFORM_CONFIG,
+  ValidationException,
+} from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
 import { SubjectDataCipher } from '@therapy-room/data-protection';
@@ -62,6 +68,7 @@ export class ConversationsService {
     private readonly audit: AuditEmitter,
     private readonly hub: StreamHub,
     @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
+    private readonly clock: Clock,
   ) {}
 
   get maxPageSize(): number {
@@ -92,7 +99,7 @@ export class ConversationsService {
     const allowed =
       client?.role === 'client' &&
       professional?.role === 'professional' &&
-      (await this.access.canAccess(professionalId, clientId, new Date(), actor.tenantId));
+      (await this.access.canAccess(professionalId, clientId, undefined, actor.tenantId));
     if (!allowed) {
       throw await this.refuse(actor, 'messaging.start', null, client?.role === 'client' ? clientId : null);
     }
@@ -129,10 +136,10 @@ export class ConversationsService {
   async list(actor: Actor, query: ListConversationsQuery) {
     const kind = await this.participant(actor, 'messaging.read');
     const clientIds =
-      kind === 'professional' ? await this.access.clientsOf(actor.userId, new Date(), actor.tenantId) : null;
+      kind === 'professional' ? await this.access.clientsOf(actor.userId, undefined, actor.tenantId) : null;
     const writable =
       kind === 'client'
-        ? new Set(await this.access.professionalsOf(actor.userId, new Date(), actor.tenantId))
+        ? new Set(await this.access.professionalsOf(actor.userId, undefined, actor.tenantId))
         : null;
     const [rows, unread] = await Promise.all([
       this.conversations.list(actor.tenantId, actor.userId, kind, clientIds, query.limit, query.offset),
@@ -181,7 +188,7 @@ export class ConversationsService {
   async unread(actor: Actor) {
     const kind = await this.participant(actor, 'messaging.read');
     const clientIds =
-      kind === 'professional' ? await this.access.clientsOf(actor.userId, new Date(), actor.tenantId) : null;
+      kind === 'professional' ? await this.access.clientsOf(actor.userId, undefined, actor.tenantId) : null;
     const conversations = await this.conversations.unread(actor.tenantId, actor.userId, kind, clientIds);
     return { total: conversations.reduce((n, c) => n + c.unreadCount, 0), conversations };
   }
@@ -189,7 +196,7 @@ export class ConversationsService {
   async get(actor: Actor, conversationId: string): Promise<ConversationView> {
     const { conversation, access } = await this.authorise(actor, conversationId, 'messaging.read', 'read');
     await this.dataSource.transaction(async (manager) => {
-      await this.conversations.seen(conversation.id, actor.userId, manager);
+      await this.conversations.seen(conversation.id, actor.userId, this.clock.now(), manager);
       await this.audit.record(manager, this.entry(actor, 'messaging.read', 'success', conversation.id), {
         tenantId: actor.tenantId,
         subjectId: conversation.clientId,
@@ -220,7 +227,7 @@ export class ConversationsService {
       messages.map((m) => this.messageView(actor, conversation, m, counterpart?.lastReadSeq ?? '0')),
     );
     await this.dataSource.transaction(async (manager) => {
-      await this.conversations.seen(conversation.id, actor.userId, manager);
+      await this.conversations.seen(conversation.id, actor.userId, this.clock.now(), manager);
       await this.audit.record(manager, this.entry(actor, 'messaging.read', 'success', conversation.id), {
         tenantId: actor.tenantId,
         subjectId: conversation.clientId,
@@ -281,7 +288,7 @@ export class ConversationsService {
         };
       }
       // One's own message is read by oneself.
-      await this.conversations.markRead(manager, conversation.id, actor.userId, stored.seq);
+      await this.conversations.markRead(manager, conversation.id, actor.userId, stored.seq, this.clock.now());
       const ids = {
         conversationId: conversation.id,
         clientId: conversation.clientId,
@@ -333,7 +340,13 @@ export class ConversationsService {
       }
       let lastReadMessageId: string | null = null;
       if (target) {
-        const marker = await this.conversations.markRead(manager, conversation.id, actor.userId, target.seq);
+        const marker = await this.conversations.markRead(
+          manager,
+          conversation.id,
+          actor.userId,
+          target.seq,
+          this.clock.now(),
+        );
         if (marker && BigInt(marker.after) > BigInt(marker.before)) {
           const scope = { tenantId: conversation.tenantId, subjectId: conversation.clientId };
           await this.outbox.add(
@@ -375,11 +388,12 @@ export class ConversationsService {
     conversation: Conversation,
     recipientId: string,
   ): Promise<void> {
+    const now = this.clock.now();
     const [state, preference, recipient, streamOpen] = await Promise.all([
       this.conversations.participant(manager, conversation.id, recipientId),
       this.notifications.emailEnabled(recipientId, manager),
       this.people.find(conversation.tenantId, recipientId, manager),
-      this.notifications.streamOpen(manager, recipientId, this.hub.freshSeconds),
+      this.notifications.streamOpen(manager, recipientId, this.hub.freshSeconds, now),
     ]);
     const decision = decideNotification(
       {
@@ -393,10 +407,10 @@ export class ConversationsService {
         intervalSeconds: this.config.MESSAGING_NOTIFY_INTERVAL_SECONDS,
         readingSeconds: this.config.MESSAGING_NOTIFY_READING_SECONDS,
       },
-      new Date(),
+      now,
     );
     if (!decision.notify) return;
-    await this.conversations.notified(manager, conversation.id, recipientId);
+    await this.conversations.notified(manager, conversation.id, recipientId, now);
     await this.outbox.add(
       manager,
       messagingNotificationDueV1,
@@ -512,7 +526,7 @@ export class ConversationsService {
     const granted = await this.access.canAccess(
       conversation.professionalId,
       conversation.clientId,
-      new Date(),
+      undefined,
       conversation.tenantId,
     );
     const access = conversationAccess(actor, conversation, granted);

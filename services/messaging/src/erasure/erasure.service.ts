@@ -12,7 +12,9 @@ import { NotificationsRepository } from '../notifications/notifications.reposito
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
 /**
- * Messaging's part of the erasure saga, in the inbox transaction of the request. For a client: every
+ * Messaging's part of the erasure saga, in the inbox transaction of the request. The request names its
+ * organisation: a subject messaging knows in another organisation is refused (dead-letter queue with
+ * the reason) and nothing is touched. For a client: every
  * conversation of theirs with its messages and read state, and their data key (crypto-shredding: a
  * copy of a sealed body in a backup no longer opens). For anyone: their notification preference,
  * presence and person row, keeping only the bare id so a late identity event cannot bring them back.
@@ -34,8 +36,19 @@ export class ErasureService {
   async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
     const subjectId = event.subjectId;
     if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
+    const tenantOf = await this.people.tenantOf(subjectId, manager);
+    if (
+      (tenantOf && tenantOf !== event.tenantId) ||
+      (await this.conversations.inOtherTenant(manager, event.tenantId, subjectId))
+    ) {
+      throw new PermanentEventError("the erasure request's subject belongs to another organisation");
+    }
     const known = await this.people.find(event.tenantId, subjectId, manager);
-    const conversations = await this.conversations.deleteConversationsOfClient(manager, subjectId);
+    const conversations = await this.conversations.deleteConversationsOfClient(
+      manager,
+      event.tenantId,
+      subjectId,
+    );
     const shredded = await this.cipher.shred(manager, subjectId);
     await this.notifications.deleteOf(manager, subjectId);
     await this.people.erase(manager, subjectId);

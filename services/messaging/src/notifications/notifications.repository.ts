@@ -28,12 +28,12 @@ export class NotificationsRepository {
   }
 
   /** Whether any replica holds a live stream of the user whose heartbeat is recent. */
-  async streamOpen(manager: EntityManager, userId: string, freshSeconds: number): Promise<boolean> {
+  async streamOpen(manager: EntityManager, userId: string, freshSeconds: number, at: Date): Promise<boolean> {
     const rows: { open: boolean }[] = await manager.query(
       `SELECT EXISTS (
-         SELECT 1 FROM presence WHERE user_id = $1 AND heartbeat_at > now() - make_interval(secs => $2)
+         SELECT 1 FROM presence WHERE user_id = $1 AND heartbeat_at > $3::timestamptz - make_interval(secs => $2)
        ) AS open`,
-      [userId, freshSeconds],
+      [userId, freshSeconds, at],
     );
     return rows[0]?.open === true;
   }

@@ -6,10 +6,16 @@ import { DataSource } from 'typeorm';
 export class PresenceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async open(s: { streamId: string; userId: string; tenantId: string; replica: string }): Promise<void> {
+  async open(s: {
+    streamId: string;
+    userId: string;
+    tenantId: string;
+    replica: string;
+    at: Date;
+  }): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO presence (stream_id, user_id, tenant_id, replica) VALUES ($1, $2, $3, $4)`,
-      [s.streamId, s.userId, s.tenantId, s.replica],
+      `INSERT INTO presence (stream_id, user_id, tenant_id, replica, heartbeat_at) VALUES ($1, $2, $3, $4, $5)`,
+      [s.streamId, s.userId, s.tenantId, s.replica, s.at],
     );
   }
 
@@ -18,11 +24,11 @@ export class PresenceRepository {
   }
 
   /** One statement for every stream of this replica; rows of replicas gone for long are dropped. */
-  async heartbeat(replica: string, forgetAfterSeconds: number): Promise<void> {
-    await this.dataSource.query(`UPDATE presence SET heartbeat_at = now() WHERE replica = $1`, [replica]);
+  async heartbeat(replica: string, forgetAfterSeconds: number, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE presence SET heartbeat_at = $2 WHERE replica = $1`, [replica, at]);
     await this.dataSource.query(
-      `DELETE FROM presence WHERE heartbeat_at < now() - make_interval(secs => $1)`,
-      [forgetAfterSeconds],
+      `DELETE FROM presence WHERE heartbeat_at < $2::timestamptz - make_interval(secs => $1)`,
+      [forgetAfterSeconds, at],
     );
   }
 

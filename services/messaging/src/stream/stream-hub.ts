@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import { Clock, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import type { MessagingConfig } from '../messaging.config';
 import { MessagingErrorCode, MessagingException } from '../common/messaging.exception';
@@ -43,6 +43,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly presence: PresenceRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   /** How recent a heartbeat must be for the stream to count as open (missed beats are tolerated). */
@@ -86,6 +87,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       userId: actor.userId,
       tenantId: actor.tenantId,
       replica: this.replica,
+      at: this.clock.now(),
     });
     mine.add(stream);
     this.byUser.set(actor.userId, mine);
@@ -143,7 +145,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       for (const stream of set) if (!stream.res.writableEnded) stream.res.write(comment);
     }
     await this.presence
-      .heartbeat(this.replica, FORGET_AFTER_SECONDS)
+      .heartbeat(this.replica, FORGET_AFTER_SECONDS, this.clock.now())
       .catch((err: Error) => this.logger.warn({ err: { name: err.name } }, 'presence heartbeat failed'));
   }
 

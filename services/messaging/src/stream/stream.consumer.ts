@@ -39,7 +39,7 @@ export class StreamConsumer {
       // A professional who left the client's care team learns nothing more about the conversation.
       if (
         this.hub.has(p.professionalId) &&
-        (await this.access.canAccess(p.professionalId, p.clientId, new Date(), event.tenantId))
+        (await this.access.canAccess(p.professionalId, p.clientId, undefined, event.tenantId))
       ) {
         to.push(p.professionalId);
       }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { auditEntryRecordedV1 } from '@therapy-room/contracts';
+import { Clock } from '@therapy-room/platform';
 import { expectEventually } from '@therapy-room/testing';
 import { startMessaging, type MessagingFixture, type Person } from '../support/messaging-fixture';
 
 /**
  * Who may start, list, read and write a client's conversations (real PostgreSQL and Kafka; caseload's
  * grants arrive as caseload publishes them). A stranger learns nothing (404); a client whose
- * professional left keeps the history but cannot write to it (403).
+ * professional left keeps the history but cannot write to it (403). Org admins and platform staff (with
+ * or without an access grant, of this organisation or another) have no conversations: 403 where the
+ * route names no one, 404 on a conversation.
  */
 describe('messaging access matrix', () => {
   let fx: MessagingFixture;
@@ -16,7 +19,8 @@ describe('messaging access matrix', () => {
   let client: Person, otherClient: Person, admin: Person, proB: Person, clientB: Person;
   /** Conversations with the client, by who started them. */
   let withOwner: string, withAfter: string, withRemoved: string, otherClientsConversation: string;
-  let afterUntil: number;
+  let staff: Person, staffWithoutGrant: Person, foreignStaff: Person, adminB: Person;
+  let now: number;
 
   const hour = 60 * 60 * 1000;
 
@@ -33,16 +37,22 @@ describe('messaging access matrix', () => {
       { role: 'client', name: 'Olivia Otherclient' },
       { role: 'org_admin', name: 'Ada Admin' },
     ]);
-    [proB, clientB] = await fx.people(tenantB, [
+    [proB, clientB, adminB] = await fx.people(tenantB, [
       { role: 'professional', name: 'Bram Pro' },
       { role: 'client', name: 'Berta Client' },
+      { role: 'org_admin', name: 'Bob Admin' },
     ]);
-    const now = Date.now();
-    afterUntil = now + 4000;
+    const staffId = randomUUID();
+    staff = { id: staffId, tenantId: tenantA, role: 'platform_staff', grantId: randomUUID() };
+    staffWithoutGrant = { id: staffId, tenantId: randomUUID(), role: 'platform_staff' };
+    foreignStaff = { id: staffId, tenantId: tenantB, role: 'platform_staff', grantId: randomUUID() };
+    // The time as messaging sees it: fixed, moved by the test (no sleeping for a link to run out).
+    now = Date.now();
+    jest.spyOn(fx.service.app.get(Clock), 'now').mockImplementation(() => new Date(now));
     await fx.grant(owner, client);
     await fx.grant(during, client, { validFrom: new Date(now - hour), validUntil: new Date(now + hour) });
     await fx.grant(before, client, { validFrom: new Date(now + hour), validUntil: new Date(now + 2 * hour) });
-    await fx.grant(after, client, { validFrom: new Date(now - hour), validUntil: new Date(afterUntil) });
+    await fx.grant(after, client, { validFrom: new Date(now - hour), validUntil: new Date(now + 60_000) });
     const removedGrant = await fx.grant(removed, client);
     await fx.grant(other, otherClient);
     await fx.grant(proB, clientB);
@@ -55,8 +65,8 @@ describe('messaging access matrix', () => {
     await fx.send(after, withAfter, 'I am covering for Olga this week.').expect(201);
     await fx.send(removed, withRemoved, 'Our last session is on Friday.').expect(201);
     await fx.revoke(removedGrant);
-    // The colleague link of "after" ends by itself at validUntil: no event.
-    await new Promise((r) => setTimeout(r, Math.max(0, afterUntil - Date.now() + 50)));
+    // The colleague link of "after" ends by itself when the clock passes validUntil: no event.
+    now += 2 * 60_000;
   });
   afterAll(() => fx?.stop());
 
@@ -116,6 +126,10 @@ describe('messaging access matrix', () => {
 
     it('an org admin has no conversations (403); a body naming both or neither side is a 400', async () => {
       await fx.as(admin).post('/messaging/conversations', { clientId: client.id }).expect(403);
+      for (const who of [staff, staffWithoutGrant, foreignStaff, adminB]) {
+        await fx.as(who).post('/messaging/conversations', { clientId: client.id }).expect(403);
+        await fx.as(who).post('/messaging/conversations', { professionalId: owner.id }).expect(403);
+      }
       const both = await fx
         .as(owner)
         .post('/messaging/conversations', { clientId: client.id, professionalId: owner.id })
@@ -136,7 +150,10 @@ describe('messaging access matrix', () => {
       // The client keeps all their history, including the conversations their professionals left.
       const ids = await listIds(client);
       expect(ids).toEqual(expect.arrayContaining([withOwner, withAfter, withRemoved]));
-      await fx.as(admin).get('/messaging/conversations').expect(403);
+      for (const who of [admin, staff, staffWithoutGrant, foreignStaff, adminB]) {
+        await fx.as(who).get('/messaging/conversations').expect(403);
+        await fx.as(who).get('/messaging/unread').expect(403);
+      }
     });
 
     it('the client sees which conversations still take messages', async () => {
@@ -177,6 +194,10 @@ describe('messaging access matrix', () => {
       ['another organisation', () => proB, () => withOwner],
       ['the client, another client’s conversation', () => client, () => otherClientsConversation],
       ['an org admin', () => admin, () => withOwner],
+      ['platform staff under a grant for this organisation', () => staff, () => withOwner],
+      ['platform staff without a grant', () => staffWithoutGrant, () => withOwner],
+      ['platform staff under a grant for another organisation', () => foreignStaff, () => withOwner],
+      ['an org admin of another organisation', () => adminB, () => withOwner],
       ['anyone, an id that does not exist', () => owner, () => randomUUID()],
     ])('%s: 404 on the conversation and on its messages', async (_name, who, id) => {
       await fx.as(who()).get(`/messaging/conversations/${id()}`).expect(404);
@@ -209,6 +230,10 @@ describe('messaging access matrix', () => {
       ['another client', () => otherClient, () => withOwner],
       ['another organisation', () => proB, () => withOwner],
       ['the client, another client’s conversation', () => client, () => otherClientsConversation],
+      ['an org admin', () => admin, () => withOwner],
+      ['platform staff under a grant for this organisation', () => staff, () => withOwner],
+      ['platform staff without a grant', () => staffWithoutGrant, () => withOwner],
+      ['platform staff under a grant for another organisation', () => foreignStaff, () => withOwner],
     ])('%s: 404, nothing stored', async (_name, who, id) => {
       const messageId = randomUUID();
       await fx.send(who(), id(), 'Let me in', messageId).expect(404);

@@ -27,6 +27,7 @@ describe('messaging: export and erasure', () => {
       messagingErasureCompletedV1.topic,
       messagingExportCompletedV1.topic,
       dlqTopic(retentionExportRequestedV1.topic),
+      dlqTopic(retentionErasureRequestedV1.topic),
     ]);
     [pro, colleague, client, bystander] = await fx.people(tenantId, [
       { role: 'professional', name: 'Petra Pro' },
@@ -153,15 +154,47 @@ describe('messaging: export and erasure', () => {
     // Someone else's conversation is untouched.
     await fx.as(bystander).get(`/messaging/conversations/${bystanderConversation}`).expect(200);
     // A late identity event does not bring the client back, so no conversation can be started with them.
-    await publishEvent(
+    const late = await publishEvent(
       fx.prefix,
       identityUserProfileChangedV1,
       { userId: client.id, displayName: 'Karel Again' },
       { tenantId, subjectId: client.id },
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    // Handled (its effect committed, or not) once the inbox holds its id.
+    await expectEventually(async () =>
+      expect(await count(`SELECT 1 FROM messaging.inbox WHERE event_id = $1`, [late.id])).toBe(1),
+    );
     expect(await count(`SELECT 1 FROM messaging.person WHERE id = $1`, [client.id])).toBe(0);
     await fx.as(pro).post('/messaging/conversations', { clientId: client.id }).expect(404);
+  });
+
+  it('an erasure request of another organisation naming our client touches nothing (dead letter, no confirmation)', async () => {
+    await fx.grant(pro, bystander);
+    const conversation = await fx.start(pro, bystander);
+    await fx.send(bystander, conversation, 'Still here').expect(201);
+    const requestId = randomUUID();
+    await publishEvent(
+      fx.prefix,
+      retentionErasureRequestedV1,
+      { requestId, reason: 'client_request' },
+      { tenantId: randomUUID(), subjectId: bystander.id },
+    );
+    await expectEventually(() => {
+      const dead = fx.events(dlqTopic(retentionErasureRequestedV1.topic));
+      expect(dead.some((e) => e.payload.requestId === requestId)).toBe(true);
+    });
+    expect(fx.events(messagingErasureCompletedV1.topic).some((e) => e.payload.requestId === requestId)).toBe(
+      false,
+    );
+    expect(await count(`SELECT 1 FROM messaging.person WHERE id = $1`, [bystander.id])).toBe(1);
+    expect(await count(`SELECT 1 FROM messaging.erased_subject WHERE id = $1`, [bystander.id])).toBe(0);
+    expect(
+      await count(`SELECT 1 FROM messaging.subject_data_key WHERE subject_id = $1`, [bystander.id]),
+    ).toBe(1);
+    const kept = await fx.as(bystander).get(`/messaging/conversations/${conversation}/messages`).expect(200);
+    expect(kept.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ body: 'Still here' })]),
+    );
   });
 
   it('erasure of someone messaging never heard of is confirmed too; a professional’s erasure leaves clients’ records', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { messagingMessageSentV1, messagingNotificationDueV1 } from '@therapy-room/contracts';
+import { Clock } from '@therapy-room/platform';
 import { expectEventually } from '@therapy-room/testing';
 import { startMessaging, type MessagingFixture, type Person } from '../support/messaging-fixture';
 
@@ -12,6 +13,11 @@ describe('messaging: notification rules', () => {
   let fx: MessagingFixture;
   const tenantId = randomUUID();
   let pro: Person, client: Person, reader: Person, optedOut: Person;
+  /** The time as messaging sees it: moved by the test past an interval, instead of waiting it out. */
+  let now: number;
+  const wait = (seconds: number) => {
+    now += seconds * 1000;
+  };
 
   const notices = (recipientId: string) =>
     fx.events(messagingNotificationDueV1.topic).filter((e) => e.payload.recipientId === recipientId);
@@ -29,6 +35,8 @@ describe('messaging: notification rules', () => {
       MESSAGING_NOTIFY_READING_SECONDS: '2',
       MESSAGING_SSE_HEARTBEAT_SECONDS: '1',
     });
+    now = Date.now();
+    jest.spyOn(fx.service.app.get(Clock), 'now').mockImplementation(() => new Date(now));
     [pro, client, reader, optedOut] = await fx.people(tenantId, [
       { role: 'professional', name: 'Petra Pro' },
       { role: 'client', name: 'Karel Client' },
@@ -57,14 +65,17 @@ describe('messaging: notification rules', () => {
     expect(Object.keys(notices(client.id)[0].payload).sort()).toEqual(['conversationId', 'recipientId']);
     expect(notices(pro.id)).toHaveLength(0);
 
-    await new Promise((r) => setTimeout(r, 3100));
+    wait(2.9);
+    await fx.send(pro, conversation, 'Still inside the interval').expect(201);
+    expect(await lastNotifiedAt(conversation, client.id)).toEqual(firstAt);
+    wait(0.2);
     await fx.send(pro, conversation, 'After the interval').expect(201);
     await expectEventually(() => expect(notices(client.id)).toHaveLength(2));
     // Having just written, the professional counts as reading: the client's immediate answer is no mail.
     await fx.send(client, conversation, 'Thanks!').expect(201);
     expect(await lastNotifiedAt(conversation, pro.id)).toBeNull();
     // Once they are away, the client's next message is (their own throttle, not the client's).
-    await new Promise((r) => setTimeout(r, 2100));
+    wait(2.1);
     await fx.send(client, conversation, 'One more thing').expect(201);
     await expectEventually(() => expect(notices(pro.id)).toHaveLength(1));
   });
@@ -87,7 +98,10 @@ describe('messaging: notification rules', () => {
     await fx.as(reader).get(`/messaging/conversations/${conversation}/messages`).expect(200);
     await fx.send(pro, conversation, 'You just looked').expect(201);
     expect(await lastNotifiedAt(conversation, reader.id)).toBeNull();
-    await new Promise((r) => setTimeout(r, 2100));
+    wait(1.9);
+    await fx.send(pro, conversation, 'Still just looked').expect(201);
+    expect(await lastNotifiedAt(conversation, reader.id)).toBeNull();
+    wait(0.2);
     await fx.send(pro, conversation, 'Now you are away').expect(201);
     expect(await lastNotifiedAt(conversation, reader.id)).not.toBeNull();
     await expectEventually(() => expect(notices(reader.id)).toHaveLength(1));

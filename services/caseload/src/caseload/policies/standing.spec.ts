@@ -1,6 +1,6 @@
 import type { Actor } from '@therapy-room/auth';
 import { actorKind } from '@therapy-room/auth';
-import { may, type Standing } from './caseload-actor';
+import { may, type Standing } from './standing';
 
 const actor = (roles: Actor['roles'], grantId?: string): Actor => ({
   userId: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
@@ -11,7 +11,7 @@ const actor = (roles: Actor['roles'], grantId?: string): Actor => ({
   ...(grantId ? { grantId } : {}),
 });
 
-describe('caseload actor rules', () => {
+describe('caseload standing rules', () => {
   it.each([
     [['org_admin'], undefined, 'org_admin'],
     [['professional'], undefined, 'professional'],
