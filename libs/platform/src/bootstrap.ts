@@ -9,9 +9,10 @@ import { PLATFORM_LOGGER } from './logging/logger.module';
 import { PinoNestLogger } from './logging/logger';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { jsonBody } from './errors/json-body';
+import { refuseUnstorableText } from './errors/storable-text';
 import { requestContext } from './context/request-context';
 import { PlatformKafkaServer } from './inbox/kafka-server';
-import { createKafka, kafkaConnection, provisionTopics } from './kafka/kafka-client';
+import { createKafka, kafkaConnection, kafkaLogCreator, provisionTopics } from './kafka/kafka-client';
 import { stopTelemetry } from './telemetry/telemetry';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -55,6 +56,7 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     requestContext.run({ requestId, sourceAddress: req.ip }, next);
   });
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
+  app.use(refuseUnstorableText);
   app.useGlobalFilters(new ProblemExceptionFilter(logger));
   app.connectMicroservice(
     {
@@ -64,6 +66,8 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
             clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`,
             ...kafkaConnection(config),
             logLevel: 1,
+            // Through pino and its error serializer, not Nest's logger (which prints errors whole).
+            logCreator: kafkaLogCreator(logger),
           },
           consumer: {
             groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,
