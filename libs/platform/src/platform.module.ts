@@ -19,12 +19,14 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
   configShape: S & typeof baseConfigShape;
   /** Services that own data: entities and migrations. Enables outbox, relay and inbox. */
   database?: DatabaseOptions;
+  /** Where log lines go instead of stdout/stderr (tests read them). */
+  logDestination?: pino.DestinationStream;
 }
 
 @Global()
 @Module({})
 class PlatformCoreModule {
-  static forService(configShape: z.ZodRawShape): DynamicModule {
+  static forService(configShape: z.ZodRawShape, logDestination?: pino.DestinationStream): DynamicModule {
     const providers: Provider[] = [
       { provide: PLATFORM_CONFIG, useFactory: () => loadConfig(configShape) },
       {
@@ -35,7 +37,7 @@ class PlatformCoreModule {
             service: config.SERVICE_NAME,
             level: config.LOG_LEVEL,
             extraRedact: secretKeys(configShape),
-            destination: config.LOG_STREAM === 'stderr' ? pino.destination(2) : undefined,
+            destination: logDestination ?? (config.LOG_STREAM === 'stderr' ? pino.destination(2) : undefined),
           }),
       },
     ];
@@ -47,7 +49,11 @@ class PlatformCoreModule {
 @Module({})
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
-    const imports = [PlatformCoreModule.forService(options.configShape), KafkaModule, TerminusModule];
+    const imports = [
+      PlatformCoreModule.forService(options.configShape, options.logDestination),
+      KafkaModule,
+      TerminusModule,
+    ];
     const providers: Provider[] = [EventConsumer];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
