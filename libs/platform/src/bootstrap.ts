@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, ConfigError, type BaseConfig } from './config/config';
+import { trustProxyFunction, trustedProxies } from './config/trusted-proxies';
 import { PLATFORM_LOGGER } from './logging/logger.module';
 import { PinoNestLogger } from './logging/logger';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
@@ -33,7 +34,8 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
   const logger = app.get<Logger>(PLATFORM_LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the configured proxies may say who the client is (X-Forwarded-For, walked from the right).
+  app.set('trust proxy', trustProxyFunction(trustedProxies(config)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();

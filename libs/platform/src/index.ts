@@ -1,4 +1,5 @@
 export * from './config/config';
+export * from './config/trusted-proxies';
 export * from './context/request-context';
 export * from './logging/logger';
 export * from './logging/error-serializer';
