@@ -5,14 +5,16 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, ConfigError, type BaseConfig } from './config/config';
+import { trustProxyFunction, trustedProxies } from './config/trusted-proxies';
 import { PLATFORM_LOGGER } from './logging/logger.module';
 import { PLATFORM_HTTP_MIDDLEWARE } from './platform.module';
 import { PinoNestLogger } from './logging/logger';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { jsonBody } from './errors/json-body';
+import { refuseUnstorableText } from './errors/storable-text';
 import { requestContext } from './context/request-context';
 import { PlatformKafkaServer } from './inbox/kafka-server';
-import { createKafka, kafkaConnection, provisionTopics } from './kafka/kafka-client';
+import { createKafka, kafkaConnection, kafkaLogCreator, provisionTopics } from './kafka/kafka-client';
 import { stopTelemetry } from './telemetry/telemetry';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -33,7 +35,8 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
   const logger = app.get<Logger>(PLATFORM_LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the configured proxies may say who the client is (X-Forwarded-For, walked from the right).
+  app.set('trust proxy', trustProxyFunction(trustedProxies(config)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
@@ -57,6 +60,7 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
   });
   for (const middleware of app.get<RequestHandler[]>(PLATFORM_HTTP_MIDDLEWARE)) app.use(middleware);
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
+  app.use(refuseUnstorableText);
   app.useGlobalFilters(new ProblemExceptionFilter(logger));
   app.connectMicroservice(
     {
@@ -66,6 +70,8 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
             clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`,
             ...kafkaConnection(config),
             logLevel: 1,
+            // Through pino and its error serializer, not Nest's logger (which prints errors whole).
+            logCreator: kafkaLogCreator(logger),
           },
           consumer: {
             groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,

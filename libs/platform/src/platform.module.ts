@@ -26,6 +26,8 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
    * gateway's security headers and path check), so that body-parser errors and 404s pass through them.
    */
   httpMiddleware?: RequestHandler[];
+  /** Where log lines go instead of stdout/stderr (tests read them). */
+  logDestination?: pino.DestinationStream;
 }
 
 /** The service's `httpMiddleware` (createServiceApp installs it ahead of the body parser). */
@@ -34,7 +36,7 @@ export const PLATFORM_HTTP_MIDDLEWARE = Symbol('PLATFORM_HTTP_MIDDLEWARE');
 @Global()
 @Module({})
 class PlatformCoreModule {
-  static forService(configShape: z.ZodRawShape): DynamicModule {
+  static forService(configShape: z.ZodRawShape, logDestination?: pino.DestinationStream): DynamicModule {
     const providers: Provider[] = [
       { provide: PLATFORM_CONFIG, useFactory: () => loadConfig(configShape) },
       {
@@ -45,7 +47,7 @@ class PlatformCoreModule {
             service: config.SERVICE_NAME,
             level: config.LOG_LEVEL,
             extraRedact: secretKeys(configShape),
-            destination: config.LOG_STREAM === 'stderr' ? pino.destination(2) : undefined,
+            destination: logDestination ?? (config.LOG_STREAM === 'stderr' ? pino.destination(2) : undefined),
           }),
       },
       // One clock for every decision that depends on the time; tests override it.
@@ -59,7 +61,11 @@ class PlatformCoreModule {
 @Module({})
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
-    const imports = [PlatformCoreModule.forService(options.configShape), KafkaModule, TerminusModule];
+    const imports = [
+      PlatformCoreModule.forService(options.configShape, options.logDestination),
+      KafkaModule,
+      TerminusModule,
+    ];
     const providers: Provider[] = [
       EventConsumer,
       { provide: PLATFORM_HTTP_MIDDLEWARE, useValue: options.httpMiddleware ?? [] },

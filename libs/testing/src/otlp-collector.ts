@@ -8,14 +8,31 @@ export interface CollectedSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
+  /** Attribute values as strings (OTLP's typed values flattened). */
+  attributes: Record<string, string>;
+  /** The whole span as it arrived (attributes, status, events): to search for what must not be there. */
+  text: string;
+}
+
+type OtlpValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+};
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: OtlpValue }[];
 }
 
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: {
-      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number }[];
-    }[];
+    scopeSpans?: { spans?: OtlpSpan[] }[];
   }[];
 }
 
@@ -44,6 +61,19 @@ export async function startOtlpCollector(): Promise<{
                 parentSpanId: s.parentSpanId || undefined,
                 name: s.name,
                 kind: s.kind,
+                attributes: Object.fromEntries(
+                  (s.attributes ?? []).map((a) => [
+                    a.key,
+                    String(
+                      a.value.stringValue ??
+                        a.value.intValue ??
+                        a.value.boolValue ??
+                        a.value.doubleValue ??
+                        '',
+                    ),
+                  ]),
+                ),
+                text: JSON.stringify(s),
               });
           }
         }

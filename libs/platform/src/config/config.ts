@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionSchema } from '@therapy-room/contracts';
+import { trustedProxiesSchema } from './trusted-proxies';
 
 /** Environment variables whose values must never be logged or echoed back. */
 const sensitive = new WeakSet<z.ZodType>();
@@ -40,6 +41,13 @@ export const baseConfigShape = {
   /** CA bundle (PEM) that signed the brokers' certificates, e.g. the Strimzi cluster CA. */
   KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: int(100_000),
+  /** `production` in images: then no proxy is trusted unless TRUSTED_PROXIES names it. */
+  NODE_ENV: z.string().optional(),
+  /**
+   * CIDR ranges of the proxies in front of this service (e.g. the ingress controller's pods), or
+   * `none`: only their X-Forwarded-For entries are believed (see trusted-proxies.ts for the default).
+   */
+  TRUSTED_PROXIES: trustedProxiesSchema.optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };
 export const databaseConfigShape = {

@@ -16,12 +16,24 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * retries (e.g. a coordinator still loading): warnings; what finally fails reaches our code as an error.
  */
 export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
-  const { message, ...rest } = entry.log;
+  // A handler's error (e.g. "Error when calling eachMessage") goes through the logger's err
+  // serializer; its raw stack is left out, as its first line is the error's message.
+  const {
+    message,
+    error,
+    stack: _stack,
+    ...rest
+  } = entry.log as LogEntry['log'] & {
+    error?: unknown;
+    stack?: unknown;
+  };
   const level =
     entry.level === logLevel.ERROR && entry.namespace === 'Connection'
       ? 'warn'
       : (levels[entry.level] ?? 'info');
-  logger[level]({ context: 'kafka', namespace: entry.namespace, ...rest }, message);
+  const failure =
+    error instanceof Error ? { err: error } : error !== undefined ? { error: String(error) } : {};
+  logger[level]({ context: 'kafka', namespace: entry.namespace, ...rest, ...failure }, message);
 };
 
 /** Brokers and TLS, the same for the producer, the admin and the consumers. */

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { DatabaseError } from 'pg';
+import { QueryFailedError } from 'typeorm';
+import type { LogEntry } from 'kafkajs';
+import { kafkaLogCreator } from '../kafka/kafka-client';
 import { createLogger, PinoNestLogger } from './logger';
 import { requestContext } from '../context/request-context';
 import { databaseConfigShape, secret, secretKeys } from '../config/config';
@@ -179,5 +183,106 @@ describe('createLogger context', () => {
     out.logger.info('hidden');
     out.logger.error('shown');
     expect(out.lines().map((l) => l.msg)).toEqual(['shown']);
+  });
+});
+
+describe('createLogger database errors', () => {
+  /** What pg and TypeORM throw on a unique violation: the value is in the parameters and in `detail`. */
+  const uniqueViolation = () => {
+    const driverError = Object.assign(
+      new DatabaseError(
+        'duplicate key value violates unique constraint "user_account_email_key"',
+        120,
+        'error',
+      ),
+      {
+        severity: 'ERROR',
+        code: '23505',
+        detail: 'Key (tenant_id, email)=(7d0c…, ann.client@example.org) already exists.',
+        schema: 'identity',
+        table: 'user_account',
+        constraint: 'user_account_email_key',
+        routine: '_bt_check_unique',
+      },
+    );
+    return new QueryFailedError(
+      'INSERT INTO user_account (email, display_name) VALUES ($1, $2)',
+      ['ann.client@example.org', 'Ann Client'],
+      driverError,
+    );
+  };
+  /** pg's own message echoes the value here. */
+  const badInput = () =>
+    Object.assign(new DatabaseError('invalid input syntax for type numeric: "glucose 7.4"', 90, 'error'), {
+      severity: 'ERROR',
+      code: '22P02',
+      routine: 'float8in_internal',
+    });
+
+  it('logs code, constraint and names of a database error, never its parameters, detail or message', () => {
+    const out = capture();
+    out.logger.error({ err: uniqueViolation() }, 'request failed');
+    out.logger.warn({ err: badInput() }, 'event handling failed; it will be retried');
+    out.logger.warn({ error: new Error('saving failed', { cause: uniqueViolation() }) }, 'wrapped');
+    out.logger.warn({ err: new AggregateError([badInput()], 'several') }, 'aggregate');
+    new PinoNestLogger(out.logger).error(badInput());
+    const text = out.text();
+    for (const value of ['ann.client@example.org', 'Ann Client', 'glucose 7.4', 'INSERT INTO', 'Key (']) {
+      expect({ value, leaked: text.includes(value) }).toEqual({ value, leaked: false });
+    }
+    const [unique, input, wrapped, aggregate, nest] = out.lines();
+    expect(unique.err).toEqual({
+      type: 'QueryFailedError',
+      message: 'database error 23505 (constraint user_account_email_key)',
+      code: '23505',
+      constraint: 'user_account_email_key',
+      schema: 'identity',
+      table: 'user_account',
+      routine: '_bt_check_unique',
+      stack: expect.stringMatching(/^QueryFailedError: database error 23505 .*\n {4}at /),
+    });
+    expect(input.err).toMatchObject({
+      type: 'DatabaseError',
+      code: '22P02',
+      message: 'database error 22P02',
+    });
+    expect(wrapped.error).toMatchObject({
+      message: 'saving failed',
+      cause: { code: '23505', constraint: 'user_account_email_key' },
+    });
+    expect(aggregate.err).toMatchObject({ aggregateErrors: [{ code: '22P02' }] });
+    expect(nest).toMatchObject({ msg: 'database error 22P02', err: { code: '22P02' } });
+  });
+
+  it('keeps other errors as pino serializes them (type, message, stack, own fields)', () => {
+    const out = capture();
+    out.logger.error({ err: Object.assign(new Error('broker down'), { retriable: true }) }, 'x');
+    expect(out.lines()[0].err).toMatchObject({ type: 'Error', message: 'broker down', retriable: true });
+  });
+
+  it("reduces kafkajs's handler failure log to the serialized error", () => {
+    const out = capture();
+    const entry = {
+      namespace: 'Runner',
+      level: 1,
+      label: 'ERROR',
+      log: {
+        timestamp: 'now',
+        logger: 'kafkajs',
+        message: 'Error when calling eachMessage',
+        topic: 't',
+        partition: 0,
+        offset: '7',
+        stack: uniqueViolation().stack,
+        error: uniqueViolation(),
+      },
+    };
+    kafkaLogCreator(out.logger)()(entry as unknown as LogEntry);
+    expect(out.text()).not.toContain('ann.client@example.org');
+    expect(out.lines()[0]).toMatchObject({
+      msg: 'Error when calling eachMessage',
+      topic: 't',
+      err: { code: '23505', constraint: 'user_account_email_key' },
+    });
   });
 });

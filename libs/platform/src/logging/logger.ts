@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { trace } from '@opentelemetry/api';
 import type { LoggerService } from '@nestjs/common';
 import { requestContext } from '../context/request-context';
+import { safeErrorMessage, serializeError } from './error-serializer';
 
 /**
  * Paths whose values never reach a log line: credentials, tokens, cookies, and any configuration
@@ -47,6 +48,8 @@ export function createLogger(options: {
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Errors under either name go through the one serializer that keeps database values out.
+      serializers: { err: serializeError, error: serializeError },
       redact: {
         paths: [...redactPaths, ...(options.extraRedact ?? []).map((k) => `config.${k}`)],
         censor: '[redacted]',
@@ -82,7 +85,10 @@ export class PinoNestLogger implements LoggerService {
   }
   error(message: unknown, traceOrContext?: string, context?: string) {
     const err = message instanceof Error ? message : undefined;
-    this.logger.error({ context: context ?? traceOrContext, err }, err ? err.message : String(message));
+    this.logger.error(
+      { context: context ?? traceOrContext, err },
+      err ? safeErrorMessage(err) : String(message),
+    );
   }
   warn(message: unknown, context?: string) {
     this.logger.warn({ context }, String(message));

@@ -7,6 +7,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { RedactingSpanExporter } from './redacting-exporter';
 
 let sdk: NodeSDK | undefined;
 
@@ -24,7 +25,9 @@ const keepNothing: SpanProcessor = {
 /**
  * Starts OpenTelemetry before anything else is loaded (so http, express and pg are instrumented).
  * W3C trace context is always propagated; spans are exported only when OTEL_EXPORTER_OTLP_ENDPOINT
- * is set. Kafka propagation is done by the outbox relay and the event consumer via `traceparent`.
+ * is set, through RedactingSpanExporter (no query strings, statement values or database error
+ * messages leave the process). Kafka propagation is done by the outbox relay and the event consumer via
+ * `traceparent`.
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
@@ -32,7 +35,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const url = `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`;
     spanProcessors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ url }), {
+      new BatchSpanProcessor(new RedactingSpanExporter(new OTLPTraceExporter({ url })), {
         scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 5000),
       }),
     );
@@ -49,7 +52,8 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
         ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
       }),
       new ExpressInstrumentation(),
-      new PgInstrumentation(),
+      // Statements only, never their values.
+      new PgInstrumentation({ enhancedDatabaseReporting: false }),
     ],
   });
   sdk.start();

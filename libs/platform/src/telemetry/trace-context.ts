@@ -7,6 +7,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { isDatabaseError, safeErrorMessage } from '../logging/error-serializer';
 
 /** The active span as a W3C `traceparent` value, to store in an event envelope. */
 export function currentTraceparent(): string | undefined {
@@ -46,7 +47,13 @@ export function withConsumerSpan<T>(
       try {
         return await fn(span);
       } catch (err) {
-        span.recordException(err as Error);
+        // A database error's message may carry values: the span gets the safe one.
+        const error = err as Error;
+        span.recordException(
+          isDatabaseError(error)
+            ? { name: error.name, message: safeErrorMessage(error), code: (error as { code?: string }).code }
+            : error,
+        );
         throw err;
       } finally {
         span.end();
