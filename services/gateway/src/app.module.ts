@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
-import { PlatformModule } from '@therapy-room/platform';
+import { EventPublisher, PlatformModule } from '@therapy-room/platform';
 import { gatewayConfigShape } from './gateway.config';
 import { GatewayController } from './proxy/gateway.controller';
 import { EventStreamController } from './proxy/event-stream.controller';
@@ -8,6 +8,7 @@ import { UpstreamClient } from './proxy/upstream.client';
 import { SessionAuthenticator } from './auth/session-authenticator';
 import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
+import { StaffRequestAudit } from './auth/staff-request-audit';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware';
 
 /** The only public entry: owns nothing personal and no database. */
@@ -15,7 +16,7 @@ import { SecurityHeadersMiddleware } from './security/security-headers.middlewar
   imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
   // EventStreamController first: its route must win over GatewayController's catch-all.
   controllers: [EventStreamController, GatewayController, SessionRevocationsConsumer],
-  providers: [UpstreamClient, SessionAuthenticator, SessionCache],
+  providers: [UpstreamClient, SessionAuthenticator, SessionCache, StaffRequestAudit, EventPublisher],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

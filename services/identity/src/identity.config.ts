@@ -34,6 +34,12 @@ export const identityConfigShape = {
   LOGIN_THROTTLE_LOCK_AFTER: z.coerce.number().int().positive().default(10),
   /** This many failures from one address, across accounts, lock that address for a window. */
   LOGIN_THROTTLE_ADDRESS_LOCK_AFTER: z.coerce.number().int().positive().default(50),
+  /**
+   * How often identity looks for staff access grants whose time ran out, to announce their end
+   * (`identity.staff-grant.ended.v1`: gateways drop the sessions using them). Between sweeps, session
+   * resolution already refuses them.
+   */
+  STAFF_GRANT_SWEEP_SECONDS: z.coerce.number().int().positive().max(300).default(10),
   /** Public address of the gateway: invitation and reset links point there. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   /** SMTP server for invitations and resets (may carry credentials). Unset: mails wait in mail_outbox. */

@@ -36,6 +36,7 @@ import { PrivacyStatementController } from './privacy/privacy-statement.controll
 import { StaffAccessRepository } from './staff-access/staff-access.repository';
 import { StaffAccessService } from './staff-access/staff-access.service';
 import { StaffAccessController } from './staff-access/staff-access.controller';
+import { StaffGrantEndingService } from './staff-access/staff-grant-ending.service';
 import { KnownDevicesRepository } from './sign-in-notices/known-devices.repository';
 import { NewSignInNoticeService } from './sign-in-notices/new-sign-in-notice.service';
 import { MessageNoticeConsumer } from './message-notices/message-notice.consumer';
@@ -91,6 +92,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     PrivacyStatementService,
     StaffAccessRepository,
     StaffAccessService,
+    StaffGrantEndingService,
     KnownDevicesRepository,
     NewSignInNoticeService,
     MessageNoticeService,

@@ -27,6 +27,11 @@ export const auditActions = [
   'staff_access.revoke',
   /** A staff session switched to acting in the grant's organisation. */
   'staff_access.use',
+  /**
+   * One request made by platform staff under an access grant, recorded by the gateway before it is
+   * forwarded (resource `api.request`, resourceId the method and path, never the query string).
+   */
+  'staff_access.act',
   /** A client's caseload entry was read (opened, or shown in a caseload list: one entry per client). */
   'caseload.read',
   /** A client was added to, or taken off, a professional's caseload, or moved to another professional. */

@@ -324,8 +324,13 @@ export class SessionsService {
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS)
       await this.sessions.touch(session.id, now);
     // Platform staff act in another organisation only while their grant is approved and unexpired,
-    // checked here on every resolve (the gateway's 5 s cache bounds how long an ended grant lasts).
+    // checked here on every resolve. A session made for a grant ends with it (no fallback to the
+    // staff member's own tenant); gateways drop it from their caches on identity.staff-grant.ended.v1.
     const acting = await this.staffAccess.actingTenant(session, user, now);
+    if (session.grantId && !acting) {
+      await this.sessions.revoke(session.id, now);
+      throw invalid();
+    }
     return {
       userId: user.id,
       tenantId: acting?.tenantId ?? session.tenantId,
