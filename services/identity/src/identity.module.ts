@@ -16,6 +16,7 @@ import { LoginThrottleRepository } from './sessions/login-throttle.repository';
 import { LoginThrottleService } from './sessions/login-throttle.service';
 import { TwoFactorRepository } from './two-factor/two-factor.repository';
 import { TwoFactorService } from './two-factor/two-factor.service';
+import { TwoFactorOffService } from './two-factor/two-factor-off.service';
 import { TotpSecretCipher } from './two-factor/totp-secret-cipher';
 import { TwoFactorController } from './two-factor/two-factor.controller';
 import { LoginSecondFactorController } from './two-factor/login-second-factor.controller';
@@ -80,6 +81,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     LoginThrottleService,
     TwoFactorRepository,
     TwoFactorService,
+    TwoFactorOffService,
     TotpSecretCipher,
     InvitationsRepository,
     InvitationsService,
