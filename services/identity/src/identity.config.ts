@@ -32,6 +32,12 @@ export const identityConfigShape = {
   LOGIN_THROTTLE_DELAY_BASE_SECONDS: z.coerce.number().int().positive().default(1),
   /** This many failures per (account, address) lock that pair (only that pair) for a window. */
   LOGIN_THROTTLE_LOCK_AFTER: z.coerce.number().int().positive().default(10),
+  /**
+   * This many failures on one account from browsers it does not know, across all addresses, lock the
+   * account for a window, for those browsers only: a browser that has signed in to it before keeps
+   * an allowance of its own (LOGIN_THROTTLE_LOCK_AFTER), so the real user is not locked out.
+   */
+  LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER: z.coerce.number().int().positive().default(10),
   /** This many failures from one address, across accounts, lock that address for a window. */
   LOGIN_THROTTLE_ADDRESS_LOCK_AFTER: z.coerce.number().int().positive().default(50),
   /**

@@ -3,6 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Account protection (issue 10).
  *
+ * - `login_account_throttle`: failed-login counters per account across addresses. `device_hash`
+ *   empty is the account's shared pool (every browser it does not know, from any address); a
+ *   32-byte `device_hash` is the counter of one browser that has signed in to the account before
+ *   (the hash `user_device` keeps). Short-lived rows, pruned like the other throttle counters.
  * - `staff_access_grant.ended_at`: when identity announced the grant's end
  *   (`identity.staff-grant.ended.v1`, once per grant: on revocation, or by the expiry sweep when
  *   `valid_until` has passed). The partial index is what the sweep reads.
@@ -16,6 +20,22 @@ export class AccountProtection1764200000100 implements MigrationInterface {
   name = 'AccountProtection1764200000100';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE login_account_throttle (
+        account_key bytea NOT NULL
+          CONSTRAINT login_account_throttle_account_key_check CHECK (octet_length(account_key) = 32),
+        device_hash bytea NOT NULL
+          CONSTRAINT login_account_throttle_device_hash_check CHECK (octet_length(device_hash) IN (0, 32)),
+        tenant_id uuid,
+        failures integer NOT NULL DEFAULT 0
+          CONSTRAINT login_account_throttle_failures_check CHECK (failures >= 0),
+        last_failure_at timestamptz,
+        blocked_until timestamptz,
+        CONSTRAINT login_account_throttle_pkey PRIMARY KEY (account_key, device_hash)
+      )`);
+    await q.query(
+      `CREATE INDEX login_account_throttle_last_failure_at_idx ON login_account_throttle (last_failure_at)`,
+    );
     await q.query(`ALTER TABLE staff_access_grant ADD COLUMN ended_at timestamptz`);
     await q.query(`
       CREATE INDEX staff_access_grant_unended_valid_until_idx ON staff_access_grant (valid_until)
@@ -28,6 +48,7 @@ export class AccountProtection1764200000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE login_account_throttle`);
     await q.query(`
       ALTER TABLE user_recovery_code
         DROP CONSTRAINT user_recovery_code_user_id_lookup_tag_key, DROP COLUMN lookup_tag`);
