@@ -79,8 +79,9 @@ export class LoginThrottleService implements OnApplicationBootstrap, OnApplicati
 
   /**
    * A successful login: the pair (or the known browser's counter) starts afresh; the account's pool
-   * and the address get back the charge of this attempt (not more: a success does not wipe out
-   * failures from elsewhere).
+   * gets back what that pair was charged (the password's and the second factor's admissions, and
+   * earlier failures from that address), not more: a success does not wipe out failures from other
+   * addresses. The address gets back this attempt's charge.
    */
   async succeeded(manager: EntityManager, subject: ThrottleSubject, now: Date): Promise<void> {
     const { accountKey, knownDevice, tenantId } = subject;
@@ -88,7 +89,11 @@ export class LoginThrottleService implements OnApplicationBootstrap, OnApplicati
       await this.counters.lockPool(manager, accountKey, knownDevice, tenantId);
       await this.counters.deletePool(manager, accountKey, knownDevice);
     } else {
-      await this.counters.lockAccount(manager, accountKey, subject.address, tenantId);
+      const pair = live(
+        await this.counters.lockAccount(manager, accountKey, subject.address, tenantId),
+        now,
+        this.policy,
+      );
       const pool = live(
         await this.counters.lockPool(manager, accountKey, SHARED_POOL, tenantId),
         now,
@@ -99,7 +104,7 @@ export class LoginThrottleService implements OnApplicationBootstrap, OnApplicati
         manager,
         accountKey,
         SHARED_POOL,
-        refund(pool, this.policy.accountLockAfter),
+        refund(pool, this.policy.accountLockAfter, pair.failures),
       );
     }
     const address = live(await this.counters.lockAddress(manager, subject.address), now, this.policy);

@@ -109,9 +109,9 @@ function charge(
   };
 }
 
-/** A success gives a shared counter back the failure it was charged on admission. */
-export function refund(counter: ThrottleCounter, lockAfter: number): ThrottleCounter {
-  const failures = Math.max(0, counter.failures - 1);
+/** A success gives a shared counter back the failures it was charged (by default the admission's one). */
+export function refund(counter: ThrottleCounter, lockAfter: number, by = 1): ThrottleCounter {
+  const failures = Math.max(0, counter.failures - by);
   return { ...counter, failures, blockedUntil: failures >= lockAfter ? counter.blockedUntil : null };
 }
 
