@@ -15,6 +15,8 @@ export interface OidcTestAccount {
   email: string;
   email_verified: boolean;
   name?: string;
+  /** How the provider says the user authenticated (RFC 8176 `amr` in the ID token), e.g. ['pwd', 'otp']. */
+  amr?: string[];
 }
 
 export interface TestOidcProvider {

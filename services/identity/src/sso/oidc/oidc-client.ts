@@ -65,6 +65,8 @@ export interface ProviderClaims {
   email?: string;
   emailVerified: boolean;
   name?: string;
+  /** How the user authenticated at the provider (RFC 8176), from the signed ID token only. */
+  amr?: unknown;
 }
 
 /**
@@ -245,6 +247,7 @@ export class OidcClient {
       // Strictly the JSON boolean true: a string "true" or a missing claim is not a verified address.
       emailVerified: source.email_verified === true,
       name: typeof source.name === 'string' ? source.name : undefined,
+      amr: idToken.amr,
     };
   }
 
