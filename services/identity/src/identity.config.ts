@@ -46,6 +46,11 @@ export const identityConfigShape = {
    * resolution already refuses them.
    */
   STAFF_GRANT_SWEEP_SECONDS: z.coerce.number().int().positive().max(300).default(10),
+  /**
+   * Training accounts (professionals and their practice clients) take no licence seat, so an
+   * organisation may have at most this many of them, invited or active.
+   */
+  TRAINING_ACCOUNTS_MAX: z.coerce.number().int().min(0).default(10),
   /** Public address of the gateway: invitation and reset links point there. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   /** SMTP server for invitations and resets (may carry credentials). Unset: mails wait in mail_outbox. */
