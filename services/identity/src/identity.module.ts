@@ -38,6 +38,7 @@ import { StaffAccessRepository } from './staff-access/staff-access.repository';
 import { StaffAccessService } from './staff-access/staff-access.service';
 import { StaffAccessController } from './staff-access/staff-access.controller';
 import { StaffGrantEndingService } from './staff-access/staff-grant-ending.service';
+import { StaffAccountsService } from './staff-access/staff-accounts.service';
 import { KnownDevicesRepository } from './sign-in-notices/known-devices.repository';
 import { NewSignInNoticeService } from './sign-in-notices/new-sign-in-notice.service';
 import { MessageNoticeConsumer } from './message-notices/message-notice.consumer';
@@ -95,6 +96,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     StaffAccessRepository,
     StaffAccessService,
     StaffGrantEndingService,
+    StaffAccountsService,
     KnownDevicesRepository,
     NewSignInNoticeService,
     MessageNoticeService,

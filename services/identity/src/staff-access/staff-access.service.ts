@@ -5,11 +5,8 @@ import type { AuditAction } from '@therapy-room/contracts';
 import { AuditEmitter } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
-import { PasswordHasher } from '../common/password-hasher';
-import { assertPasswordAllowed } from '../passwords/password-policy';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
-import { UsersService } from '../users/users.service';
 import type { Session } from '../sessions/session.entity';
 import type { UserAccount } from '../users/user-account.entity';
 import { SessionRotation } from '../sessions/session-rotation.service';
@@ -34,8 +31,6 @@ export class StaffAccessService {
     private readonly grants: StaffAccessRepository,
     private readonly tenants: TenantsRepository,
     private readonly users: UsersRepository,
-    private readonly usersService: UsersService,
-    private readonly hasher: PasswordHasher,
     private readonly audit: AuditEmitter,
     private readonly clock: Clock,
     private readonly sessions: SessionRotation,
@@ -58,44 +53,6 @@ export class StaffAccessService {
     return grantIsActive(grant, now) && !grant.endedAt
       ? { tenantId: grant.tenantId, grantId: grant.id }
       : null;
-  }
-
-  /** Platform ops (CLI): a platform staff account in an operator tenant; 2FA is enrolled at first login. */
-  async createStaff(input: {
-    tenantSlug?: string;
-    email: string;
-    displayName: string;
-    password: string;
-  }): Promise<{ tenantId: string; userId: string; slug: string }> {
-    const operators = (await this.tenants.findOperators()).filter(
-      (t) => input.tenantSlug === undefined || t.slug === input.tenantSlug,
-    );
-    if (operators.length !== 1) {
-      throw new StaffAccessException(
-        StaffAccessErrorCode.NotFound,
-        input.tenantSlug
-          ? `There is no operator organisation "${input.tenantSlug}" (create it with create-tenant --operator).`
-          : 'Name the operator organisation with --tenant (there is none, or more than one).',
-      );
-    }
-    const [tenant] = operators;
-    assertPasswordAllowed(input.password, {
-      tenantPolicy: tenant.passwordPolicy,
-      email: input.email,
-      path: 'password',
-    });
-    const passwordHash = await this.hasher.hash(input.password);
-    const userId = await this.dataSource.transaction((manager) =>
-      this.usersService.addUser(manager, {
-        tenantId: tenant.id,
-        email: input.email,
-        displayName: input.displayName,
-        role: 'platform_staff',
-        status: 'active',
-        passwordHash,
-      }),
-    );
-    return { tenantId: tenant.id, userId, slug: tenant.slug };
   }
 
   async request(actor: Actor, dto: RequestGrantDto): Promise<GrantView> {

@@ -22,6 +22,7 @@ import { TenantsService } from '../../src/tenants/tenants.service';
 import { createTenantSchema } from '../../src/tenants/dto/create-tenant.dto';
 import { SessionsService } from '../../src/sessions/sessions.service';
 import { StaffAccessService } from '../../src/staff-access/staff-access.service';
+import { StaffAccountsService } from '../../src/staff-access/staff-accounts.service';
 import { StaffGrantEndingService } from '../../src/staff-access/staff-grant-ending.service';
 import { accountKey } from '../../src/sessions/policies/login-throttle.policy';
 
@@ -72,7 +73,7 @@ describe('staff access grants end once, and their sessions with them (identity, 
     durationMinutes: number,
   ) {
     const operator = await createTenant(true);
-    const staff = await app.get(StaffAccessService).createStaff({
+    const staff = await app.get(StaffAccountsService).createStaff({
       tenantSlug: operator.slug,
       email: `${uniqueName('staff')}@operator.example`,
       displayName: 'Staff',
