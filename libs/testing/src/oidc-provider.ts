@@ -17,6 +17,8 @@ export interface OidcTestAccount {
   name?: string;
   /** How the provider says the user authenticated (RFC 8176 `amr` in the ID token), e.g. ['pwd', 'otp']. */
   amr?: string[];
+  /** The authentication context class the provider says it met (`urn:test:loa:1` or `urn:test:loa:2`). */
+  acr?: string;
 }
 
 export interface TestOidcProvider {

@@ -131,6 +131,8 @@ export class SsoLoginService {
       nonce,
       code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       code_challenge_method: 'S256',
+      // The organisation's multi-factor level, asked for when it named one.
+      ...(config.mfaAcrValues.length ? { acr_values: config.mfaAcrValues.join(' ') } : {}),
     };
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     return { authorizationUrl: url.toString(), binding, expiresAt: expiresAt.toISOString() };
@@ -161,7 +163,7 @@ export class SsoLoginService {
 
     let email: string;
     let name: string | undefined;
-    let amr: unknown;
+    let proof: { amr?: unknown; acr?: unknown } = {};
     try {
       const discovery = await this.oidc.discover(config.issuer);
       // RFC 9207: the authorization response names its issuer (mix-up defence), when the provider says so.
@@ -193,7 +195,7 @@ export class SsoLoginService {
       if (!claims.emailVerified) return refuse('email_unverified');
       email = normaliseEmail(parsedEmail.data);
       name = claims.name;
-      amr = claims.amr;
+      proof = { amr: claims.amr, acr: claims.acr };
     } catch (err) {
       if (!(err instanceof OidcError)) throw err;
       this.logger.info({ tenantId: state.tenantId, detail: err.message }, 'sso provider step failed');
@@ -220,7 +222,10 @@ export class SsoLoginService {
     // Two factors where the organisation requires them (or the user turned 2FA on): single sign-on
     // counts only when the provider says it checked more than one factor (`amr`); otherwise the
     // user signs in with password and TOTP, so SSO is never a way around the second factor.
-    if ((await this.twoFactor.requirement(user)) !== 'none' && !providerAssertsMfa(amr)) {
+    if (
+      (await this.twoFactor.requirement(user)) !== 'none' &&
+      !providerAssertsMfa(proof, config.mfaAcrValues)
+    ) {
       return refuse('mfa_required');
     }
 

@@ -200,6 +200,7 @@ describe('OIDC single sign-on per organisation (gateway + identity processes, a 
       clientSecretSet: true,
       allowedRoles: ['professional', 'client'],
       autoCreateClients: false,
+      mfaAcrValues: [],
       enabled: false,
       redirectUri: REDIRECT_URI,
       updatedAt: expect.any(String),
@@ -426,7 +427,7 @@ describe('OIDC single sign-on per organisation (gateway + identity processes, a 
     expect(refusals(other.tenantId)).toEqual([]);
   });
 
-  it("honours the organisation's two-factor requirement: an account that needs a second factor signs in through the provider only when it asserts multi-factor authentication (amr)", async () => {
+  it("honours the organisation's two-factor requirement: an account that needs a second factor signs in through the provider only when it asserts multi-factor authentication (amr, or an acr the organisation configured)", async () => {
     const { tenant, admin } = await ssoTenant();
     const pro = await stack.addActiveUser(tenant, 'professional');
     const client = await stack.addActiveUser(tenant, 'client');
@@ -458,8 +459,28 @@ describe('OIDC single sign-on per organisation (gateway + identity processes, a 
     // Clients are not covered by the organisation's rule: one factor at the provider is enough.
     expect((await ssoLogin(browser(), tenant, accountFor(client.email))).status).toBe(303);
 
+    // A provider that says it with `acr`: the organisation names its multi-factor level, which is
+    // then asked for at the provider and accepted in the ID token (and only that level).
+    await configure(admin, validConfig({ clientSecret: undefined, mfaAcrValues: ['urn:test:loa:2'] })).expect(
+      200,
+    );
+    const b = browser();
+    const start = b.keep(await b.get(`/api/auth/sso/${tenant.slug}/start`).expect(303));
+    expect(new URL(start.headers.location).searchParams.get('acr_values')).toBe('urn:test:loa:2');
+    expect((await ssoLogin(browser(), tenant, accountFor(pro.email, { acr: 'urn:test:loa:1' }))).status).toBe(
+      401,
+    );
+    expect((await ssoLogin(browser(), tenant, accountFor(pro.email, { acr: 'urn:test:loa:2' }))).status).toBe(
+      303,
+    );
+
     await expectEventually(() =>
-      expect(refusals(tenant.tenantId)).toEqual(['mfa_required', 'mfa_required', 'mfa_required']),
+      expect(refusals(tenant.tenantId)).toEqual([
+        'mfa_required',
+        'mfa_required',
+        'mfa_required',
+        'mfa_required',
+      ]),
     );
   });
 

@@ -13,6 +13,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `user_recovery_code.lookup_tag`: 16 bits of a keyed HMAC of the code, distinct within a user's
  *   set, so that a typed code is checked against one argon2 hash. Codes issued before have none and
  *   are checked as before until the user enrols again (a hash cannot be turned into a tag).
+ * - `tenant_sso_config.mfa_acr_values`: the provider's `acr` values that mean multi-factor
+ *   (constant default: none, so `amr` alone counts as before this column).
  *
  * Expand-only: nullable columns, new indexes; the previous release never reads or writes them.
  */
@@ -45,9 +47,11 @@ export class AccountProtection1764200000100 implements MigrationInterface {
         ADD COLUMN lookup_tag integer
           CONSTRAINT user_recovery_code_lookup_tag_check CHECK (lookup_tag BETWEEN 0 AND 65535),
         ADD CONSTRAINT user_recovery_code_user_id_lookup_tag_key UNIQUE (user_id, lookup_tag)`);
+    await q.query(`ALTER TABLE tenant_sso_config ADD COLUMN mfa_acr_values text[] NOT NULL DEFAULT '{}'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE tenant_sso_config DROP COLUMN mfa_acr_values`);
     await q.query(`DROP TABLE login_account_throttle`);
     await q.query(`
       ALTER TABLE user_recovery_code

@@ -65,8 +65,9 @@ export interface ProviderClaims {
   email?: string;
   emailVerified: boolean;
   name?: string;
-  /** How the user authenticated at the provider (RFC 8176), from the signed ID token only. */
+  /** How the user authenticated at the provider (RFC 8176 `amr`; `acr`), from the signed ID token only. */
   amr?: unknown;
+  acr?: unknown;
 }
 
 /**
@@ -248,6 +249,7 @@ export class OidcClient {
       emailVerified: source.email_verified === true,
       name: typeof source.name === 'string' ? source.name : undefined,
       amr: idToken.amr,
+      acr: idToken.acr,
     };
   }
 
