@@ -25,6 +25,8 @@ export const auditActions = [
   'staff_access.approve',
   'staff_access.deny',
   'staff_access.revoke',
+  /** A grant's time ran out: identity's sweep ended it (no actor; the grant's sessions ended with it). */
+  'staff_access.expire',
   /** A staff session switched to acting in the grant's organisation. */
   'staff_access.use',
   /**

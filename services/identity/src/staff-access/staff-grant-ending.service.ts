@@ -1,8 +1,15 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { identityStaffGrantEndedV1, type IdentityStaffGrantEndedV1 } from '@therapy-room/contracts';
-import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import {
+  AuditEmitter,
+  OutboxService,
+  PLATFORM_CONFIG,
+  PLATFORM_LOGGER,
+  requestContext,
+} from '@therapy-room/platform';
 import { Clock } from '../common/clock';
 import type { IdentityConfig } from '../identity.config';
 import { SessionsRepository } from '../sessions/sessions.repository';
@@ -29,6 +36,7 @@ export class StaffGrantEndingService implements OnApplicationBootstrap, OnApplic
     private readonly grants: StaffAccessRepository,
     private readonly sessions: SessionsRepository,
     private readonly outbox: OutboxService,
+    private readonly audit: AuditEmitter,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
@@ -50,19 +58,42 @@ export class StaffGrantEndingService implements OnApplicationBootstrap, OnApplic
     );
   }
 
-  /** Ends every approved grant whose time has run out (by the injected clock); returns how many. */
-  async sweep(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const now = this.clock.now();
-      const ended = await this.dataSource.transaction(async (manager) => {
-        const expired = await this.grants.endExpired(now, SWEEP_BATCH, manager);
-        for (const grant of expired) await this.announce(manager, grant, 'expired', now);
-        return expired.length;
-      });
-      total += ended;
-      if (ended < SWEEP_BATCH) return total;
-    }
+  /**
+   * Ends every approved grant whose time has run out (by the injected clock); returns how many. Each
+   * end is audited in the organisation's trail (`staff_access.expire`, no actor: nobody made a request,
+   * so the entry names the sweep run and the unspecified address).
+   */
+  sweep(): Promise<number> {
+    return requestContext.run(
+      { requestId: `staff-grant-sweep:${randomUUID()}`, sourceAddress: '::' },
+      async () => {
+        let total = 0;
+        for (;;) {
+          const now = this.clock.now();
+          const ended = await this.dataSource.transaction(async (manager) => {
+            const expired = await this.grants.endExpired(now, SWEEP_BATCH, manager);
+            for (const grant of expired) {
+              await this.announce(manager, grant, 'expired', now);
+              await this.audit.record(
+                manager,
+                {
+                  action: 'staff_access.expire',
+                  outcome: 'success',
+                  actorId: null,
+                  actorRole: null,
+                  resource: 'staff_access_grant',
+                  resourceId: grant.id,
+                },
+                { tenantId: grant.tenantId, subjectId: grant.requesterId },
+              );
+            }
+            return expired.length;
+          });
+          total += ended;
+          if (ended < SWEEP_BATCH) return total;
+        }
+      },
+    );
   }
 
   onApplicationBootstrap() {

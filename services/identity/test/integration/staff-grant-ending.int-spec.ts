@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import {
+  auditEntryRecordedV1,
   identityStaffGrantEndedV1,
+  type AuditEntryRecordedV1,
   type EventEnvelope,
   type IdentityStaffGrantEndedV1,
 } from '@therapy-room/contracts';
@@ -36,8 +38,14 @@ describe('staff access grants end once, and their sessions with them (identity, 
   let now = Date.now();
   const advance = (minutes: number) => (now += minutes * 60_000);
 
+  const expiryAudits = (grantId: string) =>
+    ended.messages
+      .filter((m) => m.topic.endsWith(auditEntryRecordedV1.topic))
+      .map((m) => JSON.parse(m.value!.toString()) as EventEnvelope<AuditEntryRecordedV1>)
+      .filter((e) => e.payload.action === 'staff_access.expire' && e.payload.resourceId === grantId);
   const endedEvents = (grantId: string) =>
     ended.messages
+      .filter((m) => m.topic.endsWith(identityStaffGrantEndedV1.topic))
       .map((m) => JSON.parse(m.value!.toString()) as EventEnvelope<IdentityStaffGrantEndedV1>)
       .filter((e) => e.payload.grantId === grantId);
   /** Service calls as a request would make them (audit entries need its id and address). */
@@ -111,7 +119,10 @@ describe('staff access grants end once, and their sessions with them (identity, 
     });
     app = identity.app;
     jest.spyOn(app.get(Clock), 'now').mockImplementation(() => new Date(now));
-    ended = await collectTopics([`${identity.prefix}${identityStaffGrantEndedV1.topic}`]);
+    ended = await collectTopics([
+      `${identity.prefix}${identityStaffGrantEndedV1.topic}`,
+      `${identity.prefix}${auditEntryRecordedV1.topic}`,
+    ]);
   });
   afterAll(async () => {
     await ended?.stop();
@@ -151,6 +162,16 @@ describe('staff access grants end once, and their sessions with them (identity, 
       expect(row.n).toBe(0);
     });
     expect(endedEvents(grantId)).toHaveLength(1);
+    // In the organisation's audit trail too, once.
+    await expectEventually(() =>
+      expect(expiryAudits(grantId)).toEqual([
+        expect.objectContaining({
+          tenantId: org.tenantId,
+          subjectId: staffId,
+          payload: expect.objectContaining({ outcome: 'success', actorId: null, sourceAddress: '::' }),
+        }),
+      ]),
+    );
     // The session made for the grant is over: never a fallback to the staff member's own tenant.
     expect(await resolves(token)).toBe(401);
   });
@@ -179,6 +200,8 @@ describe('staff access grants end once, and their sessions with them (identity, 
       expect(row.n).toBe(0);
     });
     expect(endedEvents(grantId)).toHaveLength(1);
+    // A revocation is audited as staff_access.revoke (by the admin), never as an expiry.
+    expect(expiryAudits(grantId)).toEqual([]);
   });
 
   it('refuses a grant session once the grant has run out, even before any sweep announced it', async () => {
