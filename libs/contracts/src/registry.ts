@@ -8,6 +8,7 @@ import { identityErasureCompletedV1 } from './identity/erasure-completed.v1';
 import { identityPrivacyStatementPublishedV1 } from './identity/privacy-statement-published.v1';
 import { identityUserProfileChangedV1 } from './identity/user-profile-changed.v1';
 import { identityUserSignedInV1 } from './identity/user-signed-in.v1';
+import { identityStaffGrantEndedV1 } from './identity/staff-grant-ended.v1';
 import { caseloadAssignmentGrantedV1 } from './caseload/assignment-granted.v1';
 import { caseloadAssignmentRevokedV1 } from './caseload/assignment-revoked.v1';
 import { caseloadErasureCompletedV1 } from './caseload/erasure-completed.v1';
@@ -39,6 +40,7 @@ export const eventContracts = {
   [identityPrivacyStatementPublishedV1.topic]: identityPrivacyStatementPublishedV1,
   [identityUserProfileChangedV1.topic]: identityUserProfileChangedV1,
   [identityUserSignedInV1.topic]: identityUserSignedInV1,
+  [identityStaffGrantEndedV1.topic]: identityStaffGrantEndedV1,
   [caseloadAssignmentGrantedV1.topic]: caseloadAssignmentGrantedV1,
   [caseloadAssignmentRevokedV1.topic]: caseloadAssignmentRevokedV1,
   [caseloadErasureCompletedV1.topic]: caseloadErasureCompletedV1,

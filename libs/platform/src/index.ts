@@ -15,6 +15,8 @@ export * from './database/provision';
 export * from './kafka/kafka-client';
 export * from './kafka/kafka.module';
 export * from './kafka/kafka-errors';
+export * from './kafka/event-publisher';
+export * from './outbox/event-message';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay';
 export * from './audit/audit-emitter';

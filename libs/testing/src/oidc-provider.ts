@@ -15,6 +15,10 @@ export interface OidcTestAccount {
   email: string;
   email_verified: boolean;
   name?: string;
+  /** How the provider says the user authenticated (RFC 8176 `amr` in the ID token), e.g. ['pwd', 'otp']. */
+  amr?: string[];
+  /** The authentication context class the provider says it met (`urn:test:loa:1` or `urn:test:loa:2`). */
+  acr?: string;
 }
 
 export interface TestOidcProvider {

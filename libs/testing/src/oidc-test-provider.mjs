@@ -52,7 +52,15 @@ async function login(req, res) {
   await provider.interactionFinished(
     req,
     res,
-    { login: { accountId: account.sub }, consent: { grantId } },
+    {
+      // How the user authenticated (RFC 8176), when the test says: it reaches the ID token's `amr`.
+      login: {
+        accountId: account.sub,
+        ...(Array.isArray(account.amr) ? { amr: account.amr } : {}),
+        ...(typeof account.acr === 'string' ? { acr: account.acr } : {}),
+      },
+      consent: { grantId },
+    },
     { mergeWithLastSubmission: false },
   );
 }
@@ -94,7 +102,9 @@ server.listen(0, '127.0.0.1', () => {
       if (!claims) return undefined;
       return { accountId: sub, claims: async () => ({ sub, ...claims }) };
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    // `amr`, `acr`: how the user authenticated, in the ID token when the login said (see login above).
+    claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'], profile: ['name'] },
+    acrValues: ['urn:test:loa:1', 'urn:test:loa:2'],
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: ['oidc-test-provider-cookie-key'] },

@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
-import { PlatformModule } from '@therapy-room/platform';
+import { EventPublisher, PlatformModule } from '@therapy-room/platform';
 import { gatewayConfigShape } from './gateway.config';
 import { LoginController } from './session/login.controller';
 import { SsoController } from './session/sso.controller';
@@ -14,6 +14,7 @@ import { SessionAuthenticator } from './auth/session-authenticator';
 import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
 import { securityHeaders } from './security/security-headers';
+import { StaffRequestAudit } from './auth/staff-request-audit';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
@@ -33,7 +34,14 @@ import { securityHeaders } from './security/security-headers';
     ForwardProxyController,
     SessionRevocationsConsumer,
   ],
-  providers: [UpstreamClient, InternalTokenSigner, SessionAuthenticator, SessionCache],
+  providers: [
+    UpstreamClient,
+    InternalTokenSigner,
+    SessionAuthenticator,
+    SessionCache,
+    StaffRequestAudit,
+    EventPublisher,
+  ],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

@@ -17,6 +17,11 @@ export const gatewayConfigShape = {
    * revoked one ends the stream) and writes a comment line so that no proxy closes an idle stream.
    */
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+  /**
+   * How long a resolved session is served from the gateway's cache. Ended sessions and staff grants
+   * leave the cache on identity's events at once; this bounds what an event missed could leave.
+   */
+  SESSION_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };
 export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;

@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import { TenantsService } from './tenants/tenants.service';
 import { createTenantSchema } from './tenants/dto/create-tenant.dto';
 import { IdentityErrorCode, IdentityException } from './common/identity.exception';
-import { StaffAccessService } from './staff-access/staff-access.service';
+import { StaffAccountsService } from './staff-access/staff-accounts.service';
 import { StaffAccessException } from './staff-access/staff-access.exception';
 import { createStaffSchema } from './staff-access/dto/create-staff.dto';
 
@@ -111,7 +111,7 @@ async function createStaff(values: { email?: string; name?: string; tenant?: str
   process.env.OUTBOX_RELAY_ENABLED = 'false';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   try {
-    const result = await app.get(StaffAccessService).createStaff(parsed.data);
+    const result = await app.get(StaffAccountsService).createStaff(parsed.data);
     process.stdout.write(`${JSON.stringify({ created: true, ...result })}\n`);
     return 0;
   } catch (err) {

@@ -32,8 +32,25 @@ export const identityConfigShape = {
   LOGIN_THROTTLE_DELAY_BASE_SECONDS: z.coerce.number().int().positive().default(1),
   /** This many failures per (account, address) lock that pair (only that pair) for a window. */
   LOGIN_THROTTLE_LOCK_AFTER: z.coerce.number().int().positive().default(10),
+  /**
+   * This many failures on one account from browsers it does not know, across all addresses, lock the
+   * account for a window, for those browsers only: a browser that has signed in to it before keeps
+   * an allowance of its own (LOGIN_THROTTLE_LOCK_AFTER), so the real user is not locked out.
+   */
+  LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER: z.coerce.number().int().positive().default(10),
   /** This many failures from one address, across accounts, lock that address for a window. */
   LOGIN_THROTTLE_ADDRESS_LOCK_AFTER: z.coerce.number().int().positive().default(50),
+  /**
+   * How often identity looks for staff access grants whose time ran out, to announce their end
+   * (`identity.staff-grant.ended.v1`: gateways drop the sessions using them). Between sweeps, session
+   * resolution already refuses them.
+   */
+  STAFF_GRANT_SWEEP_SECONDS: z.coerce.number().int().positive().max(300).default(10),
+  /**
+   * Training accounts (professionals and their practice clients) take no licence seat, so an
+   * organisation may have at most this many of them, invited or active.
+   */
+  TRAINING_ACCOUNTS_MAX: z.coerce.number().int().min(0).default(10),
   /** Public address of the gateway: invitation and reset links point there. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   /** SMTP server for invitations and resets (may carry credentials). Unset: mails wait in mail_outbox. */

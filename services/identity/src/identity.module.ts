@@ -16,6 +16,7 @@ import { LoginThrottleRepository } from './sessions/login-throttle.repository';
 import { LoginThrottleService } from './sessions/login-throttle.service';
 import { TwoFactorRepository } from './two-factor/two-factor.repository';
 import { TwoFactorService } from './two-factor/two-factor.service';
+import { TwoFactorOffService } from './two-factor/two-factor-off.service';
 import { TotpSecretCipher } from './two-factor/totp-secret-cipher';
 import { TwoFactorController } from './two-factor/two-factor.controller';
 import { LoginSecondFactorController } from './two-factor/login-second-factor.controller';
@@ -36,6 +37,8 @@ import { PrivacyStatementController } from './privacy/privacy-statement.controll
 import { StaffAccessRepository } from './staff-access/staff-access.repository';
 import { StaffAccessService } from './staff-access/staff-access.service';
 import { StaffAccessController } from './staff-access/staff-access.controller';
+import { StaffGrantEndingService } from './staff-access/staff-grant-ending.service';
+import { StaffAccountsService } from './staff-access/staff-accounts.service';
 import { KnownDevicesRepository } from './sign-in-notices/known-devices.repository';
 import { NewSignInNoticeService } from './sign-in-notices/new-sign-in-notice.service';
 import { MessageNoticeConsumer } from './message-notices/message-notice.consumer';
@@ -79,6 +82,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     LoginThrottleService,
     TwoFactorRepository,
     TwoFactorService,
+    TwoFactorOffService,
     TotpSecretCipher,
     InvitationsRepository,
     InvitationsService,
@@ -91,6 +95,8 @@ import { SsoLoginController } from './sso/sso-login.controller';
     PrivacyStatementService,
     StaffAccessRepository,
     StaffAccessService,
+    StaffGrantEndingService,
+    StaffAccountsService,
     KnownDevicesRepository,
     NewSignInNoticeService,
     MessageNoticeService,

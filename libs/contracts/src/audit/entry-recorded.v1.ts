@@ -25,8 +25,15 @@ export const auditActions = [
   'staff_access.approve',
   'staff_access.deny',
   'staff_access.revoke',
+  /** A grant's time ran out: identity's sweep ended it (no actor; the grant's sessions ended with it). */
+  'staff_access.expire',
   /** A staff session switched to acting in the grant's organisation. */
   'staff_access.use',
+  /**
+   * One request made by platform staff under an access grant, recorded by the gateway before it is
+   * forwarded (resource `api.request`, resourceId the method and path, never the query string).
+   */
+  'staff_access.act',
   /** A client's caseload entry was read (opened, or shown in a caseload list: one entry per client). */
   'caseload.read',
   /** A client was added to, or taken off, a professional's caseload, or moved to another professional. */

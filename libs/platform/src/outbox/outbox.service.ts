@@ -1,16 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import type { EventContract, PayloadOf, MessageOf } from '@therapy-room/contracts';
 import { PLATFORM_CONFIG, type BaseConfig, type DatabaseConfig } from '../config/config';
-import { currentTraceparent } from '../telemetry/trace-context';
+import { buildEventMessage, type EventMessageOptions } from './event-message';
 
-export interface OutboxAddOptions {
-  tenantId: string;
-  /** The person the event is about; also the default partition key so their events stay in order. */
-  subjectId?: string | null;
-  key?: string;
-}
+export type OutboxAddOptions = EventMessageOptions;
 
 export const outboxChannel = (schema: string) => `outbox_${schema}`;
 /** Set on a query runner whose transaction wrote to the outbox. */
@@ -67,35 +61,13 @@ export class OutboxService implements BeforeApplicationShutdown, OnApplicationSh
       throw new Error('outbox.add must run inside the transaction of the domain change');
     }
     if (events.length === 0) return [];
-    const traceparent = currentTraceparent() ?? null;
     const values: unknown[] = [];
     const rows: string[] = [];
     const messages = events.map(({ payload, options }) => {
-      const message = contract.message.parse({
-        id: uuidv7(),
-        type: contract.topic,
-        occurredAt: new Date().toISOString(),
-        tenantId: options.tenantId,
-        region: this.config.REGION,
-        subjectId: options.subjectId ?? null,
-        traceparent,
-        payload,
-      }) as MessageOf<C>;
-      const headers: Record<string, string> = {
-        'event-id': message.id,
-        'event-type': message.type,
-        'tenant-id': message.tenantId,
-      };
-      if (message.traceparent) headers.traceparent = message.traceparent;
+      const { message, key, headers } = buildEventMessage(contract, payload, options, this.config.REGION);
       const n = values.length;
       rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5})`);
-      values.push(
-        message.id,
-        contract.topic,
-        options.key ?? options.subjectId ?? options.tenantId,
-        JSON.stringify(message),
-        headers,
-      );
+      values.push(message.id, contract.topic, key, JSON.stringify(message), headers);
       return message;
     });
     await manager.query(

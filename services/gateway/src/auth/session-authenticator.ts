@@ -7,6 +7,7 @@ import { UpstreamClient } from '../proxy/upstream.client';
 import { z } from 'zod';
 import { SessionCache, type CachedSession } from './session-cache';
 import { PrivacyAcknowledgementRequiredException } from './privacy-acknowledgement-required.exception';
+import { StaffRequestAudit } from './staff-request-audit';
 
 /** What identity adds to the actor when it resolves a session (actorSchema itself stays as it is). */
 const privacyGateSchema = z.object({
@@ -35,6 +36,7 @@ export class SessionAuthenticator {
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly cache: SessionCache,
+    private readonly staffAudit: StaffRequestAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -43,8 +45,28 @@ export class SessionAuthenticator {
    * a user who has not acknowledged the organisation's current privacy statement gets 403
    * PRIVACY_ACKNOWLEDGEMENT_REQUIRED on everything but ALLOWED_BEFORE_ACKNOWLEDGEMENT. An
    * organisation without a published statement has no gate.
+   *
+   * A request under a platform staff access grant is audited here, one entry per request, before
+   * anything is forwarded (see StaffRequestAudit); when that fails the request is refused.
    */
   async authenticate(req: Request): Promise<Actor> {
+    const actor = await this.check(req);
+    if (actor.grantId) await this.staffAudit.record({ ...actor, grantId: actor.grantId }, req);
+    return actor;
+  }
+
+  /**
+   * A live stream's periodic check (no new request, so nothing is audited): the session must still
+   * be valid and act exactly as when the stream opened. A staff grant that ended ends the stream.
+   */
+  async recheck(req: Request, opened: Actor): Promise<void> {
+    const current = await this.check(req);
+    if (current.sessionId !== opened.sessionId || current.grantId !== opened.grantId) {
+      throw new UnauthorizedException('Authentication required.');
+    }
+  }
+
+  private async check(req: Request): Promise<Actor> {
     const session = await this.resolve(req);
     const { privacyAcknowledgementRequired, privacyStatementVersion, ...actor } = session;
     requestContext.assign({ actor, tenantId: actor.tenantId });

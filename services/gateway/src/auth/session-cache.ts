@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Actor } from '@therapy-room/auth';
+import { PLATFORM_CONFIG } from '@therapy-room/platform';
+import type { GatewayConfig } from '../gateway.config';
 
 /** The privacy gate identity answers with the actor (see SessionAuthenticator). */
 export interface PrivacyGate {
@@ -18,7 +20,9 @@ interface Entry {
 /**
  * Resolved sessions for a few seconds, so a page's burst of requests costs identity one lookup.
  * Keyed by the token's hash (the token itself is never kept). A revocation event drops the entry
- * at once; the short TTL bounds anything missed (idle and absolute timeouts are identity's).
+ * at once, and so does the end of the staff access grant a session acts under; the short TTL
+ * (SESSION_CACHE_TTL_SECONDS, 5 s by default) bounds anything missed (idle and absolute timeouts
+ * are identity's).
  */
 @Injectable()
 export class SessionCache {
@@ -26,6 +30,15 @@ export class SessionCache {
   private static readonly MAX_ENTRIES = 50_000;
   private readonly byToken = new Map<string, Entry>();
   private readonly tokenBySession = new Map<string, string>();
+  private readonly ttlMs: number;
+
+  constructor(
+    @Optional() @Inject(PLATFORM_CONFIG) config?: Pick<GatewayConfig, 'SESSION_CACHE_TTL_SECONDS'>,
+  ) {
+    this.ttlMs = config?.SESSION_CACHE_TTL_SECONDS
+      ? config.SESSION_CACHE_TTL_SECONDS * 1000
+      : SessionCache.TTL_MS;
+  }
 
   get(token: string, now = Date.now()): CachedSession | undefined {
     const key = this.key(token);
@@ -44,7 +57,7 @@ export class SessionCache {
       this.delete(oldestKey, oldest.actor.sessionId);
     }
     const key = this.key(token);
-    this.byToken.set(key, { actor, until: now + SessionCache.TTL_MS });
+    this.byToken.set(key, { actor, until: now + this.ttlMs });
     this.tokenBySession.set(actor.sessionId, key);
   }
 
@@ -57,6 +70,13 @@ export class SessionCache {
   revokeTenant(tenantId: string): void {
     for (const [key, entry] of this.byToken) {
       if (entry.actor.tenantId === tenantId) this.delete(key, entry.actor.sessionId);
+    }
+  }
+
+  /** Drops every cached session acting under a staff access grant (the grant ended). */
+  revokeGrant(grantId: string): void {
+    for (const [key, entry] of this.byToken) {
+      if (entry.actor.grantId === grantId) this.delete(key, entry.actor.sessionId);
     }
   }
 

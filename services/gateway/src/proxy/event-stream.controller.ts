@@ -12,10 +12,11 @@ import { UpstreamClient } from './upstream.client';
  * Live streams (Server-Sent Events) pass through the gateway unbuffered: authenticated like every
  * route (session cookie, privacy gate, staff grant), then messaging's stream is piped to the browser
  * as it comes. Every SSE_HEARTBEAT_SECONDS the session is checked again (through the 5 s session
- * cache, which identity's revocation events empty at once), so a logout, a revoked session or a new
- * privacy statement ends the stream; a comment line keeps idle proxies from closing it. When the
- * browser goes away the upstream request is aborted, and when messaging ends the stream (restart,
- * shutdown) the browser's connection is closed so that EventSource reconnects.
+ * cache, which identity's revocation events empty at once), so a logout, a revoked session, a new
+ * privacy statement or the end of the staff access grant it was opened under ends the stream; a
+ * comment line keeps idle proxies from closing it. When the browser goes away the upstream request
+ * is aborted, and when messaging ends the stream (restart, shutdown) the browser's connection is
+ * closed so that EventSource reconnects.
  */
 @Controller('api/messaging')
 @UseFilters(PrivacyAcknowledgementRequiredFilter)
@@ -66,7 +67,7 @@ export class EventStreamController {
       this.logger.debug({ reason, sessionId: actor.sessionId }, 'event stream ended');
     };
     const heartbeat = setInterval(() => {
-      this.auth.authenticate(req).then(
+      this.auth.recheck(req, actor).then(
         () => !ended && res.write(': keep-alive\n\n'),
         () => end('session no longer valid'),
       );

@@ -1,5 +1,11 @@
 import request from 'supertest';
-import { auditEntryRecordedV1 } from '@therapy-room/contracts';
+import {
+  auditEntryRecordedV1,
+  identityStaffGrantEndedV1,
+  type AuditEntryRecordedV1,
+  type EventEnvelope,
+  type IdentityStaffGrantEndedV1,
+} from '@therapy-room/contracts';
 import {
   collectTopics,
   expectEventually,
@@ -12,7 +18,7 @@ import {
 
 const REASON = 'Ticket 4711: the practice reports a broken invitation flow.';
 
-describe('gateway e2e: platform staff access grants (none → 403, approved → 200, expired → 403)', () => {
+describe('gateway e2e: platform staff access grants (none → 403, approved → 200, ended → session over)', () => {
   let stack: TestStack;
   let org: TestTenant;
   let otherOrg: TestTenant;
@@ -21,6 +27,7 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
   let adminCookie: string;
   let otherAdminCookie: string;
   let audit: Awaited<ReturnType<typeof collectTopics>>;
+  let ended: Awaited<ReturnType<typeof collectTopics>>;
 
   const api = () => request(stack.gatewayUrl);
   const requestGrant = (body: object = { tenantSlug: org.slug, reason: REASON, durationMinutes: 60 }) =>
@@ -56,9 +63,24 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
     return body.id as string;
   };
 
+  const auditEntries = () =>
+    audit.messages.map((m) => JSON.parse(m.value!.toString()) as EventEnvelope<AuditEntryRecordedV1>);
+  const endedEvents = (grantId: string) =>
+    ended.messages
+      .map((m) => JSON.parse(m.value!.toString()) as EventEnvelope<IdentityStaffGrantEndedV1>)
+      .filter((e) => e.payload.grantId === grantId);
+  /** The staff session is over (identity refuses a session whose grant ended): log in again, no grant. */
+  const expectSessionEnded = async () => {
+    await listUsers().expect(401);
+    staffCookie = (await stack.loginAs(staff)).cookie;
+  };
+
   beforeAll(async () => {
-    stack = await startStack();
+    // Sessions stay in the gateway's cache for 60 s here: access that ends within the test's 20 s
+    // ended because identity's event reached the gateway, not because the cache forgot the session.
+    stack = await startStack({ SESSION_CACHE_TTL_SECONDS: '60', STAFF_GRANT_SWEEP_SECONDS: '1' });
     audit = await collectTopics([`${stack.prefix}${auditEntryRecordedV1.topic}`]);
+    ended = await collectTopics([`${stack.prefix}${identityStaffGrantEndedV1.topic}`]);
     const operator = await stack.createTenant({ operator: true });
     [org, otherOrg] = [await stack.createTenant(), await stack.createTenant()];
     staff = await stack.createStaff(operator);
@@ -70,6 +92,7 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
     otherAdminCookie = (await stack.loginAs(otherOrg)).cookie;
   });
   afterAll(async () => {
+    await ended?.stop();
     await audit?.stop();
     await stack?.stop();
   });
@@ -154,25 +177,87 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
     const me = await api().get('/api/me').set('cookie', staffCookie).expect(200);
     expect(me.body).toMatchObject({ id: staff.userId, role: 'platform_staff' });
 
-    // Expiry ends access (checked on every resolve; the gateway caches a resolved session ≤ 5 s).
+    // Expiry ends access: identity's sweep announces it (identity.staff-grant.ended.v1, once) and the
+    // gateway drops the cached session at once; identity refuses the session from then on.
     await stack.db.query(
       `UPDATE identity.staff_access_grant
           SET valid_from = now() - interval '2 hours', valid_until = now() - interval '1 minute'
         WHERE id = $1`,
       [id],
     );
-    await expectEventually(async () => expectStaffAccessRequired(await listUsers()), { timeoutMs: 10_000 });
+    await expectEventually(async () => expect((await listUsers()).status).toBe(401));
+    await expectEventually(() =>
+      expect(endedEvents(id)).toEqual([
+        expect.objectContaining({
+          tenantId: org.tenantId,
+          subjectId: staff.userId,
+          payload: { grantId: id, staffUserId: staff.userId, reason: 'expired' },
+        }),
+      ]),
+    );
+    await expectSessionEnded();
     expectStaffAccessRequired(await use(id));
     await decide(id, 'revoke').expect(409);
   });
 
-  it('ends access when the org admin revokes the grant early', async () => {
+  it('ends access at once when the org admin revokes the grant early (not when the cache expires)', async () => {
     const id = await activeGrant();
+    // Cached in the gateway now, for 60 s.
+    await listUsers().expect(200);
     await listUsers().expect(200);
     await decide(id, 'revoke', otherAdminCookie).expect(404);
     const revoked = await decide(id, 'revoke').expect(200);
     expect(revoked.body).toMatchObject({ status: 'revoked', active: false });
-    await expectEventually(async () => expectStaffAccessRequired(await listUsers()), { timeoutMs: 10_000 });
+    await expectEventually(async () => expect((await listUsers()).status).toBe(401));
+    await expectEventually(() =>
+      expect(endedEvents(id)).toEqual([
+        expect.objectContaining({ payload: { grantId: id, staffUserId: staff.userId, reason: 'revoked' } }),
+      ]),
+    );
+    await expectSessionEnded();
+    expectStaffAccessRequired(await listUsers());
+  });
+
+  it('audits every request made under a grant, one entry each, before it is forwarded', async () => {
+    const id = await activeGrant();
+    const answers = [
+      await listUsers().expect(200),
+      await listUsers().expect(200),
+      await api().get('/api/me?x=secret-query').set('cookie', staffCookie).expect(200),
+      // Refused by identity (staff under a grant are not administrators): still a request under the grant.
+      await api()
+        .post('/api/users')
+        .set('cookie', staffCookie)
+        .send({ email: 'new@example.org', displayName: 'New', role: 'client' })
+        .expect(403),
+    ];
+    const requestIds = answers.map((a) => a.headers['x-request-id'] as string);
+    expect(new Set(requestIds).size).toBe(4);
+    const ours = await expectEventually(() => {
+      const acts = auditEntries().filter(
+        (e) => e.payload.action === 'staff_access.act' && requestIds.includes(e.payload.requestId),
+      );
+      expect(acts).toHaveLength(4);
+      return acts;
+    });
+    for (const [i, requestId] of requestIds.entries()) {
+      const entries = ours.filter((e) => e.payload.requestId === requestId);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        tenantId: org.tenantId,
+        payload: {
+          outcome: 'success',
+          actorId: staff.userId,
+          actorRole: 'platform_staff',
+          resource: 'api.request',
+          resourceId: ['GET /api/users', 'GET /api/users', 'GET /api/me', 'POST /api/users'][i],
+        },
+      });
+    }
+    expect(JSON.stringify(ours)).not.toContain('secret-query');
+    await decide(id, 'revoke').expect(200);
+    await expectEventually(async () => expect((await listUsers()).status).toBe(401));
+    await expectSessionEnded();
   });
 
   it('never gives access through a denied grant', async () => {
@@ -188,7 +273,10 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
     await expectEventually(() => {
       const entries = audit.messages
         .map((m) => JSON.parse(m.value!.toString()))
-        .filter((e) => e.payload.action.startsWith('staff_access.'));
+        // (Requests made under a grant, staff_access.act, are the test above's.)
+        .filter(
+          (e) => e.payload.action.startsWith('staff_access.') && e.payload.action !== 'staff_access.act',
+        );
       const actions = new Set(entries.map((e) => e.payload.action));
       for (const action of ['request', 'approve', 'deny', 'revoke', 'use']) {
         expect(actions).toContain(`staff_access.${action}`);

@@ -9,6 +9,7 @@ export enum IdentityErrorCode {
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
   LicenceExhausted = 'LICENCE_EXHAUSTED',
+  TrainingLimitReached = 'TRAINING_LIMIT_REACHED',
   LinkInvalid = 'LINK_INVALID',
   AccountDeactivated = 'ACCOUNT_DEACTIVATED',
   CannotDeactivateSelf = 'CANNOT_DEACTIVATE_SELF',
@@ -29,6 +30,7 @@ export class IdentityException extends DomainException<IdentityErrorCode> {
       case IdentityErrorCode.TenantSlugTaken:
       case IdentityErrorCode.EmailTaken:
       case IdentityErrorCode.LicenceExhausted:
+      case IdentityErrorCode.TrainingLimitReached:
         return 409;
       case IdentityErrorCode.TenantRegionMismatch:
       case IdentityErrorCode.LinkInvalid:

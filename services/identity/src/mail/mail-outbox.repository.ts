@@ -17,13 +17,16 @@ interface Row {
 export class MailOutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Inserts the row only when `when` is true, by the same statement either way (see MailOutboxService.enqueue). */
   async insert(
     manager: EntityManager,
     entry: { tenantId: string; userId: string; kind: MailKind; refId: string },
+    when = true,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO mail_outbox (id, tenant_id, user_id, kind, ref_id) VALUES ($1, $2, $3, $4, $5)`,
-      [randomUUID(), entry.tenantId, entry.userId, entry.kind, entry.refId],
+      `INSERT INTO mail_outbox (id, tenant_id, user_id, kind, ref_id)
+       SELECT $1, $2, $3, $4, $5 WHERE $6::boolean`,
+      [randomUUID(), entry.tenantId, entry.userId, entry.kind, entry.refId, when],
     );
   }
 

@@ -70,15 +70,20 @@ export class MailOutboxService
     this.composers.set(kind, composer);
   }
 
-  /** Records a mail to send once the caller's transaction commits. */
+  /**
+   * Records a mail to send once the caller's transaction commits. With `when: false` nothing is
+   * recorded, by the very same statement: for callers whose answer must not reveal whether a mail
+   * was due (a password reset request for an account that may not exist).
+   */
   async enqueue(
     manager: EntityManager,
     entry: { tenantId: string; userId: string; kind: MailKind; refId: string },
+    options: { when?: boolean } = {},
   ): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('mail outbox: enqueue must run inside the transaction of the change');
     }
-    await this.repository.insert(manager, entry);
+    await this.repository.insert(manager, entry, options.when ?? true);
     manager.queryRunner.data = { ...manager.queryRunner.data, [MAIL_WRITTEN]: true };
   }
 

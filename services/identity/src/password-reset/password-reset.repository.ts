@@ -7,13 +7,24 @@ import { SingleUseLinkRepository } from '../common/single-use-link.repository';
 export class PasswordResetRepository extends SingleUseLinkRepository {
   protected readonly table = 'password_reset' as const;
 
-  async insert(
+  /**
+   * A new pending link, revoking the user's earlier pending ones; both only when `when` is true, by
+   * the same statements either way (a reset request's path must not depend on the account existing).
+   */
+  async replacePending(
     manager: EntityManager,
     row: { id: string; tenantId: string; userId: string; createdAt: Date; expiresAt: Date },
+    when: boolean,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO password_reset (id, tenant_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [row.id, row.tenantId, row.userId, row.createdAt, row.expiresAt],
+      `UPDATE password_reset SET revoked_at = $2
+        WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND $3::boolean`,
+      [row.userId, row.createdAt, when],
+    );
+    await manager.query(
+      `INSERT INTO password_reset (id, tenant_id, user_id, created_at, expires_at)
+       SELECT $1, $2, $3, $4, $5 WHERE $6::boolean`,
+      [row.id, row.tenantId, row.userId, row.createdAt, row.expiresAt, when],
     );
   }
 

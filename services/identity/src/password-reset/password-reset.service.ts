@@ -20,6 +20,7 @@ import { MailOutboxService } from '../mail/mail-outbox.service';
 import type { MailOutboxEntry, OutgoingMail } from '../mail/outgoing-mail';
 import { assertPasswordAllowed } from '../passwords/password-policy';
 import { SessionsRepository } from '../sessions/sessions.repository';
+import { NO_TENANT_ID } from '../sessions/sessions.service';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import { PasswordResetRepository } from './password-reset.repository';
@@ -30,6 +31,8 @@ export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 /** At most this many reset mails per account per hour (a flood of requests does not flood the inbox). */
 const MAX_RESETS_PER_HOUR = 3;
 const LINK_NO_LONGER_VALID = 'This link is no longer valid.';
+/** Stands in for an account that does not exist, so that its request runs the same statements. */
+const NO_USER_ID = '00000000-0000-0000-0000-000000000000';
 
 /** Nobody is logged in on these public routes: the account concerned is the subject, not the actor. */
 const resetEntry = (
@@ -62,51 +65,47 @@ export class PasswordResetService {
   }
 
   /**
-   * Says nothing about whether the account exists: the caller answers 202 whatever happens here, and
-   * the mail is sent after commit by the relay, so the answer does not wait for SMTP either.
+   * Says nothing about whether the organisation or the account exists, in its answer (the caller
+   * answers 202 whatever happens here) or in its cost: every request runs the same statements, in the
+   * same order, in one transaction (the link and the mail are written by statements that write
+   * nothing unless the account is active and under its hourly limit), and no password hashing. The
+   * mail is sent after commit by the relay, so the answer does not wait for SMTP either.
    */
   async request(dto: RequestPasswordResetDto): Promise<void> {
     const tenant = await this.tenants.findBySlug(dto.organisation);
-    const user = tenant && (await this.users.findForLogin(tenant.id, normaliseEmail(dto.email)));
-    if (!tenant) return;
-    if (!user || user.status !== 'active') {
-      // Recorded for the organisation (someone asked for an account that cannot reset); the answer is the same.
-      await this.dataSource.transaction((manager) =>
-        this.audit.record(manager, resetEntry('auth.password_reset.request', 'failure', null), {
-          tenantId: tenant.id,
-        }),
-      );
-      return;
-    }
+    const user = await this.users.findForLogin(tenant?.id ?? NO_TENANT_ID, normaliseEmail(dto.email));
+    const tenantId = tenant?.id ?? NO_TENANT_ID;
+    const userId = user?.id ?? NO_USER_ID;
+    const eligible = tenant !== null && user !== null && user.status === 'active';
     await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       const since = new Date(now.getTime() - 60 * 60 * 1000);
-      if ((await this.resets.countSince(manager, user.id, since)) >= MAX_RESETS_PER_HOUR) {
-        await this.audit.record(manager, resetEntry('auth.password_reset.request', 'throttled', user.id), {
-          tenantId: tenant.id,
-          subjectId: user.id,
-        });
-        return;
-      }
-      await this.audit.record(manager, resetEntry('auth.password_reset.request', 'success', user.id), {
-        tenantId: tenant.id,
-        subjectId: user.id,
+      const recent = await this.resets.countSince(manager, userId, since);
+      const outcome = !eligible ? 'failure' : recent >= MAX_RESETS_PER_HOUR ? 'throttled' : 'success';
+      const send = outcome === 'success';
+      // Recorded for the organisation (a failure: someone asked for an account that cannot reset).
+      const subjectId = eligible ? userId : null;
+      await this.audit.record(manager, resetEntry('auth.password_reset.request', outcome, subjectId), {
+        tenantId,
+        subjectId,
       });
       const id = randomUUID();
-      await this.resets.revokePending(manager, user.id, now);
-      await this.resets.insert(manager, {
-        id,
-        tenantId: tenant.id,
-        userId: user.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS),
-      });
-      await this.mail.enqueue(manager, {
-        tenantId: tenant.id,
-        userId: user.id,
-        kind: 'password_reset',
-        refId: id,
-      });
+      await this.resets.replacePending(
+        manager,
+        {
+          id,
+          tenantId,
+          userId,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS),
+        },
+        send,
+      );
+      await this.mail.enqueue(
+        manager,
+        { tenantId, userId, kind: 'password_reset', refId: id },
+        { when: send },
+      );
     });
   }
 

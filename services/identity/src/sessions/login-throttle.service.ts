@@ -8,6 +8,7 @@ import { LoginThrottleRepository } from './login-throttle.repository';
 import {
   admit,
   live,
+  refund,
   refundAddress,
   type Admission,
   type LoginThrottlePolicy,
@@ -18,7 +19,15 @@ export interface ThrottleSubject {
   /** Counted address (IPv4, or IPv6 /64). */
   address: string;
   tenantId: string | null;
+  /**
+   * The browser's device hash, only when that browser has signed in to this account before: it then
+   * has its own counter instead of the (account, address) pair and the account's shared pool.
+   */
+  knownDevice?: Buffer;
 }
+
+/** The account's shared pool: every browser it does not know, from any address. */
+const SHARED_POOL = Buffer.alloc(0);
 
 const PRUNE_EVERY_MS = 5 * 60_000;
 
@@ -40,34 +49,65 @@ export class LoginThrottleService implements OnApplicationBootstrap, OnApplicati
       delayBaseMs: config.LOGIN_THROTTLE_DELAY_BASE_SECONDS * 1000,
       lockAfter: config.LOGIN_THROTTLE_LOCK_AFTER,
       addressLockAfter: config.LOGIN_THROTTLE_ADDRESS_LOCK_AFTER,
+      accountLockAfter: config.LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER,
     };
   }
 
   /**
    * Admits an attempt (charging it as a failure until it proves otherwise) or refuses it. The rows
-   * stay locked until the caller commits, so concurrent attempts on one pair are decided one by one.
+   * stay locked until the caller commits, so concurrent attempts on one account are decided one by
+   * one. Lock order: pair (or known device), pool, address.
    */
   async admit(manager: EntityManager, subject: ThrottleSubject, now: Date): Promise<Admission> {
-    const account = await this.counters.lockAccount(
-      manager,
-      subject.accountKey,
-      subject.address,
-      subject.tenantId,
-    );
+    const { accountKey, knownDevice, tenantId } = subject;
+    const own = knownDevice
+      ? await this.counters.lockPool(manager, accountKey, knownDevice, tenantId)
+      : await this.counters.lockAccount(manager, accountKey, subject.address, tenantId);
+    const pool = knownDevice
+      ? null
+      : await this.counters.lockPool(manager, accountKey, SHARED_POOL, tenantId);
     const address = await this.counters.lockAddress(manager, subject.address);
-    const admission = admit(account, address, now, this.policy);
+    const admission = admit(own, address, now, this.policy, pool);
     if (admission.admitted) {
-      await this.counters.saveAccount(manager, subject.accountKey, subject.address, admission.account);
+      if (knownDevice) await this.counters.savePool(manager, accountKey, knownDevice, admission.account);
+      else await this.counters.saveAccount(manager, accountKey, subject.address, admission.account);
+      if (admission.pool) await this.counters.savePool(manager, accountKey, SHARED_POOL, admission.pool);
       await this.counters.saveAddress(manager, subject.address, admission.address);
     }
     return admission;
   }
 
-  /** A successful login: the pair starts afresh and the address gets its charge back. */
+  /**
+   * A successful login: the pair (or the known browser's counter) starts afresh; the account's pool
+   * gets back what that pair was charged (the password's and the second factor's admissions, and
+   * earlier failures from that address), not more: a success does not wipe out failures from other
+   * addresses. The address gets back this attempt's charge.
+   */
   async succeeded(manager: EntityManager, subject: ThrottleSubject, now: Date): Promise<void> {
-    await this.counters.lockAccount(manager, subject.accountKey, subject.address, subject.tenantId);
+    const { accountKey, knownDevice, tenantId } = subject;
+    if (knownDevice) {
+      await this.counters.lockPool(manager, accountKey, knownDevice, tenantId);
+      await this.counters.deletePool(manager, accountKey, knownDevice);
+    } else {
+      const pair = live(
+        await this.counters.lockAccount(manager, accountKey, subject.address, tenantId),
+        now,
+        this.policy,
+      );
+      const pool = live(
+        await this.counters.lockPool(manager, accountKey, SHARED_POOL, tenantId),
+        now,
+        this.policy,
+      );
+      await this.counters.deleteAccount(manager, accountKey, subject.address);
+      await this.counters.savePool(
+        manager,
+        accountKey,
+        SHARED_POOL,
+        refund(pool, this.policy.accountLockAfter, pair.failures),
+      );
+    }
     const address = live(await this.counters.lockAddress(manager, subject.address), now, this.policy);
-    await this.counters.deleteAccount(manager, subject.accountKey, subject.address);
     await this.counters.saveAddress(manager, subject.address, refundAddress(address, this.policy));
   }
 

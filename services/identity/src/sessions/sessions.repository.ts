@@ -42,6 +42,15 @@ export class SessionsRepository {
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
 
+  /** Ends every live session acting under a staff access grant (its grant ended). */
+  async revokeAllForGrant(grantId: string, at: Date, manager: EntityManager): Promise<number> {
+    const [, count] = (await manager.query(
+      `UPDATE session SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL`,
+      [grantId, at],
+    )) as [unknown, number];
+    return count;
+  }
+
   /** The live session with this id (for rotation), locked until the caller's transaction ends. */
   findLiveById(id: string, manager: EntityManager): Promise<Session | null> {
     return manager

@@ -85,8 +85,10 @@ export class SessionsService {
 
   /**
    * Same error, and the same password-hashing cost, whether the organisation or account exists or not.
-   * Throttled per (account, source address) and per address (see login-throttle.policy.ts); a refused
-   * attempt never reaches the password check. Every attempt leaves an audit entry.
+   * Throttled per (account, source address), per account across addresses and per address (see
+   * login-throttle.policy.ts), except that a browser which has signed in to the account before has an
+   * allowance of its own; a refused attempt never reaches the password check. Every attempt leaves an
+   * audit entry.
    */
   async login(
     dto: LoginDto,
@@ -100,6 +102,7 @@ export class SessionsService {
       accountKey: accountKey(tenant ? { tenantId: tenant.id } : { slug: dto.organisation }, email),
       address: throttleAddress(sourceAddress),
       tenantId: tenant?.id ?? null,
+      knownDevice: await this.signInNotices.knownDevice(user?.id ?? null, deviceToken),
     };
     const scope = { tenantId: tenant?.id ?? NO_TENANT_ID, subjectId: user?.id ?? null };
     const refused = {
@@ -188,6 +191,7 @@ export class SessionsService {
       accountKey: accountKey({ tenantId: user.tenantId }, user.email),
       address: throttleAddress(sourceAddress),
       tenantId: user.tenantId,
+      knownDevice: await this.signInNotices.knownDevice(user.id, deviceToken),
     };
     const scope = { tenantId: user.tenantId, subjectId: user.id };
     const refused = {
@@ -324,8 +328,13 @@ export class SessionsService {
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS)
       await this.sessions.touch(session.id, now);
     // Platform staff act in another organisation only while their grant is approved and unexpired,
-    // checked here on every resolve (the gateway's 5 s cache bounds how long an ended grant lasts).
+    // checked here on every resolve. A session made for a grant ends with it (no fallback to the
+    // staff member's own tenant); gateways drop it from their caches on identity.staff-grant.ended.v1.
     const acting = await this.staffAccess.actingTenant(session, user, now);
+    if (session.grantId && !acting) {
+      await this.sessions.revoke(session.id, now);
+      throw invalid();
+    }
     return {
       userId: user.id,
       tenantId: acting?.tenantId ?? session.tenantId,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export type SignInMethod = 'password' | 'sso';
 
@@ -15,10 +15,20 @@ export interface KnownDevice {
 /** The only file with queries for the devices an account has signed in from (user_device). */
 @Injectable()
 export class KnownDevicesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
   async hasAny(manager: EntityManager, userId: string): Promise<boolean> {
     const rows = (await manager.query(`SELECT 1 FROM user_device WHERE user_id = $1 LIMIT 1`, [
       userId,
     ])) as unknown[];
+    return rows.length > 0;
+  }
+
+  async isKnown(userId: string, deviceHash: Buffer): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM user_device WHERE user_id = $1 AND device_hash = $2`,
+      [userId, deviceHash],
+    )) as unknown[];
     return rows.length > 0;
   }
 

@@ -11,8 +11,13 @@ import { KnownDevicesRepository, type SignInMethod } from './known-devices.repos
 
 /** A device token: 256 random bits, base64url, in a long-lived cookie the gateway keeps. */
 const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const NO_USER = '00000000-0000-0000-0000-000000000000';
 /** Devices remembered per account; the least recently seen beyond this are forgotten. */
 const MAX_DEVICES_PER_ACCOUNT = 20;
+
+/** How a browser is known to one account: SHA-256 of (user id, device token). */
+const deviceHashOf = (userId: string, token: string): Buffer =>
+  createHash('sha256').update(userId).update('\0').update(token).digest();
 
 export const NEW_SIGN_IN_SUBJECT = 'New sign-in to your Therapy Room account';
 
@@ -59,7 +64,7 @@ export class NewSignInNoticeService {
       presentedToken && DEVICE_TOKEN.test(presentedToken)
         ? presentedToken
         : randomBytes(32).toString('base64url');
-    const deviceHash = createHash('sha256').update(user.id).update('\0').update(token).digest();
+    const deviceHash = deviceHashOf(user.id, token);
     const baseline = !(await this.devices.hasAny(manager, user.id));
     const device = await this.devices.remember(manager, {
       userId: user.id,
@@ -80,6 +85,17 @@ export class NewSignInNoticeService {
       }
     }
     return token;
+  }
+
+  /**
+   * The device hash of a browser that has signed in to this account before, or undefined. Used by the
+   * login throttle: such a browser keeps its own allowance when the account is under attack. One
+   * query whether or not the account exists (pass null), so the answer's timing says nothing.
+   */
+  async knownDevice(userId: string | null, presentedToken: string | undefined): Promise<Buffer | undefined> {
+    if (!presentedToken || !DEVICE_TOKEN.test(presentedToken)) return undefined;
+    const deviceHash = deviceHashOf(userId ?? NO_USER, presentedToken);
+    return (await this.devices.isKnown(userId ?? NO_USER, deviceHash)) && userId ? deviceHash : undefined;
   }
 
   /** No health content, no organisation name (it can say what kind of care someone receives). */

@@ -13,6 +13,8 @@ import { UsersService } from '../users/users.service';
 import { NO_TENANT_ID, SessionsService, type LoginResult } from '../sessions/sessions.service';
 import { accountKey, throttleAddress } from '../sessions/policies/login-throttle.policy';
 import { TotpSecretCipher } from '../two-factor/totp-secret-cipher';
+import { TwoFactorService } from '../two-factor/two-factor.service';
+import { providerAssertsMfa } from './policies/provider-mfa';
 import { OidcClient, OidcError } from './oidc/oidc-client';
 import { SsoRepository, type SsoConfigRow } from './sso.repository';
 import { SsoConfigService } from './sso-config.service';
@@ -45,7 +47,8 @@ export type SsoRefusal =
   | 'account_unknown'
   | 'role_not_allowed'
   | 'account_deactivated'
-  | 'account_not_active';
+  | 'account_not_active'
+  | 'mfa_required';
 
 /** What a refusal's audit entry can say about the attempt so far. */
 interface Attempt {
@@ -60,7 +63,8 @@ interface Attempt {
  * binding (a cookie set by the gateway at the start, so a callback cannot be replayed in another
  * browser: login CSRF). The account is matched by the verified e-mail within that organisation only;
  * org admins and platform staff never sign in this way (password and TOTP only), nor roles the
- * organisation has not allowed. Optionally an unknown e-mail becomes a client account. The session is
+ * organisation has not allowed; an account that needs a second factor (the organisation requires
+ * it, or the user turned it on) only when the provider asserts multi-factor authentication. Optionally an unknown e-mail becomes a client account. The session is
  * then made exactly as for a password login (SessionsService.startSession). Every callback is
  * audited (`auth.sso`), a refusal with its reason code.
  */
@@ -79,6 +83,7 @@ export class SsoLoginService {
     private readonly audit: AuditEmitter,
     private readonly clock: Clock,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   /** Where to send the browser: the provider's authorization endpoint, with this attempt's parameters. */
@@ -126,6 +131,8 @@ export class SsoLoginService {
       nonce,
       code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       code_challenge_method: 'S256',
+      // The organisation's multi-factor level, asked for when it named one.
+      ...(config.mfaAcrValues.length ? { acr_values: config.mfaAcrValues.join(' ') } : {}),
     };
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     return { authorizationUrl: url.toString(), binding, expiresAt: expiresAt.toISOString() };
@@ -156,6 +163,7 @@ export class SsoLoginService {
 
     let email: string;
     let name: string | undefined;
+    let proof: { amr?: unknown; acr?: unknown } = {};
     try {
       const discovery = await this.oidc.discover(config.issuer);
       // RFC 9207: the authorization response names its issuer (mix-up defence), when the provider says so.
@@ -187,6 +195,7 @@ export class SsoLoginService {
       if (!claims.emailVerified) return refuse('email_unverified');
       email = normaliseEmail(parsedEmail.data);
       name = claims.name;
+      proof = { amr: claims.amr, acr: claims.acr };
     } catch (err) {
       if (!(err instanceof OidcError)) throw err;
       this.logger.info({ tenantId: state.tenantId, detail: err.message }, 'sso provider step failed');
@@ -210,6 +219,15 @@ export class SsoLoginService {
     }
     if (user.status === 'deactivated') return refuse('account_deactivated');
     if (user.status !== 'active') return refuse('account_not_active');
+    // Two factors where the organisation requires them (or the user turned 2FA on): single sign-on
+    // counts only when the provider says it checked more than one factor (`amr`); otherwise the
+    // user signs in with password and TOTP, so SSO is never a way around the second factor.
+    if (
+      (await this.twoFactor.requirement(user)) !== 'none' &&
+      !providerAssertsMfa(proof, config.mfaAcrValues)
+    ) {
+      return refuse('mfa_required');
+    }
 
     return this.sessions.startSession(
       user,

@@ -9,6 +9,7 @@ export interface SsoConfigRow {
   clientSecretCiphertext: Buffer;
   allowedRoles: SsoRole[];
   autoCreateClients: boolean;
+  mfaAcrValues: string[];
   enabled: boolean;
   updatedAt: Date;
   updatedBy: string;
@@ -30,6 +31,7 @@ interface ConfigRecord {
   client_secret_ciphertext: Buffer;
   allowed_roles: SsoRole[];
   auto_create_clients: boolean;
+  mfa_acr_values: string[];
   enabled: boolean;
   updated_at: Date;
   updated_by: string;
@@ -47,7 +49,7 @@ export class SsoRepository {
   ): Promise<SsoConfigRow | null> {
     const [row] = (await manager.query(
       `SELECT tenant_id, issuer, client_id, client_secret_ciphertext, allowed_roles, auto_create_clients,
-              enabled, updated_at, updated_by
+              mfa_acr_values, enabled, updated_at, updated_by
          FROM tenant_sso_config WHERE tenant_id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
       [tenantId],
     )) as ConfigRecord[];
@@ -59,6 +61,7 @@ export class SsoRepository {
       clientSecretCiphertext: row.client_secret_ciphertext,
       allowedRoles: row.allowed_roles,
       autoCreateClients: row.auto_create_clients,
+      mfaAcrValues: row.mfa_acr_values,
       enabled: row.enabled,
       updatedAt: row.updated_at,
       updatedBy: row.updated_by,
@@ -68,13 +71,14 @@ export class SsoRepository {
   async saveConfig(config: SsoConfigRow, manager: EntityManager): Promise<void> {
     await manager.query(
       `INSERT INTO tenant_sso_config (tenant_id, issuer, client_id, client_secret_ciphertext, allowed_roles,
-                                      auto_create_clients, enabled, updated_at, updated_by)
-       VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9)
+                                      auto_create_clients, enabled, updated_at, updated_by, mfa_acr_values)
+       VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10::text[])
        ON CONFLICT ON CONSTRAINT tenant_sso_config_pkey DO UPDATE SET
          issuer = EXCLUDED.issuer, client_id = EXCLUDED.client_id,
          client_secret_ciphertext = EXCLUDED.client_secret_ciphertext, allowed_roles = EXCLUDED.allowed_roles,
          auto_create_clients = EXCLUDED.auto_create_clients, enabled = EXCLUDED.enabled,
-         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by,
+         mfa_acr_values = EXCLUDED.mfa_acr_values`,
       [
         config.tenantId,
         config.issuer,
@@ -85,6 +89,7 @@ export class SsoRepository {
         config.enabled,
         config.updatedAt,
         config.updatedBy,
+        config.mfaAcrValues,
       ],
     );
   }

@@ -43,4 +43,8 @@ export class StaffAccessGrant {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  /** When the grant's end was announced (`identity.staff-grant.ended.v1`, once): revocation or expiry. */
+  @Column('timestamptz', { name: 'ended_at', nullable: true })
+  endedAt!: Date | null;
 }

@@ -28,6 +28,29 @@ export class StaffAccessRepository {
     await manager.update(StaffAccessGrant, { id }, changes);
   }
 
+  /**
+   * Marks approved grants whose time ran out as ended, at most `limit` of them, and returns them.
+   * Each grant is claimed once (a concurrent sweep on another replica skips the locked rows and
+   * finds `ended_at` set afterwards), so its end is announced exactly once.
+   */
+  async endExpired(
+    now: Date,
+    limit: number,
+    manager: EntityManager,
+  ): Promise<Pick<StaffAccessGrant, 'id' | 'tenantId' | 'requesterId'>[]> {
+    const [rows] = (await manager.query(
+      `UPDATE staff_access_grant SET ended_at = $1
+        WHERE id IN (
+          SELECT id FROM staff_access_grant
+           WHERE status = 'approved' AND ended_at IS NULL AND valid_until <= $1
+           ORDER BY valid_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND ended_at IS NULL
+        RETURNING id, tenant_id, requester_id`,
+      [now, limit],
+    )) as [{ id: string; tenant_id: string; requester_id: string }[], number];
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, requesterId: r.requester_id }));
+  }
+
   /** Newest first; one of the two filters (organisation or requester) is always given. */
   list(
     filter: { tenantId: string } | { requesterId: string },

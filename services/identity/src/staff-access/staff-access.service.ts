@@ -5,11 +5,8 @@ import type { AuditAction } from '@therapy-room/contracts';
 import { AuditEmitter } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '../common/clock';
-import { PasswordHasher } from '../common/password-hasher';
-import { assertPasswordAllowed } from '../passwords/password-policy';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
-import { UsersService } from '../users/users.service';
 import type { Session } from '../sessions/session.entity';
 import type { UserAccount } from '../users/user-account.entity';
 import { SessionRotation } from '../sessions/session-rotation.service';
@@ -17,6 +14,7 @@ import { StaffAccessRepository } from './staff-access.repository';
 import type { StaffAccessGrant } from './staff-access-grant.entity';
 import { STAFF_ACCESS_REQUIRED, StaffAccessErrorCode, StaffAccessException } from './staff-access.exception';
 import { grantIsActive } from './policies/grant-is-active';
+import { StaffGrantEndingService } from './staff-grant-ending.service';
 import type { GrantView, ListGrantsQuery, RequestGrantDto } from './dto/staff-access.dto';
 
 const notFound = () => new StaffAccessException(StaffAccessErrorCode.NotFound, 'Not found.');
@@ -33,16 +31,16 @@ export class StaffAccessService {
     private readonly grants: StaffAccessRepository,
     private readonly tenants: TenantsRepository,
     private readonly users: UsersRepository,
-    private readonly usersService: UsersService,
-    private readonly hasher: PasswordHasher,
     private readonly audit: AuditEmitter,
     private readonly clock: Clock,
     private readonly sessions: SessionRotation,
+    private readonly ending: StaffGrantEndingService,
   ) {}
 
   /**
    * The organisation a staff session acts in, if its grant is still approved and unexpired now
-   * (checked on every resolve); otherwise null and the session acts in the staff member's own tenant.
+   * (checked on every resolve); otherwise null. A session that was made for a grant (`grantId`) and
+   * gets null here is refused by SessionsService.resolve: it never falls back to another tenant.
    */
   async actingTenant(
     session: Pick<Session, 'actingTenantId' | 'grantId'>,
@@ -52,45 +50,9 @@ export class StaffAccessService {
     if (user.role !== 'platform_staff' || !session.grantId || !session.actingTenantId) return null;
     const grant = await this.grants.findById(session.grantId);
     if (!grant || grant.requesterId !== user.id || grant.tenantId !== session.actingTenantId) return null;
-    return grantIsActive(grant, now) ? { tenantId: grant.tenantId, grantId: grant.id } : null;
-  }
-
-  /** Platform ops (CLI): a platform staff account in an operator tenant; 2FA is enrolled at first login. */
-  async createStaff(input: {
-    tenantSlug?: string;
-    email: string;
-    displayName: string;
-    password: string;
-  }): Promise<{ tenantId: string; userId: string; slug: string }> {
-    const operators = (await this.tenants.findOperators()).filter(
-      (t) => input.tenantSlug === undefined || t.slug === input.tenantSlug,
-    );
-    if (operators.length !== 1) {
-      throw new StaffAccessException(
-        StaffAccessErrorCode.NotFound,
-        input.tenantSlug
-          ? `There is no operator organisation "${input.tenantSlug}" (create it with create-tenant --operator).`
-          : 'Name the operator organisation with --tenant (there is none, or more than one).',
-      );
-    }
-    const [tenant] = operators;
-    assertPasswordAllowed(input.password, {
-      tenantPolicy: tenant.passwordPolicy,
-      email: input.email,
-      path: 'password',
-    });
-    const passwordHash = await this.hasher.hash(input.password);
-    const userId = await this.dataSource.transaction((manager) =>
-      this.usersService.addUser(manager, {
-        tenantId: tenant.id,
-        email: input.email,
-        displayName: input.displayName,
-        role: 'platform_staff',
-        status: 'active',
-        passwordHash,
-      }),
-    );
-    return { tenantId: tenant.id, userId, slug: tenant.slug };
+    return grantIsActive(grant, now) && !grant.endedAt
+      ? { tenantId: grant.tenantId, grantId: grant.id }
+      : null;
   }
 
   async request(actor: Actor, dto: RequestGrantDto): Promise<GrantView> {
@@ -112,6 +74,7 @@ export class StaffAccessService {
       validUntil: null,
       revokedBy: null,
       revokedAt: null,
+      endedAt: null,
     };
     await this.dataSource.transaction(async (manager) => {
       await this.grants.insert(grant, manager);
@@ -153,17 +116,26 @@ export class StaffAccessService {
     });
   }
 
-  /** Ends an approved grant early; sessions using it lose access at their next resolve. */
+  /**
+   * Ends an approved grant early: its sessions are revoked and `identity.staff-grant.ended.v1` tells
+   * the gateways, in the same transaction, so access ends at once (not after their session cache).
+   */
   revoke(actor: Actor, id: string): Promise<GrantView> {
-    return this.decide(actor, id, 'staff_access.revoke', (grant, now) => {
-      if (!grantIsActive(grant, now)) {
-        throw new StaffAccessException(
-          StaffAccessErrorCode.GrantNotActive,
-          'This access grant is not active.',
-        );
-      }
-      return { status: 'revoked', revokedBy: actor.userId, revokedAt: now };
-    });
+    return this.decide(
+      actor,
+      id,
+      'staff_access.revoke',
+      (grant, now) => {
+        if (!grantIsActive(grant, now) || grant.endedAt) {
+          throw new StaffAccessException(
+            StaffAccessErrorCode.GrantNotActive,
+            'This access grant is not active.',
+          );
+        }
+        return { status: 'revoked', revokedBy: actor.userId, revokedAt: now, endedAt: now };
+      },
+      (manager, grant, now) => this.ending.announce(manager, grant, 'revoked', now),
+    );
   }
 
   /**
@@ -192,6 +164,7 @@ export class StaffAccessService {
     id: string,
     action: AuditAction,
     change: (grant: StaffAccessGrant, now: Date) => Partial<StaffAccessGrant>,
+    after?: (manager: EntityManager, grant: StaffAccessGrant, now: Date) => Promise<void>,
   ): Promise<GrantView> {
     this.assertOrgAdmin(actor);
     const now = this.clock.now();
@@ -208,6 +181,7 @@ export class StaffAccessService {
       const changes = change(grant, now);
       await this.grants.update(grant.id, changes, manager);
       const updated = { ...grant, ...changes };
+      await after?.(manager, updated, now);
       await this.record(manager, action, actor, updated);
       return this.view(updated, now);
     });

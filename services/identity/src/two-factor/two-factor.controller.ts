@@ -1,7 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, Put, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { TwoFactorService } from './two-factor.service';
+import { TwoFactorOffService } from './two-factor-off.service';
+import { LoginThrottledException } from '../sessions/login-throttled.exception';
 import {
   codeBodySchema,
   twoFactorSettingsSchema,
@@ -13,7 +16,10 @@ import {
 @Controller()
 @UseGuards(InternalAuthGuard)
 export class TwoFactorController {
-  constructor(private readonly twoFactor: TwoFactorService) {}
+  constructor(
+    private readonly twoFactor: TwoFactorService,
+    private readonly off: TwoFactorOffService,
+  ) {}
 
   @Post('auth/2fa/enrol')
   @HttpCode(200)
@@ -29,8 +35,17 @@ export class TwoFactorController {
 
   @Delete('auth/2fa')
   @HttpCode(204)
-  async disable(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody) {
-    await this.twoFactor.disable(actor, body.code);
+  async disable(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    try {
+      await this.off.disable(actor, body.code);
+    } catch (err) {
+      if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 
   @Put('tenant/settings/two-factor')

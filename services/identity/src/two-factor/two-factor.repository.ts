@@ -63,24 +63,32 @@ export class TwoFactorRepository {
 
   async replaceRecoveryCodes(
     userId: string,
-    codes: { id: string; hash: string }[],
+    codes: { id: string; hash: string; tag: number }[],
     manager: EntityManager,
   ): Promise<void> {
     await manager.query(`DELETE FROM user_recovery_code WHERE user_id = $1`, [userId]);
     for (const code of codes) {
-      await manager.query(`INSERT INTO user_recovery_code (id, user_id, code_hash) VALUES ($1, $2, $3)`, [
-        code.id,
-        userId,
-        code.hash,
-      ]);
+      await manager.query(
+        `INSERT INTO user_recovery_code (id, user_id, code_hash, lookup_tag) VALUES ($1, $2, $3, $4)`,
+        [code.id, userId, code.hash, code.tag],
+      );
     }
   }
 
-  async unusedRecoveryCodes(userId: string): Promise<{ id: string; hash: string }[]> {
+  /**
+   * The unused recovery codes a typed code can be: the one with its lookup tag (tags are distinct
+   * within a user's set), and codes issued before tags existed (no tag; none once the user has a
+   * newer set).
+   */
+  async recoveryCodeCandidates(
+    userId: string,
+    tag: number,
+  ): Promise<{ id: string; hash: string; tagged: boolean }[]> {
     return (await this.dataSource.query(
-      `SELECT id, code_hash AS hash FROM user_recovery_code WHERE user_id = $1 AND used_at IS NULL`,
-      [userId],
-    )) as { id: string; hash: string }[];
+      `SELECT id, code_hash AS hash, lookup_tag IS NOT NULL AS tagged FROM user_recovery_code
+        WHERE user_id = $1 AND used_at IS NULL AND (lookup_tag = $2 OR lookup_tag IS NULL)`,
+      [userId, tag],
+    )) as { id: string; hash: string; tagged: boolean }[];
   }
 
   /** Spends a recovery code; false when it was spent meanwhile. */

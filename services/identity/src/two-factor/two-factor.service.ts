@@ -141,9 +141,19 @@ export class TwoFactorService {
     const key = base32Decode(this.cipher.decrypt(totp.secretCiphertext, user.id));
     const step = verifyTotp(key, code, now, totp.lastUsedStep);
     if (step === null) return null;
-    const codes = generateRecoveryCodes();
+    // A set whose lookup tags are distinct, so a typed code has at most one stored hash to check.
+    let codes: string[];
+    let tags: number[];
+    do {
+      codes = generateRecoveryCodes();
+      tags = codes.map((c) => this.cipher.recoveryCodeTag(user.id, normaliseRecoveryCode(c)!));
+    } while (new Set(tags).size !== codes.length);
     const hashed = await Promise.all(
-      codes.map(async (c) => ({ id: randomUUID(), hash: await this.hasher.hash(normaliseRecoveryCode(c)!) })),
+      codes.map(async (c, i) => ({
+        id: randomUUID(),
+        hash: await this.hasher.hash(normaliseRecoveryCode(c)!),
+        tag: tags[i],
+      })),
     );
     const accepted = await this.dataSource.transaction(async (manager) => {
       if (!(await this.repository.acceptStep(user.id, step, manager))) return false;
@@ -178,10 +188,22 @@ export class TwoFactorService {
     }
     const recovery = normaliseRecoveryCode(code);
     if (!recovery) return false;
-    const unused = await this.repository.unusedRecoveryCodes(userId);
-    const matches = await Promise.all(unused.map((c) => this.hasher.verify(c.hash, recovery)));
-    const match = unused.find((_, i) => matches[i]);
-    return match !== undefined && this.repository.useRecoveryCode(match.id, now);
+    const candidates = await this.repository.recoveryCodeCandidates(
+      userId,
+      this.cipher.recoveryCodeTag(userId, recovery),
+    );
+    // One argon2 verification per guess: the tagged code, or the dummy hash when there is none.
+    const tagged = candidates.find((c) => c.tagged);
+    if (tagged || candidates.length === 0) {
+      const ok = await this.hasher.verify(tagged?.hash, recovery);
+      return ok && tagged !== undefined && this.repository.useRecoveryCode(tagged.id, now);
+    }
+    // Codes issued before lookup tags (until the user's next enrolment): each is checked, as before.
+    for (const legacy of candidates) {
+      if (await this.hasher.verify(legacy.hash, recovery))
+        return this.repository.useRecoveryCode(legacy.id, now);
+    }
+    return false;
   }
 
   /** Enrolment during login, for a user who must have 2FA and has none: the challenge stands in for a session. */
@@ -209,37 +231,6 @@ export class TwoFactorService {
     const recoveryCodes = await this.confirmEnrolment(await this.userOf(actor), code);
     if (!recoveryCodes) throw invalidCode();
     return { recoveryCodes };
-  }
-
-  /** Turns 2FA off with a current code; refused when it is mandatory for the user. */
-  async disable(actor: Actor, code: string): Promise<void> {
-    const user = await this.userOf(actor);
-    if (await this.isMandatory(user.role, user.tenantId)) {
-      throw new TwoFactorException(
-        TwoFactorErrorCode.Mandatory,
-        'Two-factor authentication is mandatory for your account and cannot be turned off.',
-      );
-    }
-    const totp = await this.repository.findTotp(user.id);
-    if (!totp?.confirmedAt) {
-      throw new TwoFactorException(TwoFactorErrorCode.NotActive, 'Two-factor authentication is not active.');
-    }
-    if (!(await this.verifyCode(user.id, code))) throw invalidCode();
-    await this.dataSource.transaction(async (manager) => {
-      await this.repository.deleteAll(user.id, manager);
-      await this.audit.record(
-        manager,
-        {
-          action: 'auth.two_factor.disabled',
-          outcome: 'success',
-          actorId: user.id,
-          actorRole: user.role,
-          resource: 'user_account',
-          resourceId: user.id,
-        },
-        { tenantId: user.tenantId, subjectId: user.id },
-      );
-    });
   }
 
   /** An org admin makes 2FA mandatory (or not) for the organisation's professionals. */
@@ -272,7 +263,7 @@ export class TwoFactorService {
     return { requiredForProfessionals: dto.requiredForProfessionals };
   }
 
-  private async userOf(actor: Actor): Promise<UserAccount> {
+  async userOf(actor: Actor): Promise<UserAccount> {
     const user = await this.users.findInTenant(actor.tenantId, actor.userId);
     if (!user) throw new TwoFactorException(TwoFactorErrorCode.Forbidden, 'Forbidden.');
     return user;

@@ -60,13 +60,16 @@ export class UserLifecycleService {
 
   /**
    * Back to active; an account that never set a password goes back to invited instead. A professional
-   * takes a licence seat again, so there must be a free one (training accounts never need one).
+   * takes a licence seat again, so there must be a free one (a training account needs a free
+   * training slot instead).
    */
   reactivate(actor: Actor, userId: string): Promise<UserStatusDto> {
     this.requireOrgAdmin(actor);
     return this.change(actor, userId, 'user.reactivate', async (user, manager) => {
       if (user.status !== 'deactivated') return false;
-      if (user.role === 'professional' && !user.training) {
+      if (user.training) {
+        await this.licence.assertTrainingSlotFree(actor.tenantId, manager);
+      } else if (user.role === 'professional') {
         await this.licence.assertProfessionalSeatFree(actor.tenantId, manager);
       }
       const status: UserStatus = (await this.users.hasPassword(user.id, manager)) ? 'active' : 'invited';

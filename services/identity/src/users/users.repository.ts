@@ -104,4 +104,14 @@ export class UsersRepository {
     )) as { n: number }[];
     return row.n;
   }
+
+  /** Training accounts (professionals and clients) that are invited or active. */
+  async countTrainingAccounts(tenantId: string, manager: EntityManager): Promise<number> {
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS n FROM user_account
+        WHERE tenant_id = $1 AND training AND status IN ('invited', 'active')`,
+      [tenantId],
+    )) as { n: number }[];
+    return row.n;
+  }
 }

@@ -55,7 +55,8 @@ export class UsersService {
     await this.outbox.add(
       manager,
       identityUserRegisteredV1,
-      { userId: id, role: input.role },
+      // Training accounts say so: other services keep training and real clients apart.
+      { userId: id, role: input.role, ...(input.training ? { training: true } : {}) },
       { tenantId: input.tenantId, subjectId: id },
     );
     await this.outbox.add(
@@ -71,19 +72,25 @@ export class UsersService {
    * Invites someone: an account with status 'invited' and an invitation mailed after commit. Org
    * admins invite professionals and clients, professionals invite clients only. A professional
    * takes a licence seat unless it is a training account (see UsersRepository.countLicensedProfessionals).
+   *
+   * Training accounts take no seat, so they are kept to what training needs: only org admins create
+   * them (training professionals, and training clients to practise with); every client a training
+   * professional invites is a training client (never a real one); and an organisation has at most
+   * TRAINING_ACCOUNTS_MAX of them (LicenceService).
    */
   async createByAdmin(actor: Actor, dto: CreateUserDto): Promise<{ id: string }> {
-    const isAdmin = actor.roles.includes('org_admin');
+    const isAdmin = actor.roles.includes('org_admin') && !actor.grantId;
     if (!isAdmin && !(actor.roles.includes('professional') && dto.role === 'client')) {
       throw new IdentityException(
         IdentityErrorCode.Forbidden,
         'Only organisation administrators can add professionals; professionals can invite clients.',
       );
     }
-    const training = dto.role === 'professional' && dto.training === true;
+    const training = isAdmin ? dto.training === true : await this.inviterIsTraining(actor, dto);
     const id = await this.dataSource.transaction(async (manager) => {
-      // Training accounts are explicitly outside the licence: they neither need nor take a seat.
-      if (dto.role === 'professional' && !training) {
+      if (training) {
+        await this.licence.assertTrainingSlotFree(actor.tenantId, manager);
+      } else if (dto.role === 'professional') {
         await this.licence.assertProfessionalSeatFree(actor.tenantId, manager);
       } else if (!(await this.tenants.findById(actor.tenantId, manager))) {
         throw new IdentityException(IdentityErrorCode.NotFound, 'Not found.');
@@ -105,6 +112,24 @@ export class UsersService {
       return userId;
     });
     return { id };
+  }
+
+  /**
+   * A professional inviting a client: a training professional's clients are training clients; a
+   * professional with a seat cannot make training accounts (and a training one cannot make real ones).
+   */
+  private async inviterIsTraining(actor: Actor, dto: CreateUserDto): Promise<boolean> {
+    const inviter = await this.users.findInTenant(actor.tenantId, actor.userId);
+    const training = inviter?.training === true;
+    if (dto.training !== undefined && dto.training !== training) {
+      throw new IdentityException(
+        IdentityErrorCode.Forbidden,
+        training
+          ? 'A training account can invite training clients only.'
+          : 'Only organisation administrators can create training accounts.',
+      );
+    }
+    return training;
   }
 
   /** Ids, roles and statuses only, oldest first; staff reach it only under an active grant. */

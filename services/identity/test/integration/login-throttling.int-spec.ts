@@ -9,7 +9,9 @@ import {
   expectEventually,
   uniqueName,
 } from '@therapy-room/testing';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import { UsersService } from '../../src/users/users.service';
 import { Clock } from '../../src/common/clock';
 import { PasswordHasher } from '../../src/common/password-hasher';
 import { TenantsService } from '../../src/tenants/tenants.service';
@@ -48,6 +50,22 @@ describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fak
       .createWithAdmin(createTenantSchema.parse({ slug, name: `Org ${slug}`, region: 'eea', admin }));
     return { slug, ...created, email: admin.email };
   };
+  /** An active client with a password (no second factor: a login is one step). */
+  const createClient = async (tenantId: string) => {
+    const email = `${uniqueName('client')}@example.org`;
+    const passwordHash = await app.get(PasswordHasher).hash(PASSWORD);
+    await app.get(DataSource).transaction((manager) =>
+      app.get(UsersService).addUser(manager, {
+        tenantId,
+        email,
+        displayName: 'Client',
+        role: 'client',
+        status: 'active',
+        passwordHash,
+      }),
+    );
+    return email;
+  };
   const auditEntries = (): AuditMessage[] => audit.messages.map((m) => JSON.parse(m.value!.toString()));
 
   /** An attacker who waits out every delay and sends one guess every 5 s (30 guesses: 2.5 min, inside one window). */
@@ -75,9 +93,12 @@ describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fak
   });
   beforeEach(() => verifications.mockClear());
 
-  it('gives a guessing run from one address at most 10 evaluated guesses per 15 minutes, while the real user logs in from another address', async () => {
+  it('gives a guessing run from one address at most 10 evaluated guesses per 15 minutes, while the real user signs in from their own browser elsewhere', async () => {
     const tenant = await createTenant();
-    const account = { organisation: tenant.slug, email: tenant.email };
+    const account = { organisation: tenant.slug, email: await createClient(tenant.tenantId) };
+    const { deviceToken } = (await login('198.51.100.20', { ...account, password: PASSWORD }).expect(200))
+      .body;
+    verifications.mockClear();
     const answers = await guessingRun('203.0.113.10', account);
 
     const evaluated = answers.filter((a) => a.status === 401);
@@ -93,11 +114,11 @@ describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fak
     // Locked until a window after the 10th failure: the answer says how long.
     expect(Number(answers.at(-1)!.retryAfter)).toBeGreaterThan(15 * 60 - 150);
 
-    // The real user, from another address, meanwhile: not affected.
+    // The real user, from the browser they signed in with before (another address): not affected.
     verifications.mockClear();
-    // (The password is accepted; an org admin then owes the second factor, see two-factor.int-spec.ts.)
-    const real = await login('198.51.100.20', { ...account, password: PASSWORD }).expect(200);
-    expect(real.body).toMatchObject({ secondFactorRequired: true, enrolmentRequired: true });
+    await login('198.51.100.21', { ...account, password: PASSWORD })
+      .set('x-device-token', deviceToken)
+      .expect(200);
     // Even the right password from the locked address is refused, without being checked.
     await login('203.0.113.10', { ...account, password: PASSWORD }).expect(429);
     expect(verifications).toHaveBeenCalledTimes(1);
@@ -106,6 +127,64 @@ describe('login throttling and lockout (identity, real PostgreSQL and Kafka, fak
     advance(15 * 60);
     await login('203.0.113.10', { ...account, password: WRONG }).expect(401);
     await login('203.0.113.10', { ...account, password: PASSWORD }).expect(200);
+  });
+
+  it('gives a guessing run rotating 50 addresses at most 10 evaluated guesses per account per 15 minutes, without locking out the browser the user signed in with; the answers are the same for unknown accounts', async () => {
+    const tenant = await createTenant();
+    const account = { organisation: tenant.slug, email: await createClient(tenant.tenantId) };
+    const { deviceToken } = (await login('198.51.100.30', { ...account, password: PASSWORD }).expect(200))
+      .body;
+    expect(deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    /** One guess from each of 50 addresses (203.0.113.100 …), every 5 s (about 4 minutes in all). */
+    const rotatingRun = async (body: { organisation: string; email: string }) => {
+      const answers: { status: number; code: unknown; detail: unknown; retryAfter?: string }[] = [];
+      for (let i = 0; i < 50; i++) {
+        const res = await login(`203.0.113.${100 + i}`, { ...body, password: `${WRONG}${i}` });
+        answers.push({
+          status: res.status,
+          code: res.body.code,
+          detail: res.body.detail,
+          retryAfter: res.headers['retry-after'],
+        });
+        advance(5);
+      }
+      return answers;
+    };
+    verifications.mockClear();
+    const known = await rotatingRun(account);
+    expect(known.filter((a) => a.status === 401)).toHaveLength(10);
+    expect(verifications).toHaveBeenCalledTimes(10);
+    expect(known.slice(10).every((a) => a.status === 429)).toBe(true);
+    for (const a of known.slice(10)) {
+      expect(a).toMatchObject({ code: THROTTLED.code, detail: THROTTLED.detail });
+      expect(Number(a.retryAfter)).toBeGreaterThan(0);
+    }
+
+    // The browser that signed in before keeps its own allowance, from yet another address…
+    verifications.mockClear();
+    const real = await login('192.0.2.200', { ...account, password: PASSWORD })
+      .set('x-device-token', deviceToken)
+      .expect(200);
+    expect(real.body.token).toEqual(expect.any(String));
+    expect(verifications).toHaveBeenCalledTimes(1);
+    // …while a browser the account does not know (or a made-up device token) waits, unevaluated.
+    verifications.mockClear();
+    await login('192.0.2.201', { ...account, password: PASSWORD }).expect(429);
+    await login('192.0.2.202', { ...account, password: PASSWORD })
+      .set('x-device-token', 'x'.repeat(43))
+      .expect(429);
+    expect(verifications).not.toHaveBeenCalled();
+
+    // An unknown e-mail and an unknown organisation answer exactly the same, guess by guess.
+    const unknownEmail = await rotatingRun({ organisation: tenant.slug, email: 'nobody@example.org' });
+    const unknownOrg = await rotatingRun({ organisation: 'no-such-org-z', email: account.email });
+    expect(unknownEmail).toEqual(known);
+    expect(unknownOrg).toEqual(known);
+
+    // A window after the lock, browsers it does not know may try again.
+    advance(15 * 60);
+    await login('192.0.2.203', { ...account, password: PASSWORD }).expect(200);
   });
 
   it('evaluates at most 10 of 30 concurrent guesses', async () => {

@@ -200,6 +200,7 @@ describe('OIDC single sign-on per organisation (gateway + identity processes, a 
       clientSecretSet: true,
       allowedRoles: ['professional', 'client'],
       autoCreateClients: false,
+      mfaAcrValues: [],
       enabled: false,
       redirectUri: REDIRECT_URI,
       updatedAt: expect.any(String),
@@ -424,6 +425,63 @@ describe('OIDC single sign-on per organisation (gateway + identity processes, a 
       ]),
     );
     expect(refusals(other.tenantId)).toEqual([]);
+  });
+
+  it("honours the organisation's two-factor requirement: an account that needs a second factor signs in through the provider only when it asserts multi-factor authentication (amr, or an acr the organisation configured)", async () => {
+    const { tenant, admin } = await ssoTenant();
+    const pro = await stack.addActiveUser(tenant, 'professional');
+    const client = await stack.addActiveUser(tenant, 'client');
+    // Before the organisation requires 2FA: one factor at the provider is enough.
+    expect((await ssoLogin(browser(), tenant, accountFor(pro.email))).status).toBe(303);
+    await api()
+      .put('/api/tenant/settings/two-factor')
+      .set('cookie', admin)
+      .send({ requiredForProfessionals: true })
+      .expect(200);
+
+    // Now a password alone at the provider is refused, with the generic answer and no session…
+    for (const amr of [undefined, ['pwd'], ['otp']]) {
+      const b = browser();
+      const res = await ssoLogin(b, tenant, accountFor(pro.email, amr ? { amr } : {}));
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject(SSO_FAILED);
+      expect(b.cookies.has(SESSION)).toBe(false);
+    }
+    // …and the provider's multi-factor login counts.
+    for (const amr of [['pwd', 'otp'], ['mfa']]) {
+      const b = browser();
+      expect((await ssoLogin(b, tenant, accountFor(pro.email, { amr }))).status).toBe(303);
+      await api()
+        .get('/api/me')
+        .set('cookie', `${SESSION}=${b.cookies.get(SESSION)}`)
+        .expect(200);
+    }
+    // Clients are not covered by the organisation's rule: one factor at the provider is enough.
+    expect((await ssoLogin(browser(), tenant, accountFor(client.email))).status).toBe(303);
+
+    // A provider that says it with `acr`: the organisation names its multi-factor level, which is
+    // then asked for at the provider and accepted in the ID token (and only that level).
+    await configure(admin, validConfig({ clientSecret: undefined, mfaAcrValues: ['urn:test:loa:2'] })).expect(
+      200,
+    );
+    const b = browser();
+    const start = b.keep(await b.get(`/api/auth/sso/${tenant.slug}/start`).expect(303));
+    expect(new URL(start.headers.location).searchParams.get('acr_values')).toBe('urn:test:loa:2');
+    expect((await ssoLogin(browser(), tenant, accountFor(pro.email, { acr: 'urn:test:loa:1' }))).status).toBe(
+      401,
+    );
+    expect((await ssoLogin(browser(), tenant, accountFor(pro.email, { acr: 'urn:test:loa:2' }))).status).toBe(
+      303,
+    );
+
+    await expectEventually(() =>
+      expect(refusals(tenant.tenantId)).toEqual([
+        'mfa_required',
+        'mfa_required',
+        'mfa_required',
+        'mfa_required',
+      ]),
+    );
   });
 
   it('creates a client account (never an admin or a professional) for an unknown verified e-mail when the organisation allows it', async () => {

@@ -2,6 +2,7 @@ import {
   accountKey,
   admit,
   emptyCounter,
+  refund,
   refundAddress,
   throttleAddress,
   type LoginThrottlePolicy,
@@ -14,6 +15,7 @@ const policy: LoginThrottlePolicy = {
   delayBaseMs: 1000,
   lockAfter: 10,
   addressLockAfter: 50,
+  accountLockAfter: 10,
 };
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
 
@@ -95,5 +97,28 @@ describe('login throttle policy', () => {
     ['1:2::3:4:5:1.2.3.4', '1:2:0:3::/64'],
   ])('counts %s as %s', (ip, expected) => {
     expect(throttleAddress(ip)).toBe(expected);
+  });
+});
+
+describe('login throttle policy: the account across addresses', () => {
+  it('locks the account pool at 10 failures whatever the addresses, and a success gives back one charge only', () => {
+    let pool: ThrottleCounter = emptyCounter();
+    const outcomes: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      // A fresh (account, address) pair and a fresh address each time: only the pool remembers.
+      const result = admit(emptyCounter(), emptyCounter(), at(i * 5), policy, pool);
+      if (result.admitted) {
+        pool = result.pool!;
+        outcomes.push('evaluated');
+      } else outcomes.push(result.outcome);
+    }
+    expect(outcomes.filter((o) => o === 'evaluated')).toHaveLength(10);
+    expect(outcomes.slice(10)).toEqual(Array(40).fill('locked'));
+    expect(refund(pool, policy.accountLockAfter).failures).toBe(9);
+  });
+
+  it("never draws a known browser's attempt on the pool", () => {
+    const result = admit(emptyCounter(), emptyCounter(), at(0), policy, null);
+    expect(result).toMatchObject({ admitted: true, pool: null });
   });
 });

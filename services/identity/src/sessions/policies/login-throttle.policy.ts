@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
- * Login throttling, as pure functions over two counters: one per (account, source address) and one
- * per source address across accounts.
+ * Login throttling, as pure functions over three counters: one per (account, source address), one
+ * per source address across accounts, and one per account across addresses (the account's pool).
  *
  * - A counter forgets its failures after a full window without one (a "quiet" reset, not a fixed
  *   window): so no 15-minute span ever holds more than `lockAfter` evaluated failures for a pair.
@@ -11,6 +11,10 @@ import { isIP } from 'node:net';
  *   `lockAfter` failures it is locked for a window. Only that pair: the same account from another
  *   address is untouched, so an attacker cannot lock the real user out.
  * - An address with `addressLockAfter` failures (any accounts, known or not) is locked for a window.
+ * - An account with `accountLockAfter` failures from browsers it does not know, whatever the number of
+ *   addresses they come from, is locked for a window for those browsers. A browser that has signed
+ *   in to the account before (its device cookie) has a counter of its own instead of the pair and the
+ *   pool, so guesses spread over many addresses cannot lock the real user out.
  * - An admitted attempt is counted as a failure *before* the password is checked (a success refunds
  *   it), so concurrent guesses cannot slip past the limit; refused attempts are never evaluated and
  *   never counted (waiting out the lock is the only way on).
@@ -21,6 +25,7 @@ export interface LoginThrottlePolicy {
   delayBaseMs: number;
   lockAfter: number;
   addressLockAfter: number;
+  accountLockAfter: number;
 }
 
 export interface ThrottleCounter {
@@ -30,7 +35,7 @@ export interface ThrottleCounter {
 }
 
 export type Admission =
-  | { admitted: true; account: ThrottleCounter; address: ThrottleCounter }
+  | { admitted: true; account: ThrottleCounter; address: ThrottleCounter; pool: ThrottleCounter | null }
   | { admitted: false; outcome: 'throttled' | 'locked'; retryAfterSeconds: number };
 
 export const emptyCounter = (): ThrottleCounter => ({ failures: 0, lastFailureAt: null, blockedUntil: null });
@@ -45,19 +50,28 @@ export function live(counter: ThrottleCounter, now: Date, policy: LoginThrottleP
 
 const later = (a: Date | null, b: Date | null): Date | null => (!a ? b : !b ? a : a > b ? a : b);
 
+/**
+ * `account` is the (account, address) pair's counter, or a known browser's own counter; `pool` the
+ * account's counter across addresses (null for a known browser, which does not draw on it).
+ */
 export function admit(
   account: ThrottleCounter,
   address: ThrottleCounter,
   now: Date,
   policy: LoginThrottlePolicy,
+  pool: ThrottleCounter | null = null,
 ): Admission {
   const acc = live(account, now, policy);
   const addr = live(address, now, policy);
-  const accountBlocked = acc.blockedUntil && acc.blockedUntil > now ? acc.blockedUntil : null;
-  const addressBlocked = addr.blockedUntil && addr.blockedUntil > now ? addr.blockedUntil : null;
-  const until = later(accountBlocked, addressBlocked);
+  const shared = pool && live(pool, now, policy);
+  const blockedNow = (c: ThrottleCounter | null) =>
+    c?.blockedUntil && c.blockedUntil > now ? c.blockedUntil : null;
+  const accountBlocked = blockedNow(acc);
+  const addressBlocked = blockedNow(addr);
+  const poolBlocked = blockedNow(shared);
+  const until = later(later(accountBlocked, addressBlocked), poolBlocked);
   if (until) {
-    const locked = addressBlocked !== null || acc.failures >= policy.lockAfter;
+    const locked = addressBlocked !== null || poolBlocked !== null || acc.failures >= policy.lockAfter;
     return {
       admitted: false,
       outcome: locked ? 'locked' : 'throttled',
@@ -72,27 +86,38 @@ export function admit(
       : failures >= policy.delayAfter
         ? new Date(now.getTime() + delayMs)
         : null;
-  const addressFailures = addr.failures + 1;
   return {
     admitted: true,
     account: { failures, lastFailureAt: now, blockedUntil: accountBlockedUntil },
-    address: {
-      failures: addressFailures,
-      lastFailureAt: now,
-      blockedUntil:
-        addressFailures >= policy.addressLockAfter ? new Date(now.getTime() + policy.windowMs) : null,
-    },
+    address: charge(addr, now, policy, policy.addressLockAfter),
+    pool: shared && charge(shared, now, policy, policy.accountLockAfter),
   };
+}
+
+/** One more failure on a counter that locks (for a window) at `lockAfter`. */
+function charge(
+  counter: ThrottleCounter,
+  now: Date,
+  policy: LoginThrottlePolicy,
+  lockAfter: number,
+): ThrottleCounter {
+  const failures = counter.failures + 1;
+  return {
+    failures,
+    lastFailureAt: now,
+    blockedUntil: failures >= lockAfter ? new Date(now.getTime() + policy.windowMs) : null,
+  };
+}
+
+/** A success gives a shared counter back the failures it was charged (by default the admission's one). */
+export function refund(counter: ThrottleCounter, lockAfter: number, by = 1): ThrottleCounter {
+  const failures = Math.max(0, counter.failures - by);
+  return { ...counter, failures, blockedUntil: failures >= lockAfter ? counter.blockedUntil : null };
 }
 
 /** A success gives the address back the failure it was charged on admission. */
 export function refundAddress(address: ThrottleCounter, policy: LoginThrottlePolicy): ThrottleCounter {
-  const failures = Math.max(0, address.failures - 1);
-  return {
-    ...address,
-    failures,
-    blockedUntil: failures >= policy.addressLockAfter ? address.blockedUntil : null,
-  };
+  return refund(address, policy.addressLockAfter);
 }
 
 /**

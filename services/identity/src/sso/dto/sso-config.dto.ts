@@ -24,6 +24,15 @@ export const ssoConfigSchema = z
       .refine((roles) => new Set(roles).size === roles.length, 'must not repeat a role'),
     /** An unknown (verified) e-mail becomes a client account at its first login. Off unless set. */
     autoCreateClients: z.boolean().default(false),
+    /**
+     * `acr` values of the provider that mean "multi-factor" (for providers that say so with `acr`
+     * rather than `amr`): asked for at the provider (`acr_values`) and accepted in the ID token for
+     * accounts that need a second factor. Empty: only `amr` counts.
+     */
+    mfaAcrValues: z
+      .array(z.string().trim().min(1).max(200).regex(/^\S+$/, 'must not contain spaces'))
+      .max(10)
+      .default([]),
     enabled: z.boolean(),
   })
   .strict()
@@ -40,6 +49,7 @@ export interface SsoConfigView {
   clientSecretSet: true;
   allowedRoles: SsoRole[];
   autoCreateClients: boolean;
+  mfaAcrValues: string[];
   enabled: boolean;
   /** Register this at the identity provider as the client's redirect URI. */
   redirectUri: string;

@@ -35,27 +35,78 @@ for (const [net, prefix] of [
   specialV4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
   ['100::', 64],
+  ['2001::', 23],
   ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
   specialV6.addSubnet(net, prefix, 'ipv6');
 }
 
+/** The 16 bytes of an IPv6 address (with or without an embedded dotted IPv4 tail), or null. */
+export function ipv6Bytes(address: string): Uint8Array | null {
+  const text = address.replace(/%.*$/, '');
+  if (isIP(text) !== 6) return null;
+  const groups = (part: string): number[] => {
+    if (!part) return [];
+    return part.split(':').flatMap((g) => {
+      if (!g.includes('.')) return [parseInt(g, 16)];
+      const [a, b, c, d] = g.split('.').map(Number);
+      return [(a << 8) | b, (c << 8) | d];
+    });
+  };
+  const [head, tail] = text.split('::');
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const bytes = new Uint8Array(16);
+  all.forEach((g, i) => {
+    bytes[2 * i] = g >> 8;
+    bytes[2 * i + 1] = g & 0xff;
+  });
+  return bytes;
+}
+
+const startsWith = (bytes: Uint8Array, prefix: number[]): boolean => prefix.every((b, i) => bytes[i] === b);
+const zeros = (n: number) => Array<number>(n).fill(0);
+const v4At = (bytes: Uint8Array, at: number) => Array.from(bytes.subarray(at, at + 4)).join('.');
+
+/**
+ * IPv6 forms that carry (or lead to) an IPv4 address are judged by that address, or refused whole
+ * where the translation is not well defined: a host name resolving to `64:ff9b::a9fe:a9fe` must not
+ * reach 169.254.169.254 through a NAT64 gateway.
+ * - IPv4-mapped `::ffff:0:0/96`: the IPv4 address it stands for.
+ * - NAT64 well-known prefix `64:ff9b::/96` (RFC 6052): the embedded IPv4 address (DNS64 synthesises
+ *   these for public hosts in IPv6-only clusters, so a public one stays allowed).
+ * - IPv4-compatible `::/96` (deprecated; also `::` and `::1`), SIIT `::ffff:0:0:0/96`, local-use NAT64
+ *   `64:ff9b:1::/48` (RFC 8215, operator-defined embedding), 6to4 `2002::/16` (deprecated, RFC 7526:
+ *   relays reach the embedded IPv4 address) and Teredo `2001::/32` (in `2001::/23`): never public
+ *   providers, refused.
+ */
+function isSpecialV6(bytes: Uint8Array, text: string): boolean {
+  if (startsWith(bytes, [...zeros(10), 0xff, 0xff])) return specialV4.check(v4At(bytes, 12), 'ipv4');
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, ...zeros(8)])) {
+    return specialV4.check(v4At(bytes, 12), 'ipv4');
+  }
+  if (startsWith(bytes, zeros(12))) return true;
+  if (startsWith(bytes, [...zeros(8), 0xff, 0xff, 0x00, 0x00])) return true;
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01])) return true;
+  if (startsWith(bytes, [0x20, 0x02])) return true;
+  return specialV6.check(text, 'ipv6');
+}
+
 /** True for addresses a provider on the internet never has (loopback, private, link-local, …). */
 export function isSpecialAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  if (mapped) return specialV4.check(mapped[1], 'ipv4');
   const family = isIP(address);
   if (family === 4) return specialV4.check(address, 'ipv4');
-  // Other IPv4-mapped forms (hex) are not public either.
-  if (family === 6) return /^::ffff:/i.test(address) || specialV6.check(address, 'ipv6');
-  return true;
+  const bytes = ipv6Bytes(address);
+  if (!bytes) return true;
+  // The canonical text of the bytes, so the list is matched whatever way the address was written.
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16));
+  return isSpecialV6(bytes, groups.join(':'));
 }
 
 export class IssuerHttpError extends Error {

@@ -65,6 +65,9 @@ export interface ProviderClaims {
   email?: string;
   emailVerified: boolean;
   name?: string;
+  /** How the user authenticated at the provider (RFC 8176 `amr`; `acr`), from the signed ID token only. */
+  amr?: unknown;
+  acr?: unknown;
 }
 
 /**
@@ -245,6 +248,8 @@ export class OidcClient {
       // Strictly the JSON boolean true: a string "true" or a missing claim is not a verified address.
       emailVerified: source.email_verified === true,
       name: typeof source.name === 'string' ? source.name : undefined,
+      amr: idToken.amr,
+      acr: idToken.acr,
     };
   }
 

@@ -7,12 +7,11 @@ export const createUserSchema = z
     email: emailSchema,
     displayName: displayNameSchema,
     role: z.enum(['professional', 'client']),
-    /** A professional's training account (not counted against the licence); org admins only. */
+    /**
+     * A training account (no licence seat): a training professional, or a training client to practise
+     * with. Set by org admins; a training professional's clients are training clients always.
+     */
     training: z.boolean().optional(),
   })
-  .strict()
-  .refine((u) => !u.training || u.role === 'professional', {
-    path: ['training'],
-    message: 'only professional accounts can be training accounts',
-  });
+  .strict();
 export type CreateUserDto = z.infer<typeof createUserSchema>;
