@@ -21,3 +21,4 @@ export * from './inbox/kafka-server';
 export * from './telemetry/trace-context';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './openapi';

@@ -13,6 +13,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
 import { InboxPruner } from './inbox/inbox-pruner';
 import { AuditEmitter } from './audit/audit-emitter';
+import { OpenApiController } from './openapi/openapi.controller';
 
 export interface ServiceOptions<S extends z.ZodRawShape> {
   /** The service's environment: baseConfigShape plus its own variables. */
@@ -43,7 +44,10 @@ class PlatformCoreModule {
   }
 }
 
-/** Everything a service gets from the platform: config, logging, Kafka, database, outbox, inbox, audit, health. */
+/**
+ * Everything a service gets from the platform: config, logging, Kafka, database, outbox, inbox, audit,
+ * health, and its routes' OpenAPI fragment (GET /openapi.json).
+ */
 @Module({})
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
@@ -57,7 +61,7 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports,
-      controllers: [HealthController],
+      controllers: [HealthController, OpenApiController],
       providers,
       exports: providers,
     };
