@@ -9,12 +9,14 @@ import { SessionAuthenticator } from './auth/session-authenticator';
 import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
 import { SecurityHeadersMiddleware } from './security/security-headers.middleware';
+import { ApiDocsController } from './openapi/api-docs.controller';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
   imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
-  // EventStreamController first: its route must win over GatewayController's catch-all.
-  controllers: [EventStreamController, GatewayController, SessionRevocationsConsumer],
+  // EventStreamController and ApiDocsController first: their routes must win over GatewayController's
+  // catch-all.
+  controllers: [EventStreamController, ApiDocsController, GatewayController, SessionRevocationsConsumer],
   providers: [UpstreamClient, SessionAuthenticator, SessionCache],
 })
 export class AppModule implements NestModule {
