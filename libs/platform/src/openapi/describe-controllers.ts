@@ -104,10 +104,7 @@ function inputsOf(controller: Type<unknown>, handler: string): DeclaredInput[] {
   return [...inputs, ...declared];
 }
 
-function parametersOf(
-  where: 'query' | 'path',
-  input: DeclaredInput & { name?: string },
-): OpenApiParameter[] {
+function parametersOf(where: 'query' | 'path', input: DeclaredInput & { name?: string }): OpenApiParameter[] {
   const json = toJsonSchema(input.schema, 'input');
   if (input.name) return [{ name: input.name, in: where, required: where === 'path', schema: json }];
   return objectProperties(json).map((p) => ({

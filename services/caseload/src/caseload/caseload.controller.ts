@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiInput, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { CaseloadService } from './caseload.service';
 import {
@@ -18,6 +18,16 @@ import {
   type ListClientsQuery,
   type MoveClientDto,
 } from './dto/caseload.dto';
+import {
+  assignmentSchema,
+  caseloadEntrySchema,
+  caseloadPageSchema,
+  documentedListClientsQuery,
+  linkSchema,
+  moveSchema,
+  myProfessionalsSchema,
+  professionalsSchema,
+} from './dto/caseload.responses';
 
 @Controller('caseload')
 @UseGuards(InternalAuthGuard)
@@ -30,11 +40,14 @@ export class CaseloadController {
 
   /** A professional's own caseload; for org admins every client, or one professional's caseload. */
   @Get('clients')
+  @ApiInput('query', documentedListClientsQuery)
+  @ApiResponse(200, caseloadPageSchema)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
     return this.caseload.list(actor, this.listQuery.transform(query) as ListClientsQuery);
   }
 
   @Get('clients/:clientId')
+  @ApiResponse(200, caseloadEntrySchema)
   get(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
@@ -43,6 +56,8 @@ export class CaseloadController {
   }
 
   @Post('clients/:clientId/move')
+  @ApiResponse(200, moveSchema)
+  @ApiErrors(409)
   @HttpCode(200)
   move(
     @CurrentActor() actor: Actor,
@@ -53,6 +68,8 @@ export class CaseloadController {
   }
 
   @Post('clients/:clientId/links')
+  @ApiResponse(201, linkSchema)
+  @ApiErrors(409)
   link(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
@@ -71,6 +88,8 @@ export class CaseloadController {
   }
 
   @Post('assignments')
+  @ApiResponse(201, assignmentSchema)
+  @ApiErrors(404, 409)
   assign(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(createAssignmentSchema)) body: CreateAssignmentDto,
@@ -89,12 +108,14 @@ export class CaseloadController {
 
   /** For clients: who their professionals are. */
   @Get('me/professionals')
+  @ApiResponse(200, myProfessionalsSchema)
   myProfessionals(@CurrentActor() actor: Actor) {
     return this.caseload.myProfessionals(actor);
   }
 
   /** For org admins: every professional and the size of their caseload. */
   @Get('professionals')
+  @ApiResponse(200, professionalsSchema)
   professionals(@CurrentActor() actor: Actor) {
     return this.caseload.professionals(actor);
   }

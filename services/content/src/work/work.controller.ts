@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { assignmentIdParamsSchema, type AssignmentIdParams } from '../assignments/dto/assignments.dto';
+import { assignmentWorkSchema } from '../assignments/dto/assignments.responses';
 import { WorkService } from './work.service';
 import {
   diaryEntrySchema,
@@ -25,6 +26,7 @@ export class WorkController {
 
   /** One tool with the client's work on it (the client, or their care team). */
   @Get('assignments/:assignmentId')
+  @ApiResponse(200, assignmentWorkSchema)
   get(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,

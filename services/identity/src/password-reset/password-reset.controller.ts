@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { loginClientAddress } from '../common/gateway-client-address';
 import { PasswordResetService } from './password-reset.service';
 import { requestPasswordResetSchema, type RequestPasswordResetDto } from './dto/request-password-reset.dto';
@@ -18,6 +18,7 @@ export class PasswordResetController {
 
   /** Always the same 202, whether the account exists or not. */
   @Post('request')
+  @ApiErrors(429)
   @HttpCode(202)
   async request(
     @Body(new ZodValidationPipe(requestPasswordResetSchema)) body: RequestPasswordResetDto,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { PrivacyStatementService } from './privacy-statement.service';
 import {
@@ -24,11 +24,13 @@ export class PrivacyStatementController {
   }
 
   @Get('tenant/privacy-statement')
+  @ApiErrors(404)
   current(@CurrentActor() actor: Actor) {
     return this.privacy.current(actor);
   }
 
   @Post('auth/privacy-statement/acknowledge')
+  @ApiErrors(404, 409)
   @HttpCode(200)
   acknowledge(
     @CurrentActor() actor: Actor,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { StaffAccessService } from './staff-access.service';
 import {
@@ -18,6 +18,7 @@ export class StaffAccessController {
   constructor(private readonly staffAccess: StaffAccessService) {}
 
   @Post()
+  @ApiErrors(404)
   request(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(requestGrantSchema)) body: RequestGrantDto,
@@ -34,6 +35,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/approve')
+  @ApiErrors(409)
   @HttpCode(200)
   approve(
     @CurrentActor() actor: Actor,
@@ -43,6 +45,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/deny')
+  @ApiErrors(409)
   @HttpCode(200)
   deny(
     @CurrentActor() actor: Actor,
@@ -52,6 +55,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/revoke')
+  @ApiErrors(409)
   @HttpCode(200)
   revoke(
     @CurrentActor() actor: Actor,
@@ -61,6 +65,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/use')
+  @ApiErrors(409)
   @HttpCode(200)
   use(
     @CurrentActor() actor: Actor,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { TwoFactorService } from './two-factor.service';
 import {
@@ -16,18 +16,21 @@ export class TwoFactorController {
   constructor(private readonly twoFactor: TwoFactorService) {}
 
   @Post('auth/2fa/enrol')
+  @ApiErrors(409)
   @HttpCode(200)
   enrol(@CurrentActor() actor: Actor) {
     return this.twoFactor.enrol(actor);
   }
 
   @Post('auth/2fa/confirm')
+  @ApiErrors(401, 409)
   @HttpCode(200)
   confirm(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody) {
     return this.twoFactor.confirm(actor, body.code);
   }
 
   @Delete('auth/2fa')
+  @ApiErrors(401, 409, 429)
   @HttpCode(204)
   async disable(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody) {
     await this.twoFactor.disable(actor, body.code);

@@ -1,0 +1,2 @@
+export * from './contract-stack';
+export * from './validate-openapi';
