@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startContractStack, type Role } from './contract-stack';
-import { validateOpenApi } from './validate-openapi';
+import { validateOpenApi } from '@therapy-room/testing';
 
 const CHECKS = [
   'not_a_server_error',

@@ -1,2 +1,1 @@
 export * from './contract-stack';
-export * from './validate-openapi';

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { startContractStack } from './contract-stack';
-import { validateOpenApi } from './validate-openapi';
+import { validateOpenApi } from '@therapy-room/testing';
 
 async function main() {
   const at = process.argv.indexOf('--out');
