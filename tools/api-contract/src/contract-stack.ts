@@ -11,10 +11,18 @@ import {
 
 export type Role = 'org_admin' | 'professional' | 'client' | 'platform_staff';
 
+export interface Seeded {
+  clientId: string;
+  professionalId: string;
+  conversationId: string;
+}
+
 export interface ContractStack {
   stack: TestStack;
   /** Each role's session cookie (`__Host-tr_session=…`), once seeded. */
   cookies: Record<Role, string>;
+  /** What was seeded, for the fuzzer to use besides random ids. */
+  seeded: Seeded;
   stop(): Promise<void>;
 }
 
@@ -53,16 +61,21 @@ export async function startContractStack(
     await stopInfra();
   };
   log(`gateway on ${stack.gatewayUrl}`);
-  if (options.seed === false) return { stack, cookies: {} as Record<Role, string>, stop };
+  if (options.seed === false) {
+    return { stack, cookies: {} as Record<Role, string>, seeded: {} as Seeded, stop };
+  }
   try {
-    return { stack, cookies: await seed(stack, log), stop };
+    return { stack, ...(await seed(stack, log)), stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-async function seed(stack: TestStack, log: (line: string) => void): Promise<Record<Role, string>> {
+async function seed(
+  stack: TestStack,
+  log: (line: string) => void,
+): Promise<{ cookies: Record<Role, string>; seeded: Seeded }> {
   const seeded = await stack.seedContent();
   if (seeded.code !== 0) throw new Error(`seeding the content library failed: ${seeded.stderr}`);
   const api = async (method: string, path: string, cookie: string, body?: unknown) => {
@@ -100,7 +113,7 @@ async function seed(stack: TestStack, log: (line: string) => void): Promise<Reco
   );
   const professional = (await stack.loginAs(pro)).cookie;
   const clientCookie = (await stack.loginAs(client)).cookie;
-  await expectEventually(
+  const conversation = await expectEventually(
     () => api('POST', '/api/messaging/conversations', professional, { clientId: client.id }),
     { timeoutMs: 30_000 },
   );
@@ -119,5 +132,8 @@ async function seed(stack: TestStack, log: (line: string) => void): Promise<Reco
   const staffWithGrant = sessionCookieOf(used.res.headers.getSetCookie());
   if (!staffWithGrant) throw new Error('using the grant set no session cookie');
   log('platform staff: acting under an approved grant');
-  return { org_admin: admin, professional, client: clientCookie, platform_staff: staffWithGrant };
+  return {
+    cookies: { org_admin: admin, professional, client: clientCookie, platform_staff: staffWithGrant },
+    seeded: { clientId: client.id, professionalId: pro.id, conversationId: String(conversation.body.id) },
+  };
 }

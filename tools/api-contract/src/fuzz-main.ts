@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startContractStack, type Role } from './contract-stack';
+import { startContractStack, type Role, type Seeded } from './contract-stack';
 import { validateOpenApi } from '@therapy-room/testing';
 
 const CHECKS = [
@@ -21,11 +21,28 @@ const CHECKS = [
 ];
 /** These end the very session the run uses; they are covered by the e2e tests instead. */
 const SESSION_ENDING = ['gateway.auth.logout', 'gateway.auth.logout-everywhere'];
-/** Org admins last: publishing a privacy statement gates everyone else's session until acknowledged. */
-const ROLES: Role[] = ['client', 'professional', 'platform_staff', 'org_admin'];
+/**
+ * Publishing a privacy statement gates every session of the organisation (the publisher's too) until
+ * it is acknowledged: that one operation runs last, on its own.
+ */
+const GATES_EVERYONE = 'identity.PrivacyStatement.publish';
+
+interface Run {
+  name: string;
+  role: Role;
+  /** Only these operations (else every one but the excluded). */
+  only?: string[];
+}
+const RUNS: Run[] = [
+  { name: 'client', role: 'client' },
+  { name: 'professional', role: 'professional' },
+  { name: 'platform_staff', role: 'platform_staff' },
+  { name: 'org_admin', role: 'org_admin' },
+  { name: 'org_admin-privacy-statement', role: 'org_admin', only: [GATES_EVERYONE] },
+];
 
 export interface RunSummary {
-  role: Role;
+  name: string;
   exitCode: number | null;
   generated: number;
   failures: number;
@@ -34,16 +51,50 @@ export interface RunSummary {
 
 const log = (line: string) => process.stdout.write(`api-fuzz | ${line}\n`);
 
+/**
+ * Schemathesis' configuration: the seeded ids as dictionaries that path, query and body parameters of
+ * those names draw from half of the time (random ids, mostly 404s, the other half), so that answers
+ * to real data are checked against their schemas too.
+ */
+function writeConfig(outDir: string, seeded: Seeded): string {
+  const path = join(outDir, 'schemathesis.toml');
+  const bindings: [string, keyof Seeded][] = [
+    ['path.clientId', 'clientId'],
+    ['query.clientId', 'clientId'],
+    ['body.clientId', 'clientId'],
+    ['query.professionalId', 'professionalId'],
+    ['body.professionalId', 'professionalId'],
+    ['path.conversationId', 'conversationId'],
+  ];
+  const lines = [
+    ...(Object.keys(seeded) as (keyof Seeded)[]).flatMap((name) => [
+      `[dictionaries.${name}]`,
+      `values = [${JSON.stringify(seeded[name])}]`,
+      '',
+    ]),
+    '[parameters]',
+    ...bindings.map(([key, name]) => `"${key}" = { dictionary = "${name}", probability = 0.5 }`),
+  ];
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
 function runSchemathesis(
-  role: Role,
+  run: Run,
   cookie: string,
   documentPath: string,
   baseUrl: string,
   outDir: string,
+  configPath: string,
 ): Promise<RunSummary> {
   const maxExamples = process.env.API_FUZZ_MAX_EXAMPLES ?? '5';
-  const logPath = join(outDir, `schemathesis-${role}.log`);
+  const logPath = join(outDir, `schemathesis-${run.name}.log`);
+  const selection = run.only
+    ? run.only.flatMap((id) => ['--include-operation-id', id])
+    : [...SESSION_ENDING, GATES_EVERYONE].flatMap((id) => ['--exclude-operation-id', id]);
   const args = [
+    '--config-file',
+    configPath,
     'run',
     documentPath,
     '--url',
@@ -67,8 +118,8 @@ function runSchemathesis(
     '--report',
     'junit',
     '--report-junit-path',
-    join(outDir, `schemathesis-${role}.xml`),
-    ...SESSION_ENDING.flatMap((id) => ['--exclude-operation-id', id]),
+    join(outDir, `schemathesis-${run.name}.xml`),
+    ...selection,
   ];
   return new Promise((done, fail) => {
     const child = spawn(process.env.SCHEMATHESIS ?? 'schemathesis', args, {
@@ -90,7 +141,7 @@ function runSchemathesis(
       const totals = /(\d+) generated(?:, \d+ found (\d+) unique failures?)?/.exec(output);
       const generated = Number(totals?.[1] ?? 0);
       const failures = Number(totals?.[2] ?? 0);
-      done({ role, exitCode, generated, failures, log: logPath });
+      done({ name: run.name, exitCode, generated, failures, log: logPath });
     });
   });
 }
@@ -99,7 +150,7 @@ async function main() {
   const outDir = resolve(process.env.API_FUZZ_OUT ?? 'build/api-contract');
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
-  const { stack, cookies, stop } = await startContractStack(log);
+  const { stack, cookies, seeded, stop } = await startContractStack(log);
   const summaries: RunSummary[] = [];
   let operations = 0;
   try {
@@ -111,21 +162,33 @@ async function main() {
     const documentPath = join(outDir, 'openapi.json');
     writeFileSync(documentPath, `${JSON.stringify(document, null, 2)}\n`);
     log(`${operations} operations in ${documentPath}`);
-    for (const role of ROLES) {
-      const summary = await runSchemathesis(role, cookies[role], documentPath, stack.gatewayUrl, outDir);
+    const configPath = writeConfig(outDir, seeded);
+    for (const run of RUNS) {
+      const summary = await runSchemathesis(
+        run,
+        cookies[run.role],
+        documentPath,
+        stack.gatewayUrl,
+        outDir,
+        configPath,
+      );
       summaries.push(summary);
       log(
-        `${role}: ${summary.generated} cases, ${summary.failures} failed (exit ${summary.exitCode}; ${summary.log})`,
+        `${run.name}: ${summary.generated} cases, ${summary.failures} failed (exit ${summary.exitCode}; ${summary.log})`,
       );
     }
   } finally {
     await stop();
   }
   const cases = summaries.reduce((n, s) => n + s.generated, 0);
+  writeFileSync(
+    join(outDir, 'summary.json'),
+    `${JSON.stringify({ operations, cases, runs: summaries }, null, 2)}\n`,
+  );
   const failed = summaries.filter((s) => s.exitCode !== 0);
   log(
-    `${operations} operations, ${ROLES.length} roles, ${cases} cases in ${Math.round((Date.now() - started) / 1000)} s; ` +
-      `${failed.length ? `failures for ${failed.map((s) => s.role).join(', ')}` : 'no failures'}`,
+    `${operations} operations, ${RUNS.length} runs (4 roles), ${cases} cases in ${Math.round((Date.now() - started) / 1000)} s; ` +
+      `${failed.length ? `failures for ${failed.map((s) => s.name).join(', ')}` : 'no failures'}`,
   );
   return failed.length && process.env.API_FUZZ_STRICT === '1' ? 1 : 0;
 }

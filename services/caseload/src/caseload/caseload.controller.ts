@@ -40,6 +40,7 @@ export class CaseloadController {
 
   /** A professional's own caseload; for org admins every client, or one professional's caseload. */
   @Get('clients')
+  @ApiErrors(404)
   @ApiInput('query', documentedListClientsQuery)
   @ApiResponse(200, caseloadPageSchema)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {

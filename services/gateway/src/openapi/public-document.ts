@@ -39,6 +39,8 @@ export function publicPathOf(
   return undefined;
 }
 
+const hasQuery = (op: OpenApiOperation) => Boolean(op.parameters?.some((p) => p.in === 'query'));
+
 /** The errors the gateway itself may answer for a route, beside the service's. */
 function gatewayErrors(op: OpenApiOperation, authenticated: boolean): number[] {
   const errors = [400, 503];
@@ -47,9 +49,18 @@ function gatewayErrors(op: OpenApiOperation, authenticated: boolean): number[] {
   return errors;
 }
 
-function withErrors(responses: Record<string, OpenApiResponse>, statuses: number[]) {
+/**
+ * A request line or headers past Node's limit (16 KiB) are refused by the HTTP server itself, before
+ * the application: 431 without a body. Only a long query string can get there on a documented route.
+ */
+const HEADERS_TOO_LARGE: OpenApiResponse = {
+  description: 'The request line or headers are too large (answered by the HTTP server, without a body)',
+};
+
+function withErrors(responses: Record<string, OpenApiResponse>, statuses: number[], query = false) {
   const all = { ...responses };
   for (const status of statuses) all[String(status)] ??= problemResponse(status);
+  if (query) all['431'] = HEADERS_TOO_LARGE;
   return Object.fromEntries(Object.entries(all).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
@@ -60,7 +71,7 @@ function forwarded(upstream: Upstream, route: Route, op: OpenApiOperation): Open
     operationId: `${upstream}.${op.operationId}`,
     tags: [upstream],
     ...(authenticated ? { security: SECURITY } : { security: [] }),
-    responses: withErrors(op.responses, gatewayErrors(op, authenticated)),
+    responses: withErrors(op.responses, gatewayErrors(op, authenticated), hasQuery(op)),
   };
 }
 
@@ -125,11 +136,11 @@ function sessionOperation(route: SessionRoute, identity: OpenApiDocument): OpenA
   const identityErrors = Object.keys(source.responses)
     .map(Number)
     .filter((s) => s >= 400 && (!(input && 'none' in input) || s !== 400));
-  op.responses = withErrors(responses, [
-    ...gatewayErrors(op, route.authenticated),
-    ...identityErrors,
-    ...route.errors,
-  ]);
+  op.responses = withErrors(
+    responses,
+    [...gatewayErrors(op, route.authenticated), ...identityErrors, ...route.errors],
+    hasQuery(op),
+  );
   return op;
 }
 

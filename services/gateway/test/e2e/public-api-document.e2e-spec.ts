@@ -104,7 +104,10 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
 
   it('documents errors as problem+json on every operation, and the session on every authenticated one', () => {
     for (const [path, method, op] of operationsOf(doc)) {
-      const errors = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);
+      // 431 comes from the HTTP server itself (no body): the one error that is not problem+json.
+      const errors = Object.entries(op.responses).filter(
+        ([status]) => Number(status) >= 400 && status !== '431',
+      );
       expect({ path, method, documentsErrors: errors.length >= 2 }).toEqual({
         path,
         method,

@@ -41,6 +41,7 @@ export class ConversationsController {
 
   /** 201 with a new conversation, 200 with the pair's existing one. */
   @Post('conversations')
+  @ApiErrors(404)
   @ApiResponse(201, conversationViewSchema)
   @ApiResponse(200, conversationViewSchema, { description: "The pair's existing conversation" })
   async start(
