@@ -12,6 +12,8 @@ import {
 export type Role = 'org_admin' | 'professional' | 'client' | 'platform_staff';
 
 export interface Seeded {
+  /** The organisation's slug (login, password reset, SSO, staff grants name it). */
+  organisation: string;
   clientId: string;
   professionalId: string;
   conversationId: string;
@@ -134,6 +136,11 @@ async function seed(
   log('platform staff: acting under an approved grant');
   return {
     cookies: { org_admin: admin, professional, client: clientCookie, platform_staff: staffWithGrant },
-    seeded: { clientId: client.id, professionalId: pro.id, conversationId: String(conversation.body.id) },
+    seeded: {
+      organisation: org.slug,
+      clientId: client.id,
+      professionalId: pro.id,
+      conversationId: String(conversation.body.id),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { grantListSchema, grantViewSchema } from './dto/staff-access.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { StaffAccessService } from './staff-access.service';
 import {
@@ -18,6 +19,7 @@ export class StaffAccessController {
   constructor(private readonly staffAccess: StaffAccessService) {}
 
   @Post()
+  @ApiResponse(201, grantViewSchema)
   @ApiErrors(404)
   request(
     @CurrentActor() actor: Actor,
@@ -27,6 +29,7 @@ export class StaffAccessController {
   }
 
   @Get()
+  @ApiResponse(200, grantListSchema)
   list(
     @CurrentActor() actor: Actor,
     @Query(new ZodValidationPipe(listGrantsQuerySchema)) query: ListGrantsQuery,
@@ -35,6 +38,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/approve')
+  @ApiResponse(200, grantViewSchema)
   @ApiErrors(409)
   @HttpCode(200)
   approve(
@@ -45,6 +49,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/deny')
+  @ApiResponse(200, grantViewSchema)
   @ApiErrors(409)
   @HttpCode(200)
   deny(
@@ -55,6 +60,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/revoke')
+  @ApiResponse(200, grantViewSchema)
   @ApiErrors(409)
   @HttpCode(200)
   revoke(
