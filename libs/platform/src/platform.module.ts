@@ -20,6 +20,11 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
   configShape: S & typeof baseConfigShape;
   /** Services that own data: entities and migrations. Enables outbox, relay and inbox. */
   database?: DatabaseOptions;
+  /**
+   * Serve the routes' OpenAPI fragment at GET /openapi.json (default true): internal services do, for
+   * the gateway to assemble the public document; the gateway, listening in public, does not.
+   */
+  openApiFragment?: boolean;
 }
 
 @Global()
@@ -61,7 +66,7 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports,
-      controllers: [HealthController, OpenApiController],
+      controllers: [HealthController, ...(options.openApiFragment === false ? [] : [OpenApiController])],
       providers,
       exports: providers,
     };

@@ -13,7 +13,7 @@ import { ApiDocsController } from './openapi/api-docs.controller';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
-  imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
+  imports: [PlatformModule.forService({ configShape: gatewayConfigShape, openApiFragment: false })],
   // EventStreamController and ApiDocsController first: their routes must win over GatewayController's
   // catch-all.
   controllers: [EventStreamController, ApiDocsController, GatewayController, SessionRevocationsConsumer],

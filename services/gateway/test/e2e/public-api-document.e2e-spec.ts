@@ -193,5 +193,7 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
     const res = await fetch(`${gateway.url}/api/docs`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    // The services' own fragments are internal: the gateway serves none of its own.
+    expect((await fetch(`${gateway.url}/openapi.json`)).status).toBe(404);
   });
 });
