@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { openFlagsSchema } from './dto/work.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { assignmentIdParamsSchema, type AssignmentIdParams } from '../assignments/dto/assignments.dto';
 import { assignmentWorkSchema } from '../assignments/dto/assignments.responses';
@@ -74,6 +75,7 @@ export class WorkController {
 
   /** Professionals: open flags of their caseload's clients. */
   @Get('flags')
+  @ApiResponse(200, openFlagsSchema)
   flags(@CurrentActor() actor: Actor) {
     return this.work.openFlags(actor);
   }
