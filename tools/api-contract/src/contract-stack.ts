@@ -21,8 +21,11 @@ export interface Seeded {
 
 export interface ContractStack {
   stack: TestStack;
-  /** Each role's session cookie (`__Host-tr_session=…`), once seeded. */
-  cookies: Record<Role, string>;
+  /**
+   * A new session for a role (`__Host-tr_session=…`): one per run, so that no session idles out
+   * while the runs before it take their time.
+   */
+  login(role: Role): Promise<string>;
   /** What was seeded, for the fuzzer to use besides random ids. */
   seeded: Seeded;
   stop(): Promise<void>;
@@ -64,7 +67,8 @@ export async function startContractStack(
   };
   log(`gateway on ${stack.gatewayUrl}`);
   if (options.seed === false) {
-    return { stack, cookies: {} as Record<Role, string>, seeded: {} as Seeded, stop };
+    const login = () => Promise.reject(new Error('started without seeding'));
+    return { stack, login, seeded: {} as Seeded, stop };
   }
   try {
     return { stack, ...(await seed(stack, log)), stop };
@@ -77,7 +81,7 @@ export async function startContractStack(
 async function seed(
   stack: TestStack,
   log: (line: string) => void,
-): Promise<{ cookies: Record<Role, string>; seeded: Seeded }> {
+): Promise<{ login: (role: Role) => Promise<string>; seeded: Seeded }> {
   const seeded = await stack.seedContent();
   if (seeded.code !== 0) throw new Error(`seeding the content library failed: ${seeded.stderr}`);
   const api = async (method: string, path: string, cookie: string, body?: unknown) => {
@@ -114,7 +118,6 @@ async function seed(
     { timeoutMs: 30_000 },
   );
   const professional = (await stack.loginAs(pro)).cookie;
-  const clientCookie = (await stack.loginAs(client)).cookie;
   const conversation = await expectEventually(
     () => api('POST', '/api/messaging/conversations', professional, { clientId: client.id }),
     { timeoutMs: 30_000 },
@@ -130,12 +133,20 @@ async function seed(
     durationMinutes: 480,
   });
   await api('POST', `/api/staff-access/grants/${String(grant.body.id)}/approve`, admin);
-  const used = await api('POST', `/api/staff-access/grants/${String(grant.body.id)}/use`, staffCookie);
-  const staffWithGrant = sessionCookieOf(used.res.headers.getSetCookie());
-  if (!staffWithGrant) throw new Error('using the grant set no session cookie');
-  log('platform staff: acting under an approved grant');
+  log('platform staff: an approved access grant');
+  const login = async (role: Role): Promise<string> => {
+    if (role === 'org_admin') return (await stack.loginAs(org)).cookie;
+    if (role === 'professional') return (await stack.loginAs(pro)).cookie;
+    if (role === 'client') return (await stack.loginAs(client)).cookie;
+    // Platform staff act in the organisation once they use the grant: a new session (cookie).
+    const own = (await stack.loginAs(staff)).cookie;
+    const used = await api('POST', `/api/staff-access/grants/${String(grant.body.id)}/use`, own);
+    const cookie = sessionCookieOf(used.res.headers.getSetCookie());
+    if (!cookie) throw new Error('using the grant set no session cookie');
+    return cookie;
+  };
   return {
-    cookies: { org_admin: admin, professional, client: clientCookie, platform_staff: staffWithGrant },
+    login,
     seeded: {
       organisation: org.slug,
       clientId: client.id,

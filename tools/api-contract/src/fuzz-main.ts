@@ -153,7 +153,7 @@ async function main() {
   const outDir = resolve(process.env.API_FUZZ_OUT ?? 'build/api-contract');
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
-  const { stack, cookies, seeded, stop } = await startContractStack(log);
+  const { stack, login, seeded, stop } = await startContractStack(log);
   const summaries: RunSummary[] = [];
   let operations = 0;
   try {
@@ -169,7 +169,7 @@ async function main() {
     for (const run of RUNS) {
       const summary = await runSchemathesis(
         run,
-        cookies[run.role],
+        await login(run.role),
         documentPath,
         stack.gatewayUrl,
         outDir,
