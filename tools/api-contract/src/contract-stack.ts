@@ -21,10 +21,7 @@ export interface Seeded {
 
 export interface ContractStack {
   stack: TestStack;
-  /**
-   * A new session for a role (`__Host-tr_session=…`): one per run, so that no session idles out
-   * while the runs before it take their time.
-   */
+  /** A role's session cookie (`__Host-tr_session=…`), opened while seeding. */
   login(role: Role): Promise<string>;
   /** What was seeded, for the fuzzer to use besides random ids. */
   seeded: Seeded;
@@ -56,7 +53,11 @@ export async function startContractStack(
   };
   let stack: TestStack;
   try {
-    stack = await startStack({ OPENAPI_DOCS: 'true' }, { caseload: true, content: true, messaging: true });
+    stack = await startStack(
+      // Sessions are opened once, before the runs (a long run must not outlast their idle timeout).
+      { OPENAPI_DOCS: 'true', SESSION_IDLE_TIMEOUT_SECONDS: String(4 * 60 * 60) },
+      { caseload: true, content: true, messaging: true },
+    );
   } catch (err) {
     await stopInfra();
     throw err;
@@ -126,25 +127,26 @@ async function seed(
 
   const operator = await stack.createTenant({ operator: true });
   const staff = await stack.createStaff(operator);
-  const staffCookie = (await stack.loginAs(staff)).cookie;
-  const grant = await api('POST', '/api/staff-access/grants', staffCookie, {
+  const own = (await stack.loginAs(staff)).cookie;
+  const grant = await api('POST', '/api/staff-access/grants', own, {
     tenantSlug: org.slug,
     reason: 'Contract test of the public API under an access grant',
     durationMinutes: 480,
   });
   await api('POST', `/api/staff-access/grants/${String(grant.body.id)}/approve`, admin);
   log('platform staff: an approved access grant');
-  const login = async (role: Role): Promise<string> => {
-    if (role === 'org_admin') return (await stack.loginAs(org)).cookie;
-    if (role === 'professional') return (await stack.loginAs(pro)).cookie;
-    if (role === 'client') return (await stack.loginAs(client)).cookie;
-    // Platform staff act in the organisation once they use the grant: a new session (cookie).
-    const own = (await stack.loginAs(staff)).cookie;
-    const used = await api('POST', `/api/staff-access/grants/${String(grant.body.id)}/use`, own);
-    const cookie = sessionCookieOf(used.res.headers.getSetCookie());
-    if (!cookie) throw new Error('using the grant set no session cookie');
-    return cookie;
+  // Every session is opened now: fuzzing the login routes later throttles this address's logins.
+  // (Their idle timeout is raised for the stack, so that the last run's session is still alive.)
+  const used = await api('POST', `/api/staff-access/grants/${String(grant.body.id)}/use`, own);
+  const staffCookie = sessionCookieOf(used.res.headers.getSetCookie());
+  if (!staffCookie) throw new Error('using the grant set no session cookie');
+  const cookies: Record<Role, string> = {
+    org_admin: admin,
+    professional,
+    client: (await stack.loginAs(client)).cookie,
+    platform_staff: staffCookie,
   };
+  const login = (role: Role) => Promise.resolve(cookies[role]);
   return {
     login,
     seeded: {

@@ -59,9 +59,6 @@ const log = (line: string) => process.stdout.write(`api-fuzz | ${line}\n`);
 function writeConfig(outDir: string, seeded: Seeded): string {
   const path = join(outDir, 'schemathesis.toml');
   const bindings: [string, keyof Seeded][] = [
-    ['body.organisation', 'organisation'],
-    ['body.tenantSlug', 'organisation'],
-    ['path.tenantSlug', 'organisation'],
     ['path.clientId', 'clientId'],
     ['query.clientId', 'clientId'],
     ['body.clientId', 'clientId'],
