@@ -125,6 +125,8 @@ function runSchemathesis(
     const child = spawn(process.env.SCHEMATHESIS ?? 'schemathesis', args, {
       env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own state (.schemathesis/) goes with the reports, not into the checkout.
+      cwd: outDir,
     });
     const file = createWriteStream(logPath);
     let output = '';
