@@ -27,3 +27,4 @@ export * from './inbox/kafka-server';
 export * from './telemetry/trace-context';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './openapi';

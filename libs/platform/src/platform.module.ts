@@ -15,6 +15,7 @@ import { EventConsumer } from './inbox/event-consumer';
 import { InboxPruner } from './inbox/inbox-pruner';
 import { AuditEmitter } from './audit/audit-emitter';
 import { Clock, SystemClock } from './clock/clock';
+import { OpenApiController } from './openapi/openapi.controller';
 
 export interface ServiceOptions<S extends z.ZodRawShape> {
   /** The service's environment: baseConfigShape plus its own variables. */
@@ -28,6 +29,11 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
   httpMiddleware?: RequestHandler[];
   /** Where log lines go instead of stdout/stderr (tests read them). */
   logDestination?: pino.DestinationStream;
+  /**
+   * Serve the routes' OpenAPI fragment at GET /openapi.json (default true): internal services do, for
+   * the gateway to assemble the public document; the gateway, listening in public, does not.
+   */
+  openApiFragment?: boolean;
 }
 
 /** The service's `httpMiddleware` (createServiceApp installs it ahead of the body parser). */
@@ -57,7 +63,10 @@ class PlatformCoreModule {
   }
 }
 
-/** Everything a service gets from the platform: config, clock, logging, Kafka, database, outbox, inbox, audit, health. */
+/**
+ * Everything a service gets from the platform: config, clock, logging, Kafka, database, outbox, inbox,
+ * audit, health, and its routes' OpenAPI fragment (GET /openapi.json).
+ */
 @Module({})
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
@@ -78,7 +87,7 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports,
-      controllers: [HealthController],
+      controllers: [HealthController, ...(options.openApiFragment === false ? [] : [OpenApiController])],
       providers,
       exports: providers,
     };

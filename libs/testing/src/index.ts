@@ -17,3 +17,4 @@ export {
 export { totpCode, totpStep } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';
 export * from './service-under-test';
+export * from './validate-openapi';

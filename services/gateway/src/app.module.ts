@@ -15,19 +15,22 @@ import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
 import { securityHeaders } from './security/security-headers';
 import { StaffRequestAudit } from './auth/staff-request-audit';
+import { ApiDocsController } from './openapi/api-docs.controller';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
   imports: [
     PlatformModule.forService({
       configShape: gatewayConfigShape,
+      openApiFragment: false,
       // Ahead of the body parser and routing: every answer has the headers, every path is checked once.
       httpMiddleware: [securityHeaders, requestTargetCheck],
     }),
   ],
-  // ForwardProxyController last: its catch-all must not shadow the stream and session routes.
+  // ForwardProxyController last: its catch-all must not shadow the stream, docs and session routes.
   controllers: [
     EventStreamController,
+    ApiDocsController,
     LoginController,
     SsoController,
     SessionController,

@@ -23,6 +23,8 @@ export const gatewayConfigShape = {
    */
   SESSION_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** GET /api/docs serves the public OpenAPI document (development and contract tests only). */
+  OPENAPI_DOCS: z.stringbool().default(false),
 };
 export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;
 

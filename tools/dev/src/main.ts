@@ -210,6 +210,8 @@ async function main() {
       MESSAGING_URL: `http://127.0.0.1:${messagingPort}`,
       INTERNAL_TOKEN_KID: signingKey.kid,
       INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
+      // The public API's OpenAPI document at GET /api/docs (development only).
+      OPENAPI_DOCS: 'true',
     });
 
     const url = `http://localhost:${gatewayPort}`;

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiInput, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { AssignmentsService } from './assignments.service';
 import { CaseloadReadService } from './caseload-reads.service';
@@ -20,6 +20,16 @@ import {
   type ListClientsQuery,
   type MoveClientDto,
 } from './dto/caseload.dto';
+import {
+  assignmentSchema,
+  caseloadEntrySchema,
+  caseloadPageSchema,
+  documentedListClientsQuery,
+  linkSchema,
+  moveSchema,
+  myProfessionalsSchema,
+  professionalsSchema,
+} from './dto/caseload.responses';
 
 @Controller('caseload')
 @UseGuards(InternalAuthGuard)
@@ -36,11 +46,15 @@ export class CaseloadController {
 
   /** A professional's own caseload; for org admins every client, or one professional's caseload. */
   @Get('clients')
+  @ApiErrors(404)
+  @ApiInput('query', documentedListClientsQuery)
+  @ApiResponse(200, caseloadPageSchema)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
     return this.caseload.list(actor, this.listQuery.transform(query) as ListClientsQuery);
   }
 
   @Get('clients/:clientId')
+  @ApiResponse(200, caseloadEntrySchema)
   get(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
@@ -49,6 +63,8 @@ export class CaseloadController {
   }
 
   @Post('clients/:clientId/move')
+  @ApiResponse(200, moveSchema)
+  @ApiErrors(409)
   @HttpCode(200)
   move(
     @CurrentActor() actor: Actor,
@@ -59,6 +75,8 @@ export class CaseloadController {
   }
 
   @Post('clients/:clientId/links')
+  @ApiResponse(201, linkSchema)
+  @ApiErrors(409)
   link(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,
@@ -77,6 +95,8 @@ export class CaseloadController {
   }
 
   @Post('assignments')
+  @ApiResponse(201, assignmentSchema)
+  @ApiErrors(404, 409)
   assign(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(createAssignmentSchema)) body: CreateAssignmentDto,
@@ -95,12 +115,14 @@ export class CaseloadController {
 
   /** For clients: who their professionals are. */
   @Get('me/professionals')
+  @ApiResponse(200, myProfessionalsSchema)
   myProfessionals(@CurrentActor() actor: Actor) {
     return this.caseload.myProfessionals(actor);
   }
 
   /** For org admins: every professional and the size of their caseload. */
   @Get('professionals')
+  @ApiResponse(200, professionalsSchema)
   professionals(@CurrentActor() actor: Actor) {
     return this.caseload.professionals(actor);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { assignmentListSchema, assignmentViewSchema } from './dto/assignments.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { AssignmentsService } from './assignments.service';
 import {
@@ -22,6 +23,7 @@ export class AssignmentsController {
 
   /** Professionals: offer a tool to a client of their caseload, tailored. */
   @Post('assignments')
+  @ApiResponse(201, assignmentViewSchema)
   assign(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(createAssignmentSchema)) body: CreateAssignmentDto,
@@ -31,6 +33,7 @@ export class AssignmentsController {
 
   /** The client's tools: for the client themself (active ones) and their care team (all). */
   @Get('clients/:clientId/assignments')
+  @ApiResponse(200, assignmentListSchema)
   list(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(clientIdParamsSchema)) params: ClientIdParams,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { libraryListSchema } from './dto/library.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { LibraryService } from './library.service';
 import {
@@ -22,6 +23,7 @@ export class LibraryController {
 
   /** Platform tools and the organisation's own, latest revision each. */
   @Get()
+  @ApiResponse(200, libraryListSchema)
   list(
     @CurrentActor() actor: Actor,
     @Query(new ZodValidationPipe(libraryListQuerySchema)) query: LibraryListQuery,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodValidationPipe, normaliseIpAddress, requestContext } from '@therapy-room/platform';
+import { ApiErrors, normaliseIpAddress, requestContext, ZodValidationPipe } from '@therapy-room/platform';
 import { SharingService } from './sharing.service';
 import { openShareSchema, type OpenShareDto } from './dto/sharing.dto';
 
@@ -13,6 +13,7 @@ export class SharedReportController {
   constructor(private readonly sharing: SharingService) {}
 
   @Post('open')
+  @ApiErrors(404)
   @HttpCode(200)
   open(@Req() req: Request, @Body(new ZodValidationPipe(openShareSchema)) body: OpenShareDto) {
     // The address the gateway saw (it always sets this header itself); for the audit entry only.

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { openFlagsSchema } from './dto/work.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { assignmentIdParamsSchema, type AssignmentIdParams } from '../assignments/dto/assignments.dto';
+import { assignmentWorkSchema } from '../assignments/dto/assignments.responses';
 import { WorkService } from './work.service';
 import {
   diaryEntrySchema,
@@ -25,6 +27,7 @@ export class WorkController {
 
   /** One tool with the client's work on it (the client, or their care team). */
   @Get('assignments/:assignmentId')
+  @ApiResponse(200, assignmentWorkSchema)
   get(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
@@ -72,6 +75,7 @@ export class WorkController {
 
   /** Professionals: open flags of their caseload's clients. */
   @Get('flags')
+  @ApiResponse(200, openFlagsSchema)
   flags(@CurrentActor() actor: Actor) {
     return this.work.openFlags(actor);
   }

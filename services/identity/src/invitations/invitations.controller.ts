@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, GatewayCallerGuard, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { userIdParamsSchema, type UserIdParams } from '../users/dto/user-id.dto';
 import { loginClientAddress } from '../common/gateway-client-address';
@@ -13,6 +13,7 @@ export class InvitationsController {
 
   /** Public (the gateway forwards it without a session): the link's token is the credential. */
   @Post('auth/activate')
+  @ApiErrors(409)
   @HttpCode(200)
   @UseGuards(GatewayCallerGuard)
   activate(@Body(new ZodValidationPipe(activateSchema)) body: ActivateDto, @Req() req: Request) {
@@ -21,6 +22,7 @@ export class InvitationsController {
   }
 
   @Post('users/:id/invitation')
+  @ApiErrors(409)
   @HttpCode(202)
   @UseGuards(InternalAuthGuard)
   async reinvite(

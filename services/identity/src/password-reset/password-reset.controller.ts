@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { GatewayCallerGuard } from '@therapy-room/auth';
 import { loginClientAddress } from '../common/gateway-client-address';
 import { PasswordResetService } from './password-reset.service';
@@ -20,6 +20,7 @@ export class PasswordResetController {
 
   /** Always the same 202, whether the account exists or not. */
   @Post('request')
+  @ApiErrors(429)
   @HttpCode(202)
   async request(
     @Body(new ZodValidationPipe(requestPasswordResetSchema)) body: RequestPasswordResetDto,

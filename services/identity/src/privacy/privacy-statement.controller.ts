@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { acknowledgementSchema, privacyStatementSchema } from './dto/privacy-statement.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { PrivacyStatementService } from './privacy-statement.service';
 import {
@@ -16,6 +17,7 @@ export class PrivacyStatementController {
   constructor(private readonly privacy: PrivacyStatementService) {}
 
   @Post('tenant/privacy-statements')
+  @ApiResponse(201, privacyStatementSchema)
   publish(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(publishPrivacyStatementSchema)) body: PublishPrivacyStatementDto,
@@ -24,11 +26,15 @@ export class PrivacyStatementController {
   }
 
   @Get('tenant/privacy-statement')
+  @ApiResponse(200, privacyStatementSchema)
+  @ApiErrors(404)
   current(@CurrentActor() actor: Actor) {
     return this.privacy.current(actor);
   }
 
   @Post('auth/privacy-statement/acknowledge')
+  @ApiResponse(200, acknowledgementSchema)
+  @ApiErrors(404, 409)
   @HttpCode(200)
   acknowledge(
     @CurrentActor() actor: Actor,

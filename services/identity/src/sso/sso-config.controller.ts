@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Put, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { SsoConfigService } from './sso-config.service';
 import { ssoConfigSchema, type SsoConfigDto } from './dto/sso-config.dto';
@@ -11,6 +11,7 @@ export class SsoConfigController {
   constructor(private readonly configs: SsoConfigService) {}
 
   @Get()
+  @ApiErrors(404)
   get(@CurrentActor() actor: Actor) {
     return this.configs.get(actor);
   }
@@ -21,6 +22,7 @@ export class SsoConfigController {
   }
 
   @Delete()
+  @ApiErrors(404)
   @HttpCode(204)
   async remove(@CurrentActor() actor: Actor) {
     await this.configs.remove(actor);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
+import { grantListSchema, grantViewSchema } from './dto/staff-access.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { StaffAccessService } from './staff-access.service';
 import {
@@ -18,6 +19,8 @@ export class StaffAccessController {
   constructor(private readonly staffAccess: StaffAccessService) {}
 
   @Post()
+  @ApiResponse(201, grantViewSchema)
+  @ApiErrors(404)
   request(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(requestGrantSchema)) body: RequestGrantDto,
@@ -26,6 +29,7 @@ export class StaffAccessController {
   }
 
   @Get()
+  @ApiResponse(200, grantListSchema)
   list(
     @CurrentActor() actor: Actor,
     @Query(new ZodValidationPipe(listGrantsQuerySchema)) query: ListGrantsQuery,
@@ -34,6 +38,8 @@ export class StaffAccessController {
   }
 
   @Post(':id/approve')
+  @ApiResponse(200, grantViewSchema)
+  @ApiErrors(409)
   @HttpCode(200)
   approve(
     @CurrentActor() actor: Actor,
@@ -43,6 +49,8 @@ export class StaffAccessController {
   }
 
   @Post(':id/deny')
+  @ApiResponse(200, grantViewSchema)
+  @ApiErrors(409)
   @HttpCode(200)
   deny(
     @CurrentActor() actor: Actor,
@@ -52,6 +60,8 @@ export class StaffAccessController {
   }
 
   @Post(':id/revoke')
+  @ApiResponse(200, grantViewSchema)
+  @ApiErrors(409)
   @HttpCode(200)
   revoke(
     @CurrentActor() actor: Actor,
@@ -61,6 +71,7 @@ export class StaffAccessController {
   }
 
   @Post(':id/use')
+  @ApiErrors(409)
   @HttpCode(200)
   use(
     @CurrentActor() actor: Actor,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { GatewayCallerGuard } from '@therapy-room/auth';
 import { SessionsService } from '../sessions/sessions.service';
 import { LoginThrottledException } from '../sessions/login-throttled.exception';
@@ -43,6 +43,7 @@ export class LoginSecondFactorController {
 
   /** For users who must have 2FA and have none: a secret to enrol, with the login challenge. */
   @Post('enrol')
+  @ApiErrors(401, 409)
   @HttpCode(200)
   enrol(@Body(new ZodValidationPipe(challengeBodySchema)) body: ChallengeBody, @Req() req: Request) {
     return this.twoFactor.enrolWithChallenge(body.challenge, loginClientAddress(req));

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Post, Put, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { TwoFactorService } from './two-factor.service';
 import { TwoFactorOffService } from './two-factor-off.service';
@@ -22,18 +22,21 @@ export class TwoFactorController {
   ) {}
 
   @Post('auth/2fa/enrol')
+  @ApiErrors(409)
   @HttpCode(200)
   enrol(@CurrentActor() actor: Actor) {
     return this.twoFactor.enrol(actor);
   }
 
   @Post('auth/2fa/confirm')
+  @ApiErrors(401, 409)
   @HttpCode(200)
   confirm(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(codeBodySchema)) body: CodeBody) {
     return this.twoFactor.confirm(actor, body.code);
   }
 
   @Delete('auth/2fa')
+  @ApiErrors(401, 409, 429)
   @HttpCode(204)
   async disable(
     @CurrentActor() actor: Actor,

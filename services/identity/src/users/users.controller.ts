@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { UsersService } from './users.service';
 import { createUserSchema, type CreateUserDto } from './dto/create-user.dto';
 import { UserLifecycleService } from './user-lifecycle.service';
 import { userIdParamsSchema, type UserIdParams } from './dto/user-id.dto';
 import { listUsersQuerySchema, type ListUsersQuery } from './dto/list-users.dto';
+import { createdUserSchema, profileSchema, userStatusSchema, usersPageSchema } from './dto/users.responses';
 
 @Controller()
 @UseGuards(InternalAuthGuard)
@@ -16,12 +17,15 @@ export class UsersController {
   ) {}
 
   @Get('me')
+  @ApiResponse(200, profileSchema)
+  @ApiErrors(404)
   me(@CurrentActor() actor: Actor) {
     return this.users.profile(actor);
   }
 
   /** The organisation's accounts (id, role, status): org admins, and platform staff under a grant. */
   @Get('users')
+  @ApiResponse(200, usersPageSchema)
   list(
     @CurrentActor() actor: Actor,
     @Query(new ZodValidationPipe(listUsersQuerySchema)) query: ListUsersQuery,
@@ -30,11 +34,14 @@ export class UsersController {
   }
 
   @Post('users')
+  @ApiResponse(201, createdUserSchema)
+  @ApiErrors(409)
   create(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(createUserSchema)) body: CreateUserDto) {
     return this.users.createByAdmin(actor, body);
   }
 
   @Post('users/:id/deactivate')
+  @ApiResponse(200, userStatusSchema)
   @HttpCode(200)
   deactivate(
     @CurrentActor() actor: Actor,
@@ -44,6 +51,8 @@ export class UsersController {
   }
 
   @Post('users/:id/reactivate')
+  @ApiResponse(200, userStatusSchema)
+  @ApiErrors(409)
   @HttpCode(200)
   reactivate(
     @CurrentActor() actor: Actor,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiErrors, ApiInput, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { ConversationsService } from './conversations.service';
 import {
@@ -17,6 +17,16 @@ import {
   type SendMessageDto,
   type StartConversationDto,
 } from './dto/conversations.dto';
+import {
+  conversationPageSchema,
+  conversationViewSchema,
+  documentedListConversationsQuery,
+  documentedListMessagesQuery,
+  messagePageSchema,
+  messageViewSchema,
+  readStateSchema,
+  unreadSchema,
+} from './dto/conversations.responses';
 
 @Controller('messaging')
 @UseGuards(InternalAuthGuard)
@@ -31,6 +41,9 @@ export class ConversationsController {
 
   /** 201 with a new conversation, 200 with the pair's existing one. */
   @Post('conversations')
+  @ApiErrors(404)
+  @ApiResponse(201, conversationViewSchema)
+  @ApiResponse(200, conversationViewSchema, { description: "The pair's existing conversation" })
   async start(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(startConversationSchema)) body: StartConversationDto,
@@ -42,16 +55,20 @@ export class ConversationsController {
   }
 
   @Get('conversations')
+  @ApiInput('query', documentedListConversationsQuery)
+  @ApiResponse(200, conversationPageSchema)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
     return this.conversations.list(actor, this.listQuery.transform(query) as ListConversationsQuery);
   }
 
   @Get('unread')
+  @ApiResponse(200, unreadSchema)
   unread(@CurrentActor() actor: Actor) {
     return this.conversations.unread(actor);
   }
 
   @Get('conversations/:conversationId')
+  @ApiResponse(200, conversationViewSchema)
   get(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
@@ -60,6 +77,8 @@ export class ConversationsController {
   }
 
   @Get('conversations/:conversationId/messages')
+  @ApiInput('query', documentedListMessagesQuery)
+  @ApiResponse(200, messagePageSchema)
   messages(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
@@ -74,6 +93,9 @@ export class ConversationsController {
 
   /** 201 with the new message; 200 with the original when the same message is sent again (retry). */
   @Post('conversations/:conversationId/messages')
+  @ApiResponse(201, messageViewSchema)
+  @ApiResponse(200, messageViewSchema, { description: 'The original message: the same one sent again' })
+  @ApiErrors(409)
   async send(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
@@ -86,6 +108,7 @@ export class ConversationsController {
   }
 
   @Post('conversations/:conversationId/read')
+  @ApiResponse(200, readStateSchema)
   @HttpCode(200)
   markRead(
     @CurrentActor() actor: Actor,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { MessagingErrorCode, MessagingException } from '../common/messaging.exception';
 import { participantKind } from '../conversations/policies/conversation-access';
@@ -13,12 +13,14 @@ export class PreferencesController {
   constructor(private readonly notifications: NotificationsRepository) {}
 
   @Get()
+  @ApiResponse(200, preferencesSchema)
   async get(@CurrentActor() actor: Actor) {
     this.assertParticipant(actor);
     return { emailNotifications: (await this.notifications.emailEnabled(actor.userId)) ?? true };
   }
 
   @Put()
+  @ApiResponse(200, preferencesSchema)
   async put(
     @CurrentActor() actor: Actor,
     @Body(new ZodValidationPipe(preferencesSchema)) body: PreferencesDto,

@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ApiErrors, ApiResponse } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { MessagingErrorCode, MessagingException } from '../common/messaging.exception';
 import { participantKind } from '../conversations/policies/conversation-access';
@@ -15,6 +16,11 @@ export class StreamController {
   constructor(private readonly hub: StreamHub) {}
 
   @Get('stream')
+  @ApiResponse(200, undefined, {
+    contentType: 'text/event-stream',
+    description: '`message` and `read` events (ids and times), heartbeats as comments',
+  })
+  @ApiErrors(429)
   async stream(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!participantKind(actor)) {
       throw new MessagingException(
