@@ -29,3 +29,5 @@ export * from './retention/erasure-requested.v1';
 export * from './retention/export-requested.v1';
 export * from './audit/entry-recorded.v1';
 export * from './audit/entry-batch-recorded.v1';
+export * from './audit/checkpoint-recorded.v1';
+export * from './audit/erasure-completed.v1';
