@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@therapy-room/platform';
+import { PeopleDirectory1763900000050 } from '@therapy-room/people-directory';
+import { auditConfigShape } from './audit.config';
+import { AuditModule } from './audit.module';
+import { AuditLog1764200000100 } from './database/migrations/1764200000100-audit-log';
+
+@Module({
+  imports: [
+    PlatformModule.forService({
+      configShape: auditConfigShape,
+      database: { entities: [], migrations: [PeopleDirectory1763900000050, AuditLog1764200000100] },
+    }),
+    AuditModule,
+  ],
+})
+export class AppModule {}
