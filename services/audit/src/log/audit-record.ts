@@ -25,7 +25,7 @@ export interface AuditRecord {
 }
 
 /** The chain's start: the "previous hash" of an organisation's first record. */
-export const GENESIS_HASH = Buffer.alloc(32);
+export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 
 /**
  * The canonical form the hash covers: every stored field, in a fixed order, as JSON (one unambiguous

@@ -49,6 +49,14 @@ export function verifyChain(
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     const next = records[i + 1];
+    const linksToLater = indexOfHash.get(r.prevHash.toString('hex'));
+    if (!r.prevHash.equals(prev) && linksToLater !== undefined && linksToLater > i) {
+      return fail(
+        'reordered',
+        r.position,
+        `record ${r.position} follows record ${records[linksToLater].position}, which comes after it`,
+      );
+    }
     if (next && next.prevHash.equals(prev) && !next.prevHash.equals(r.hash)) {
       return fail(
         'inserted',
@@ -64,14 +72,6 @@ export function verifyChain(
       );
     }
     if (!r.prevHash.equals(prev)) {
-      const later = indexOfHash.get(r.prevHash.toString('hex'));
-      if (later !== undefined && later > i) {
-        return fail(
-          'reordered',
-          r.position,
-          `record ${r.position} follows record ${records[later].position}, which comes after it`,
-        );
-      }
       return fail('removed', r.position, `the record before ${r.position} is missing or was replaced`);
     }
     if (!chainHash(r.prevHash, r).equals(r.hash)) {
