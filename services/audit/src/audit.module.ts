@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InternalAuthModule } from '@therapy-room/auth';
 import { PeopleDirectoryModule } from '@therapy-room/people-directory';
 import { LogModule } from './log/log.module';
 import { IngestConsumer } from './ingest/ingest.consumer';
@@ -6,11 +7,14 @@ import { TenantConsumer } from './ingest/tenant.consumer';
 import { ErasureConsumer } from './erasure/erasure.consumer';
 import { ErasureService } from './erasure/erasure.service';
 import { VerifyService } from './verify/verify.service';
+import { ReadingController } from './reading/reading.controller';
+import { ReadingService } from './reading/reading.service';
+import { LogRepository } from './reading/log.repository';
 
 @Module({
-  imports: [LogModule, PeopleDirectoryModule],
-  controllers: [IngestConsumer, TenantConsumer, ErasureConsumer],
-  providers: [ErasureService, VerifyService],
+  imports: [LogModule, PeopleDirectoryModule, InternalAuthModule],
+  controllers: [IngestConsumer, TenantConsumer, ErasureConsumer, ReadingController],
+  providers: [ErasureService, VerifyService, ReadingService, LogRepository],
   exports: [VerifyService],
 })
 export class AuditModule {}
