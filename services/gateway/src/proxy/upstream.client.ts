@@ -26,6 +26,7 @@ export class UpstreamClient {
       caseload: config.CASELOAD_URL.replace(/\/$/, ''),
       content: config.CONTENT_URL.replace(/\/$/, ''),
       messaging: config.MESSAGING_URL.replace(/\/$/, ''),
+      audit: config.AUDIT_URL.replace(/\/$/, ''),
     };
   }
 
