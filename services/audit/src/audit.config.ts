@@ -57,6 +57,8 @@ export const auditConfigShape = {
   AUDIT_CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** …or when the oldest record without one is this old. */
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Records are kept this many years (NEN 7513: at least 5), then removed by `audit sweep`. */
+  AUDIT_RETENTION_YEARS: z.coerce.number().int().min(5).max(100).default(5),
   /** Largest page of the log a reader gets. */
   AUDIT_MAX_PAGE_SIZE: z.coerce.number().int().min(10).max(1000).default(100),
 };

@@ -10,11 +10,12 @@ import { VerifyService } from './verify/verify.service';
 import { ReadingController } from './reading/reading.controller';
 import { ReadingService } from './reading/reading.service';
 import { LogRepository } from './reading/log.repository';
+import { SweepService } from './retention/sweep.service';
 
 @Module({
   imports: [LogModule, PeopleDirectoryModule, InternalAuthModule],
   controllers: [IngestConsumer, TenantConsumer, ErasureConsumer, ReadingController],
-  providers: [ErasureService, VerifyService, ReadingService, LogRepository],
-  exports: [VerifyService],
+  providers: [ErasureService, VerifyService, ReadingService, LogRepository, SweepService],
+  exports: [VerifyService, SweepService],
 })
 export class AuditModule {}

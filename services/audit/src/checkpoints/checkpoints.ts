@@ -32,10 +32,12 @@ export class Checkpoints {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [tenantId, head.position, head.hash, kind, removedThrough, signedAt, kid, signature],
     );
-    await manager.query(
-      `UPDATE audit_chain_head SET checkpointed_position = $2, first_unchecked_at = NULL WHERE tenant_id = $1`,
-      [tenantId, head.position],
-    );
+    if (kind === 'periodic') {
+      await manager.query(
+        `UPDATE audit_chain_head SET checkpointed_position = $2, first_unchecked_at = NULL WHERE tenant_id = $1`,
+        [tenantId, head.position],
+      );
+    }
     await this.outbox.add(
       manager,
       auditCheckpointRecordedV1,
