@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { auditEntryBatchRecordedV1, auditEntryRecordedV1 } from '@therapy-room/contracts';
-import { EventConsumer, OnEvent, type IncomingMessage } from '@therapy-room/platform';
+import { EventConsumer, OnEvent, type HandleResult, type IncomingMessage } from '@therapy-room/platform';
 import { AuditLogWriter } from '../log/audit-log.writer';
 import { Pseudonyms } from '../log/pseudonyms';
 import { draftsOf } from './ingest-mapper';
@@ -17,19 +17,27 @@ export class IngestConsumer {
 
   @OnEvent(auditEntryRecordedV1)
   onEntry(@Payload() message: IncomingMessage) {
-    return this.events.handle(auditEntryRecordedV1, message, async (event, manager) => {
-      const people = new Map<string, string>();
-      const drafts = draftsOf(event, (id) => this.pseudonyms.of(event.tenantId, id), people);
-      await this.writer.append(manager, event.tenantId, drafts, people);
-    });
+    return this.ingest(auditEntryRecordedV1, message);
   }
 
   @OnEvent(auditEntryBatchRecordedV1)
   onBatch(@Payload() message: IncomingMessage) {
-    return this.events.handle(auditEntryBatchRecordedV1, message, async (event, manager) => {
+    return this.ingest(auditEntryBatchRecordedV1, message);
+  }
+
+  private async ingest(
+    contract: typeof auditEntryRecordedV1 | typeof auditEntryBatchRecordedV1,
+    message: IncomingMessage,
+  ): Promise<HandleResult> {
+    let written: { tenantId: string; people: Map<string, string> } | undefined;
+    const result = await this.events.handle(contract, message, async (event, manager) => {
       const people = new Map<string, string>();
       const drafts = draftsOf(event, (id) => this.pseudonyms.of(event.tenantId, id), people);
       await this.writer.append(manager, event.tenantId, drafts, people);
+      written = { tenantId: event.tenantId, people };
     });
+    // Committed: the next event naming these people need not write their mappings again.
+    if (result === 'handled' && written) this.pseudonyms.committed(written.tenantId, written.people);
+    return result;
   }
 }

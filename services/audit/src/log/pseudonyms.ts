@@ -12,6 +12,12 @@ import type { AuditConfig } from '../audit.config';
 @Injectable()
 export class Pseudonyms {
   private readonly key: Buffer;
+  /**
+   * Pseudonyms whose mapping a committed transaction already wrote (or found erased): their insert is
+   * skipped, which is always safe — a mapping is never recreated, only created once or deleted. Bounded.
+   */
+  private readonly known = new Set<string>();
+  private static readonly KNOWN_MAX = 200_000;
 
   constructor(@Inject(PLATFORM_CONFIG) config: AuditConfig) {
     this.key = Buffer.from(config.AUDIT_PSEUDONYM_KEY, 'base64');
@@ -25,14 +31,21 @@ export class Pseudonyms {
 
   /** Records pseudonym → person for people not erased (a late event must not name an erased person again). */
   async remember(manager: EntityManager, tenantId: string, people: Map<string, string>): Promise<void> {
-    if (people.size === 0) return;
+    const unknown = [...people].filter(([p]) => !this.known.has(`${tenantId}:${p}`));
+    if (unknown.length === 0) return;
     await manager.query(
       `INSERT INTO subject_pseudonym (tenant_id, pseudonym, subject_id)
        SELECT $1, p.pseudonym, p.subject_id FROM unnest($2::text[], $3::uuid[]) AS p (pseudonym, subject_id)
         WHERE NOT EXISTS (SELECT 1 FROM erased_pseudonym e WHERE e.tenant_id = $1 AND e.pseudonym = p.pseudonym)
        ON CONFLICT (tenant_id, pseudonym) DO NOTHING`,
-      [tenantId, [...people.keys()], [...people.values()]],
+      [tenantId, unknown.map(([p]) => p), unknown.map(([, id]) => id)],
     );
+  }
+
+  /** After the transaction that remembered them has committed: their mappings exist (or were erased). */
+  committed(tenantId: string, people: Map<string, string>): void {
+    if (this.known.size + people.size > Pseudonyms.KNOWN_MAX) this.known.clear();
+    for (const p of people.keys()) this.known.add(`${tenantId}:${p}`);
   }
 
   /** Forgets who the pseudonym was, for good. True when the log named the person. */
