@@ -31,3 +31,4 @@ export * from './audit/entry-recorded.v1';
 export * from './audit/entry-batch-recorded.v1';
 export * from './audit/checkpoint-recorded.v1';
 export * from './audit/erasure-completed.v1';
+export * from './audit/outside-access-notice-due.v1';

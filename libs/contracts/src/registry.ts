@@ -29,6 +29,7 @@ import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 import { auditEntryBatchRecordedV1 } from './audit/entry-batch-recorded.v1';
 import { auditCheckpointRecordedV1 } from './audit/checkpoint-recorded.v1';
 import { auditErasureCompletedV1 } from './audit/erasure-completed.v1';
+import { auditOutsideAccessNoticeDueV1 } from './audit/outside-access-notice-due.v1';
 
 /** Every event contract, by topic: the one list producers, consumers and topic provisioning read. */
 export const eventContracts = {
@@ -62,6 +63,7 @@ export const eventContracts = {
   [auditEntryBatchRecordedV1.topic]: auditEntryBatchRecordedV1,
   [auditCheckpointRecordedV1.topic]: auditCheckpointRecordedV1,
   [auditErasureCompletedV1.topic]: auditErasureCompletedV1,
+  [auditOutsideAccessNoticeDueV1.topic]: auditOutsideAccessNoticeDueV1,
 } as const satisfies Record<string, EventContract>;
 
 export type Topic = keyof typeof eventContracts;

@@ -4,12 +4,16 @@ import { PeopleDirectory1763900000050 } from '@therapy-room/people-directory';
 import { auditConfigShape } from './audit.config';
 import { AuditModule } from './audit.module';
 import { AuditLog1764200000100 } from './database/migrations/1764200000100-audit-log';
+import { OutsideAccessNotice1764200000200 } from './database/migrations/1764200000200-outside-access-notice';
 
 @Module({
   imports: [
     PlatformModule.forService({
       configShape: auditConfigShape,
-      database: { entities: [], migrations: [PeopleDirectory1763900000050, AuditLog1764200000100] },
+      database: {
+        entities: [],
+        migrations: [PeopleDirectory1763900000050, AuditLog1764200000100, OutsideAccessNotice1764200000200],
+      },
     }),
     AuditModule,
   ],

@@ -11,11 +11,19 @@ import { ReadingController } from './reading/reading.controller';
 import { ReadingService } from './reading/reading.service';
 import { LogRepository } from './reading/log.repository';
 import { SweepService } from './retention/sweep.service';
+import { OutsideAccessNotices } from './notices/outside-access-notices';
 
 @Module({
   imports: [LogModule, PeopleDirectoryModule, InternalAuthModule],
   controllers: [IngestConsumer, TenantConsumer, ErasureConsumer, ReadingController],
-  providers: [ErasureService, VerifyService, ReadingService, LogRepository, SweepService],
+  providers: [
+    ErasureService,
+    VerifyService,
+    ReadingService,
+    LogRepository,
+    SweepService,
+    OutsideAccessNotices,
+  ],
   exports: [VerifyService, SweepService],
 })
 export class AuditModule {}

@@ -5,6 +5,7 @@ import { EventConsumer, OnEvent, type HandleResult, type IncomingMessage } from 
 import { AuditLogWriter } from '../log/audit-log.writer';
 import { Pseudonyms } from '../log/pseudonyms';
 import { draftsOf } from './ingest-mapper';
+import { OutsideAccessNotices } from '../notices/outside-access-notices';
 
 /** Keeps every audit entry the services publish: one record per subject, once per event id (inbox). */
 @Controller()
@@ -13,6 +14,7 @@ export class IngestConsumer {
     private readonly events: EventConsumer,
     private readonly writer: AuditLogWriter,
     private readonly pseudonyms: Pseudonyms,
+    private readonly notices: OutsideAccessNotices,
   ) {}
 
   @OnEvent(auditEntryRecordedV1)
@@ -33,7 +35,8 @@ export class IngestConsumer {
     const result = await this.events.handle(contract, message, async (event, manager) => {
       const people = new Map<string, string>();
       const drafts = draftsOf(event, (id) => this.pseudonyms.of(event.tenantId, id), people);
-      await this.writer.append(manager, event.tenantId, drafts, people);
+      const records = await this.writer.append(manager, event.tenantId, drafts, people);
+      await this.notices.afterAppend(manager, event.tenantId, records, people);
       written = { tenantId: event.tenantId, people };
     });
     // Committed: the next event naming these people need not write their mappings again.

@@ -9,9 +9,8 @@ import { Pseudonyms } from '../log/pseudonyms';
 import type { ContactHistoryQuery, ExportQuery, SearchQuery } from './dto/reading.dto';
 import { LogRepository, type LogFilter, type LogRow } from './log.repository';
 import { toCsv } from './csv';
+import { OUTSIDE_CARE_TEAM_BASES } from '../notices/outside-access-notices';
 
-/** Bases that reach a client's record from outside their care team: the client is told. */
-const OUTSIDE_CARE_TEAM = new Set(['staff_grant', 'colleague_link', 'shared_report']);
 /** How staff are named to a client: the organisation's platform provider, never a person. */
 export const PLATFORM_SUPPORT = 'platform support';
 /** The most records one CSV export holds (narrow the period for more). */
@@ -55,7 +54,7 @@ export class ReadingService {
             data: r.object_type,
             sensitivity: r.sensitivity,
             basis: r.basis,
-            outsideCareTeam: staff || OUTSIDE_CARE_TEAM.has(r.basis ?? ''),
+            outsideCareTeam: staff || OUTSIDE_CARE_TEAM_BASES.has(r.basis ?? ''),
             by: staff
               ? { name: PLATFORM_SUPPORT, role: 'platform_staff' }
               : { name: person?.displayName ?? null, role: person?.role ?? r.actor_role },

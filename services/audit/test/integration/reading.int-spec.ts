@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { auditOutsideAccessNoticeDueV1 } from '@therapy-room/contracts';
 import { expectEventually } from '@therapy-room/testing';
+import { AuditClock } from '../../src/log/audit-clock';
 import { startAudit, type AuditFixture, type Person } from '../support/audit-fixture';
 
 /** Reading the log: the client's contact history, org admins' search and CSV export, each read audited. */
@@ -10,7 +12,7 @@ describe('audit: contact history and search', () => {
   const staffId = randomUUID();
 
   beforeAll(async () => {
-    fx = await startAudit();
+    fx = await startAudit([auditOutsideAccessNoticeDueV1.topic]);
     [admin, pro, colleague, client, other] = await fx.announce(tenantId, [
       { role: 'org_admin', name: 'Ada Admin' },
       { role: 'professional', name: 'Petra Pro' },
@@ -183,5 +185,35 @@ describe('audit: contact history and search', () => {
       expect(reads.filter((r) => r.action === 'audit.export')).toHaveLength(1);
       expect(reads.filter((r) => r.action === 'audit.read').length).toBeGreaterThanOrEqual(3);
     });
+  });
+
+  it('access from outside the care team makes a mail due for the client at most once a day', async () => {
+    const notices = () =>
+      fx.events(auditOutsideAccessNoticeDueV1.topic).filter((e) => e.payload.recipientId === client.id);
+    // A colleague link, staff and a share link in the setup: one notice, none for the other client.
+    await expectEventually(() => expect(notices()).toHaveLength(1));
+    expect(notices()[0]).toMatchObject({
+      tenantId,
+      subjectId: client.id,
+      payload: { recipientId: client.id },
+    });
+    const clock = fx.service.app.get(AuditClock);
+    const real = clock.now.bind(clock);
+    clock.now = () => new Date(real().getTime() + 25 * 60 * 60 * 1000);
+    try {
+      await fx.entry(tenantId, client.id, {
+        action: 'content.read',
+        actorId: colleague.id,
+        resource: 'content.diary',
+        basis: 'colleague_link',
+      });
+      // A day later: the next one. Same partition (keyed by recipient): a third would have come before it.
+      await expectEventually(() => expect(notices()).toHaveLength(2));
+    } finally {
+      clock.now = real;
+    }
+    expect(
+      fx.events(auditOutsideAccessNoticeDueV1.topic).filter((e) => e.payload.recipientId === other.id),
+    ).toEqual([]);
   });
 });
