@@ -15,6 +15,7 @@ import { StaffAccess1763800000800 } from './database/migrations/1763800000800-st
 import { SingleSignOn1763800000900 } from './database/migrations/1763800000900-single-sign-on';
 import { NewSignInNotices1763800001000 } from './database/migrations/1763800001000-new-sign-in-notices';
 import { MessageNoticeMails1764100000900 } from './database/migrations/1764100000900-message-notice-mails';
+import { OutsideAccessNoticeMails1764200000900 } from './database/migrations/1764200000900-outside-access-notice-mails';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -34,6 +35,7 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           SingleSignOn1763800000900,
           NewSignInNotices1763800001000,
           MessageNoticeMails1764100000900,
+          OutsideAccessNoticeMails1764200000900,
         ],
       },
     }),

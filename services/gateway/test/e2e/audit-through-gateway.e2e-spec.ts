@@ -1,8 +1,14 @@
 import request from 'supertest';
-import { identityUserProfileChangedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  auditEntryRecordedV1,
+  identityUserProfileChangedV1,
+  identityUserRegisteredV1,
+} from '@therapy-room/contracts';
 import {
   expectEventually,
   publishEvent,
+  startSmtpSink,
   startStack,
   type TestStack,
   type TestTenant,
@@ -18,7 +24,8 @@ describe('audit e2e: gateway → caseload → Kafka → audit → the client’s
   let org: TestTenant;
   let adminCookie: string;
   let pro: { id: string; cookie: string };
-  let client: { id: string; cookie: string };
+  let client: { id: string; email: string; cookie: string };
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   const api = () => request(stack.gatewayUrl);
   /** Accounts written straight into identity's table: their registration events, as identity publishes them. */
@@ -38,7 +45,8 @@ describe('audit e2e: gateway → caseload → Kafka → audit → the client’s
   };
 
   beforeAll(async () => {
-    stack = await startStack({}, { caseload: true, audit: true });
+    smtp = await startSmtpSink();
+    stack = await startStack({ SMTP_URL: smtp.url }, { caseload: true, audit: true });
     org = await stack.createTenant();
     adminCookie = (await stack.loginAs(org)).cookie;
     const proAccount = await stack.addActiveUser(org, 'professional');
@@ -46,7 +54,11 @@ describe('audit e2e: gateway → caseload → Kafka → audit → the client’s
     await announce(proAccount.id, 'professional', 'Petra Pro');
     await announce(clientAccount.id, 'client', 'Karel Client');
     pro = { id: proAccount.id, cookie: (await stack.loginAs(proAccount)).cookie };
-    client = { id: clientAccount.id, cookie: (await stack.loginAs(clientAccount)).cookie };
+    client = {
+      id: clientAccount.id,
+      email: clientAccount.email,
+      cookie: (await stack.loginAs(clientAccount)).cookie,
+    };
     await expectEventually(async () => {
       const res = await api()
         .post('/api/caseload/assignments')
@@ -55,7 +67,10 @@ describe('audit e2e: gateway → caseload → Kafka → audit → the client’s
       expect(res.status).toBe(201);
     });
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await stack?.stop();
+    await smtp?.stop();
+  });
 
   it('the client sees that their professional opened their caseload entry, by name and role', async () => {
     await api().get(`/api/caseload/clients/${client.id}`).set('cookie', pro.cookie).expect(200);
@@ -98,5 +113,38 @@ describe('audit e2e: gateway → caseload → Kafka → audit → the client’s
     await api().get('/api/audit/me/contact-history').expect(401);
     const bad = await api().get('/api/audit/records?limit=0').set('cookie', adminCookie).expect(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('a share link opened: marked in the contact history, and identity mails the client a notice naming nobody', async () => {
+    // As content records the opening of a client's report share link (no account: no actor).
+    await publishEvent(
+      stack.prefix,
+      auditEntryRecordedV1,
+      {
+        action: 'content.share_open',
+        outcome: 'success',
+        actorId: null,
+        actorRole: null,
+        resource: 'content.report',
+        resourceId: randomUUID(),
+        sourceAddress: '198.51.100.20',
+        requestId: randomUUID(),
+      },
+      { tenantId: org.tenantId, subjectId: client.id },
+    );
+    const mail = await expectEventually(() => {
+      const mails = smtp.to(client.email);
+      expect(mails).toHaveLength(1);
+      return mails[0];
+    });
+    expect(mail.subject).toBe('Someone from outside your care team viewed your record');
+    expect(mail.raw).toContain('/contact-history');
+    expect(mail.raw).not.toMatch(/Petra|Karel|report|198\.51/);
+    const res = await api().get('/api/audit/me/contact-history').set('cookie', client.cookie).expect(200);
+    expect(res.body.items[0]).toMatchObject({
+      action: 'content.share_open',
+      outsideCareTeam: true,
+      basis: 'shared_report',
+    });
   });
 });
