@@ -11,11 +11,13 @@ import { ReadingController } from './reading/reading.controller';
 import { ReadingService } from './reading/reading.service';
 import { LogRepository } from './reading/log.repository';
 import { SweepService } from './retention/sweep.service';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionSettings } from './retention/retention-settings';
 import { OutsideAccessNotices } from './notices/outside-access-notices';
 
 @Module({
   imports: [LogModule, PeopleDirectoryModule, InternalAuthModule],
-  controllers: [IngestConsumer, TenantConsumer, ErasureConsumer, ReadingController],
+  controllers: [IngestConsumer, TenantConsumer, ErasureConsumer, ReadingController, RetentionController],
   providers: [
     ErasureService,
     VerifyService,
@@ -23,6 +25,7 @@ import { OutsideAccessNotices } from './notices/outside-access-notices';
     LogRepository,
     SweepService,
     OutsideAccessNotices,
+    RetentionSettings,
   ],
   exports: [VerifyService, SweepService],
 })

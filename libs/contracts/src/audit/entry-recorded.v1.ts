@@ -84,6 +84,8 @@ export const auditActions = [
   'audit.read',
   /** An org admin exported (a search of) the organisation's audit log as CSV. */
   'audit.export',
+  /** An org admin set how many years the organisation's audit log is kept (at least 5). */
+  'audit.retention.change',
   /** Audit removed the pseudonym → subject mapping of an erased subject (the records stay, naming nobody). */
   'audit.erase',
 ] as const;

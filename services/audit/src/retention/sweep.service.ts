@@ -13,7 +13,8 @@ export interface SweepResult {
 }
 
 /**
- * The end of retention: records older than AUDIT_RETENTION_YEARS (recorded before the cutoff; positions
+ * The end of retention: records older than the organisation's retention (its setting, else
+ * AUDIT_RETENTION_YEARS; recorded before the cutoff; positions
  * follow recording time) are removed, per organisation, behind a signed `sweep` checkpoint that states
  * up to which position and with which chain hash — so `audit verify` starts there and still passes.
  * Only the schema owner may delete from the log: the sweep connects as DATABASE_OWNER_URL, holding the
@@ -31,9 +32,9 @@ export class SweepService {
     this.years = config.AUDIT_RETENTION_YEARS;
   }
 
-  cutoff(now: Date): Date {
+  cutoff(now: Date, years: number = this.years): Date {
     const cutoff = new Date(now);
-    cutoff.setUTCFullYear(cutoff.getUTCFullYear() - this.years);
+    cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
     return cutoff;
   }
 
@@ -44,10 +45,13 @@ export class SweepService {
     );
     await owner.initialize();
     try {
-      const cutoff = this.cutoff(now);
-      const tenants: { tenant_id: string }[] = await owner.query(`SELECT tenant_id FROM audit_chain_head`);
+      // Each organisation's own retention (at least the default's 5 years), else AUDIT_RETENTION_YEARS.
+      const tenants: { tenant_id: string; years: number | null }[] = await owner.query(
+        `SELECT h.tenant_id, r.years FROM audit_chain_head h LEFT JOIN tenant_retention r USING (tenant_id)`,
+      );
       const results: SweepResult[] = [];
-      for (const { tenant_id: tenantId } of tenants) {
+      for (const { tenant_id: tenantId, years } of tenants) {
+        const cutoff = this.cutoff(now, years ?? this.years);
         const result = await owner.transaction(async (manager) => {
           await manager.query(`SELECT 1 FROM audit_chain_head WHERE tenant_id = $1 FOR UPDATE`, [tenantId]);
           const [last]: { position: string; hash: Buffer }[] = await manager.query(

@@ -51,4 +51,34 @@ describe('audit: retention sweep', () => {
     );
     expect(await fx.verify(tenantId)).toMatchObject({ ok: false, problem: { kind: 'removed', position: 4 } });
   });
+
+  it('an organisation keeps its log longer when its org admin says so (at least 5 years); set through the API, audited', async () => {
+    const tenantId = randomUUID();
+    const [admin, pro] = await fx.announce(tenantId, [
+      { role: 'org_admin', name: 'Ada Admin' },
+      { role: 'professional', name: 'Petra Pro' },
+    ]);
+    await fx.as(admin).get('/audit/settings/retention').expect(200, { years: 5, default: true });
+    const bad = await fx.as(admin).put('/audit/settings/retention', { years: 3 }).expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'years' })]);
+    await fx.as(pro).put('/audit/settings/retention', { years: 10 }).expect(403);
+    await fx
+      .as(admin)
+      .put('/audit/settings/retention', { years: 7 })
+      .expect(200, { years: 7, default: false });
+    // The change is itself in the log (and the first record of this organisation).
+    const [change] = await fx.records(tenantId, 1);
+    expect(change).toMatchObject({ action: 'audit.retention.change', actor_role: 'org_admin' });
+
+    // Six years on, the 5-year default would remove it; this organisation keeps it for 7.
+    const sixYears = new Date((change.recorded_at as Date).getTime() + 1000);
+    sixYears.setUTCFullYear(sixYears.getUTCFullYear() + 6);
+    const sweep = fx.service.app.get(SweepService);
+    expect((await sweep.sweep(sixYears)).filter((r) => r.tenantId === tenantId)).toEqual([]);
+    const eightYears = new Date(sixYears);
+    eightYears.setUTCFullYear(eightYears.getUTCFullYear() + 2);
+    expect((await sweep.sweep(eightYears)).filter((r) => r.tenantId === tenantId)).toEqual([
+      { tenantId, removedThrough: 1, removed: 1 },
+    ]);
+  });
 });
