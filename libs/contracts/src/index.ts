@@ -30,3 +30,6 @@ export * from './retention/erasure-requested.v1';
 export * from './retention/export-requested.v1';
 export * from './audit/entry-recorded.v1';
 export * from './audit/entry-batch-recorded.v1';
+export * from './audit/checkpoint-recorded.v1';
+export * from './audit/erasure-completed.v1';
+export * from './audit/outside-access-notice-due.v1';

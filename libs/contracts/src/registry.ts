@@ -28,6 +28,9 @@ import { retentionExportRequestedV1 } from './retention/export-requested.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 import { auditEntryBatchRecordedV1 } from './audit/entry-batch-recorded.v1';
+import { auditCheckpointRecordedV1 } from './audit/checkpoint-recorded.v1';
+import { auditErasureCompletedV1 } from './audit/erasure-completed.v1';
+import { auditOutsideAccessNoticeDueV1 } from './audit/outside-access-notice-due.v1';
 
 /** Every event contract, by topic: the one list producers, consumers and topic provisioning read. */
 export const eventContracts = {
@@ -60,6 +63,9 @@ export const eventContracts = {
   [retentionExportRequestedV1.topic]: retentionExportRequestedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
   [auditEntryBatchRecordedV1.topic]: auditEntryBatchRecordedV1,
+  [auditCheckpointRecordedV1.topic]: auditCheckpointRecordedV1,
+  [auditErasureCompletedV1.topic]: auditErasureCompletedV1,
+  [auditOutsideAccessNoticeDueV1.topic]: auditOutsideAccessNoticeDueV1,
 } as const satisfies Record<string, EventContract>;
 
 export type Topic = keyof typeof eventContracts;

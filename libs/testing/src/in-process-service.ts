@@ -28,12 +28,18 @@ export interface InProcessService {
 export async function startInProcessService(
   appModule: Type<unknown>,
   service: string,
-  options: { env?: Record<string, string>; consume?: boolean; listen?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    consume?: boolean;
+    listen?: boolean;
+    /** The schema is owned by a separate migration role (DATABASE_OWNER_URL), as audit's is. */
+    separateOwner?: boolean;
+  } = {},
 ): Promise<InProcessService> {
   const db = await createTestDatabase();
   const prefix = `${uniqueName('t')}.`;
   const env = serviceEnv(service, {
-    ...(await db.provision(service)),
+    ...(await db.provision(service, { separateOwner: options.separateOwner })),
     KAFKA_TOPIC_PREFIX: prefix,
     ...options.env,
   });

@@ -36,9 +36,12 @@ export const TEST_CLIENT_ADDRESS = '203.0.113.9';
 export async function startServiceUnderTest(
   appModule: Type<unknown>,
   serviceName: string,
-  options: { topics?: string[]; env?: Record<string, string> } = {},
+  options: { topics?: string[]; env?: Record<string, string>; separateOwner?: boolean } = {},
 ) {
-  const service: InProcessService = await startInProcessService(appModule, serviceName, { env: options.env });
+  const service: InProcessService = await startInProcessService(appModule, serviceName, {
+    env: options.env,
+    separateOwner: options.separateOwner,
+  });
   const schema = service.env.DATABASE_SCHEMA;
   const probe = await collectTopics((options.topics ?? []).map((t) => `${service.prefix}${t}`));
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import { freePort } from '@therapy-room/local-postgres';
 import {
@@ -34,6 +34,8 @@ export interface TestStack {
   content?: ServiceProcess;
   /** Only when started with `{ messaging: true }`; otherwise the gateway's messaging routes answer 503. */
   messaging?: ServiceProcess;
+  /** Only when started with `{ audit: true }`; otherwise the gateway's audit routes answer 503. */
+  audit?: ServiceProcess;
   db: TestDatabase;
   prefix: string;
   createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
@@ -49,7 +51,7 @@ export interface TestStack {
   createStaff(operator: TestTenant): Promise<TestStaff>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
   restart(
-    service: 'identity' | 'gateway' | 'caseload' | 'content' | 'messaging',
+    service: 'identity' | 'gateway' | 'caseload' | 'content' | 'messaging' | 'audit',
     envOverrides: Record<string, string>,
   ): Promise<void>;
   /** Loads seeds/content into content (only with `{ content: true }`), as `npm start` does. */
@@ -77,7 +79,7 @@ const NOT_STARTED_URL = 'http://127.0.0.1:9';
  * import each other) on this file's own database and topic prefix. Extra env goes to every service
  * (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
  */
-type OptionalService = 'caseload' | 'content' | 'messaging';
+type OptionalService = 'caseload' | 'content' | 'messaging' | 'audit';
 
 export async function startStack(
   extraEnv: Record<string, string> = {},
@@ -98,7 +100,7 @@ export async function startStack(
   const optional = async (name: OptionalService, env: Record<string, string> = {}) => {
     if (!options[name]) return { env: undefined, process: undefined };
     const serviceEnvironment = serviceEnv(name, {
-      ...(await db.provision(name)),
+      ...(await db.provision(name, { separateOwner: name === 'audit' })),
       PORT: String(await freePort()),
       KAFKA_TOPIC_PREFIX: prefix,
       ...env,
@@ -119,6 +121,13 @@ export async function startStack(
   const { env: caseloadEnv, process: caseload } = await optional('caseload');
   const { env: contentEnv, process: content } = await optional('content', masterKey());
   const { env: messagingEnv, process: messaging } = await optional('messaging', masterKey());
+  const { env: auditEnv, process: audit } = await optional('audit', {
+    AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+    AUDIT_SIGNING_KEYS: JSON.stringify({
+      'test-1': generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    }),
+    AUDIT_SIGNING_KEY_ID: 'test-1',
+  });
   const gatewayEnv = serviceEnv('gateway', {
     PORT: gatewayPort,
     KAFKA_TOPIC_PREFIX: prefix,
@@ -126,6 +135,7 @@ export async function startStack(
     CASELOAD_URL: caseload?.url ?? NOT_STARTED_URL,
     CONTENT_URL: content?.url ?? NOT_STARTED_URL,
     MESSAGING_URL: messaging?.url ?? NOT_STARTED_URL,
+    AUDIT_URL: audit?.url ?? NOT_STARTED_URL,
     INTERNAL_TOKEN_KID: testSigningKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
     ...extraEnv,
@@ -135,7 +145,7 @@ export async function startStack(
     throw err;
   });
   const envs: Record<
-    'identity' | 'gateway' | 'caseload' | 'content' | 'messaging',
+    'identity' | 'gateway' | 'caseload' | 'content' | 'messaging' | 'audit',
     Record<string, string>
   > = {
     identity: identityEnv,
@@ -143,6 +153,7 @@ export async function startStack(
     caseload: caseloadEnv ?? {},
     content: contentEnv ?? {},
     messaging: messagingEnv ?? {},
+    audit: auditEnv ?? {},
   };
   const extraGateways: ServiceProcess[] = [];
   const logins = new TestLogins(() => stack.gatewayUrl);
@@ -154,6 +165,7 @@ export async function startStack(
     caseload,
     content,
     messaging,
+    audit,
     db,
     prefix,
     async restart(service, envOverrides) {
@@ -181,6 +193,7 @@ export async function startStack(
         ...(stack.caseload ? { CASELOAD_URL: stack.caseload.url } : {}),
         ...(stack.content ? { CONTENT_URL: stack.content.url } : {}),
         ...(stack.messaging ? { MESSAGING_URL: stack.messaging.url } : {}),
+        ...(stack.audit ? { AUDIT_URL: stack.audit.url } : {}),
         PORT: String(await freePort()),
         ...envOverrides,
       });
@@ -250,6 +263,7 @@ export async function startStack(
         stack.caseload?.stop(),
         stack.content?.stop(),
         stack.messaging?.stop(),
+        stack.audit?.stop(),
         ...extraGateways.map((g) => g.stop()),
       ]);
       await db.drop();

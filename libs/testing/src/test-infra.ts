@@ -28,8 +28,14 @@ const rolePassword = (role: string) => `${role}-local-password`;
 export interface TestDatabase {
   name: string;
   adminUrl: string;
-  /** Provisions a service's role and schema in this database and returns its env (DATABASE_URL, DATABASE_SCHEMA). */
-  provision(service: string): Promise<{ DATABASE_URL: string; DATABASE_SCHEMA: string }>;
+  /**
+   * Provisions a service's role and schema in this database and returns its env (DATABASE_URL,
+   * DATABASE_SCHEMA; with `separateOwner`, DATABASE_OWNER_URL of a `<schema>_owner` role that owns the schema).
+   */
+  provision(
+    service: string,
+    options?: { separateOwner?: boolean },
+  ): Promise<{ DATABASE_URL: string; DATABASE_SCHEMA: string; DATABASE_OWNER_URL?: string }>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
@@ -44,20 +50,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     adminUrl,
-    async provision(service: string) {
+    async provision(service: string, options: { separateOwner?: boolean } = {}) {
       const schema = service.replace(/-/g, '_');
       const role = `${schema}_svc`;
+      const owner = options.separateOwner ? `${schema}_owner` : undefined;
       await provisionServiceSchema({
         adminUrl: testAdminUrl(),
         database: name,
         schema,
         role,
         password: rolePassword(role),
+        owner: owner ? { role: owner, password: rolePassword(owner) } : undefined,
       });
-      const url = new URL(adminUrl);
-      url.username = role;
-      url.password = rolePassword(role);
-      return { DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema };
+      const urlOf = (r: string) =>
+        Object.assign(new URL(adminUrl), { username: r, password: rolePassword(r) }).toString();
+      return {
+        DATABASE_URL: urlOf(role),
+        DATABASE_SCHEMA: schema,
+        ...(owner ? { DATABASE_OWNER_URL: urlOf(owner) } : {}),
+      };
     },
     async query<T>(sql: string, params?: unknown[]) {
       return (await admin.query(sql, params)).rows as T[];

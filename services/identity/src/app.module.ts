@@ -16,6 +16,7 @@ import { SingleSignOn1763800000900 } from './database/migrations/1763800000900-s
 import { NewSignInNotices1763800001000 } from './database/migrations/1763800001000-new-sign-in-notices';
 import { MessageNoticeMails1764100000900 } from './database/migrations/1764100000900-message-notice-mails';
 import { AccountProtection1764200000100 } from './database/migrations/1764200000100-account-protection';
+import { OutsideAccessNoticeMails1764200000900 } from './database/migrations/1764200000900-outside-access-notice-mails';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -36,6 +37,7 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           NewSignInNotices1763800001000,
           MessageNoticeMails1764100000900,
           AccountProtection1764200000100,
+          OutsideAccessNoticeMails1764200000900,
         ],
       },
     }),

@@ -43,6 +43,8 @@ import { KnownDevicesRepository } from './sign-in-notices/known-devices.reposito
 import { NewSignInNoticeService } from './sign-in-notices/new-sign-in-notice.service';
 import { MessageNoticeConsumer } from './message-notices/message-notice.consumer';
 import { MessageNoticeService } from './message-notices/message-notice.service';
+import { OutsideAccessNoticeConsumer } from './access-notices/outside-access-notice.consumer';
+import { OutsideAccessNoticeService } from './access-notices/outside-access-notice.service';
 import { OidcClient } from './sso/oidc/oidc-client';
 import { SsoRepository } from './sso/sso.repository';
 import { SsoConfigService } from './sso/sso-config.service';
@@ -58,6 +60,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     UsersController,
     ErasureConsumer,
     MessageNoticeConsumer,
+    OutsideAccessNoticeConsumer,
     InvitationsController,
     PasswordResetController,
     TwoFactorController,
@@ -100,6 +103,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     KnownDevicesRepository,
     NewSignInNoticeService,
     MessageNoticeService,
+    OutsideAccessNoticeService,
     OidcClient,
     SsoRepository,
     SsoConfigService,

@@ -1,6 +1,6 @@
 // `npm start`: the whole platform on this machine — a real PostgreSQL and Kafka, every service as its
 // own process with prefixed logs, the demo organisation seeded. Ctrl-C stops everything.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
 import { generateSigningKey } from '@therapy-room/auth';
@@ -18,6 +18,7 @@ const identityPort = process.env.IDENTITY_PORT ?? '3001';
 const caseloadPort = process.env.CASELOAD_PORT ?? '3002';
 const contentPort = process.env.CONTENT_PORT ?? '3003';
 const messagingPort = process.env.MESSAGING_PORT ?? '3004';
+const auditPort = process.env.AUDIT_PORT ?? '3005';
 const database = 'therapy_room';
 const colours: Record<string, string> = {
   gateway: '\x1b[36m',
@@ -25,6 +26,7 @@ const colours: Record<string, string> = {
   caseload: '\x1b[94m',
   content: '\x1b[92m',
   messaging: '\x1b[93m',
+  audit: '\x1b[91m',
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
@@ -108,13 +110,25 @@ async function main() {
     };
 
     /** Each service's own role and schema (a new password each start: roles are re-provisioned). */
-    const databaseEnv = async (schema: string) => {
+    const databaseEnv = async (schema: string, options: { separateOwner?: boolean } = {}) => {
       const role = `${schema}_svc`;
       const password = randomBytes(18).toString('base64url');
-      await provisionServiceSchema({ adminUrl: postgres.adminUrl(), database, schema, role, password });
+      const owner = options.separateOwner
+        ? { role: `${schema}_owner`, password: randomBytes(18).toString('base64url') }
+        : undefined;
+      await provisionServiceSchema({
+        adminUrl: postgres.adminUrl(),
+        database,
+        schema,
+        role,
+        password,
+        owner,
+      });
+      const url = (r: string, pw: string) => `postgres://${r}:${pw}@127.0.0.1:${postgres.port}/${database}`;
       return {
-        DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${database}`,
+        DATABASE_URL: url(role, password),
         DATABASE_SCHEMA: schema,
+        ...(owner ? { DATABASE_OWNER_URL: url(owner.role, owner.password) } : {}),
       };
     };
     const identityEnv = {
@@ -199,6 +213,26 @@ async function main() {
     saveServiceEnv('messaging', messagingEnv);
     await start('messaging', messagingEnv);
 
+    const auditEnv = {
+      ...common,
+      SERVICE_NAME: 'audit',
+      PORT: auditPort,
+      // The log's schema is owned by audit_owner (migrations); audit_svc may only read and append.
+      ...(await databaseEnv('audit', { separateOwner: true })),
+      // Kept with this region's data: pseudonyms made with one key are not found with another.
+      AUDIT_PSEUDONYM_KEY: persistentSecret(`audit-pseudonym-key-${region}`, () =>
+        randomBytes(32).toString('base64'),
+      ),
+      AUDIT_SIGNING_KEYS: JSON.stringify({
+        [`dev-${region}-1`]: persistentSecret(`audit-signing-key-${region}`, () =>
+          generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        ),
+      }),
+      AUDIT_SIGNING_KEY_ID: `dev-${region}-1`,
+    };
+    saveServiceEnv('audit', auditEnv);
+    await start('audit', auditEnv);
+
     await start('gateway', {
       ...common,
       SERVICE_NAME: 'gateway',
@@ -208,6 +242,7 @@ async function main() {
       CASELOAD_URL: `http://127.0.0.1:${caseloadPort}`,
       CONTENT_URL: `http://127.0.0.1:${contentPort}`,
       MESSAGING_URL: `http://127.0.0.1:${messagingPort}`,
+      AUDIT_URL: `http://127.0.0.1:${auditPort}`,
       INTERNAL_TOKEN_KID: signingKey.kid,
       INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
       // The public API's OpenAPI document at GET /api/docs (development only).

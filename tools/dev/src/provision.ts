@@ -16,12 +16,17 @@ async function main() {
     process.exit(1);
   }
   const url = new URL(service!);
+  // A schema owned by a separate migration role (audit): DATABASE_OWNER_URL names it.
+  const ownerUrl = process.env.DATABASE_OWNER_URL ? new URL(process.env.DATABASE_OWNER_URL) : undefined;
   await provisionServiceSchema({
     adminUrl: admin!,
     database: url.pathname.slice(1),
     schema: schema!,
     role: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
+    owner: ownerUrl
+      ? { role: decodeURIComponent(ownerUrl.username), password: decodeURIComponent(ownerUrl.password) }
+      : undefined,
   });
   process.stdout.write(`provisioned role ${decodeURIComponent(url.username)} and schema ${schema}\n`);
 }

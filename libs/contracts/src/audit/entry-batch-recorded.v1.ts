@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { userRoleSchema } from '../identity/user-registered.v1';
-import { auditActionSchema, auditOutcomeSchema, auditResourceSchema } from './entry-recorded.v1';
+import {
+  auditActionSchema,
+  auditEntryContextShape,
+  auditOutcomeSchema,
+  auditResourceSchema,
+} from './entry-recorded.v1';
 
 /** The most subjects one batch names (a page of a list is at most a few hundred). */
 export const AUDIT_BATCH_MAX_SUBJECTS = 500;
@@ -26,6 +31,7 @@ export const auditEntryBatchRecordedV1 = defineEvent({
       .max(AUDIT_BATCH_MAX_SUBJECTS),
     sourceAddress: z.union([z.ipv4(), z.ipv6()]),
     requestId: z.string().min(1).max(128),
+    ...auditEntryContextShape,
   }),
 });
 export type AuditEntryBatchRecordedV1 = z.infer<typeof auditEntryBatchRecordedV1.payload>;

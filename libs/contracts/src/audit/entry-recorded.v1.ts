@@ -91,6 +91,14 @@ export const auditActions = [
   /** Content deleted (erasure) or exported what it held about a subject. */
   'content.erase',
   'content.export',
+  /** The audit log was read: a client's contact history, or an org admin's search of the log. */
+  'audit.read',
+  /** An org admin exported (a search of) the organisation's audit log as CSV. */
+  'audit.export',
+  /** An org admin set how many years the organisation's audit log is kept (at least 5). */
+  'audit.retention.change',
+  /** Audit removed the pseudonym → subject mapping of an erased subject (the records stay, naming nobody). */
+  'audit.erase',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -98,6 +106,48 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditOutcomes = ['success', 'failure', 'throttled', 'locked'] as const;
 export const auditOutcomeSchema = z.enum(auditOutcomes);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
+
+/**
+ * On what grounds the actor could reach the subject's data (NEN 7513: the authorisation), when the
+ * emitting service knows it. Optional: entries of older releases carry none.
+ */
+export const auditBases = [
+  /** The client acting on their own record. */
+  'self',
+  /** A professional with the client in their caseload. */
+  'caseload_assignment',
+  /** A colleague with a time-boxed link to the client (e.g. holiday cover). */
+  'colleague_link',
+  /** Platform staff under an organisation's approved access grant. */
+  'staff_grant',
+  /** Someone holding a report share link the client made. */
+  'shared_report',
+  /** An org admin managing the organisation (not its clients' health content). */
+  'organisation_admin',
+  /** The platform itself (an event handler, a sweep): no person acted. */
+  'system',
+] as const;
+export const auditBasisSchema = z.enum(auditBases);
+export type AuditBasis = z.infer<typeof auditBasisSchema>;
+
+/** How sensitive the data touched is: health content weighs more than an account or a session. */
+export const auditSensitivities = ['none', 'personal', 'health'] as const;
+export const auditSensitivitySchema = z.enum(auditSensitivities);
+
+/** NEN 7513 fields added after the first release: all optional, so v1 messages stay valid. */
+export const auditEntryContextShape = {
+  basis: auditBasisSchema.optional(),
+  /** The person responsible when the actor acts for another (e.g. the org admin who approved a staff grant). */
+  responsibleUserId: z.uuid().optional(),
+  /** The staff access grant the actor acted under. */
+  grantId: z.uuid().optional(),
+  sensitivity: auditSensitivitySchema.optional(),
+  /** The service that recorded the entry ('identity', 'content'); audit derives it from the action if absent. */
+  sourceService: z
+    .string()
+    .regex(/^[a-z][a-z-]{0,31}$/)
+    .optional(),
+};
 
 /** A resource type is an identifier ('session', 'client.diary'), never free text. */
 const identifier = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/);
@@ -122,6 +172,7 @@ export const auditEntryRecordedV1 = defineEvent({
     reason: identifier.optional(),
     sourceAddress: z.union([z.ipv4(), z.ipv6()]),
     requestId: z.string().min(1).max(128),
+    ...auditEntryContextShape,
   }),
 });
 export type AuditEntryRecordedV1 = z.infer<typeof auditEntryRecordedV1.payload>;

@@ -61,6 +61,13 @@ export const databaseConfigShape = {
   OUTBOX_RELAY_ENABLED: z.stringbool().default(true),
   INBOX_RETENTION_DAYS: int(14),
 };
+/**
+ * A service whose runtime role must not own its tables (audit's append-only log) migrates as a separate
+ * owner role: the data source runs the migrations over this connection, then works as DATABASE_URL.
+ */
+export const databaseOwnerConfigShape = {
+  DATABASE_OWNER_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
+};
 export const internalTokenVerifyShape = {
   INTERNAL_TOKEN_PUBLIC_KEYS: z
     .string()

@@ -42,6 +42,31 @@ export function createDataSource(
   });
 }
 
+/**
+ * Runs the migrations as the schema's owner (DATABASE_OWNER_URL), for a service whose runtime role may not
+ * change what it wrote. The runtime role's name is passed to the migrations as the session setting
+ * `therapy_room.runtime_role` (read with current_setting), so they can grant or take back its privileges.
+ */
+async function migrateAsOwner(
+  config: DatabaseConfig & BaseConfig & { DATABASE_OWNER_URL?: string },
+  options: DatabaseOptions,
+): Promise<void> {
+  const runtimeRole = decodeURIComponent(new URL(config.DATABASE_URL).username);
+  if (!/^[a-z_][a-z0-9_]*$/.test(runtimeRole)) throw new Error('DATABASE_URL: unsafe role name');
+  const owner = createDataSource(
+    { ...config, DATABASE_URL: config.DATABASE_OWNER_URL!, DATABASE_POOL_MAX: 1 },
+    options,
+  );
+  const extra = owner.options.extra as { options: string };
+  extra.options = `${extra.options} -c therapy_room.runtime_role=${runtimeRole}`;
+  await owner.initialize();
+  try {
+    await owner.runMigrations({ transaction: 'each' });
+  } finally {
+    await owner.destroy();
+  }
+}
+
 class DataSourceCloser implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
   async onApplicationShutdown() {
@@ -59,10 +84,11 @@ export class DatabaseModule {
         {
           provide: DataSource,
           inject: [PLATFORM_CONFIG],
-          useFactory: async (config: DatabaseConfig & BaseConfig) => {
+          useFactory: async (config: DatabaseConfig & BaseConfig & { DATABASE_OWNER_URL?: string }) => {
+            if (config.DATABASE_OWNER_URL) await migrateAsOwner(config, options);
             const dataSource = createDataSource(config, options);
             await dataSource.initialize();
-            await dataSource.runMigrations({ transaction: 'each' });
+            if (!config.DATABASE_OWNER_URL) await dataSource.runMigrations({ transaction: 'each' });
             return dataSource;
           },
         },

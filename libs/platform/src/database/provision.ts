@@ -11,23 +11,31 @@ export async function provisionServiceSchema(options: {
   schema: string;
   role: string;
   password: string;
+  /**
+   * A separate owner for the schema (e.g. audit's append-only log): `owner` owns the schema and runs the
+   * migrations; `role` is the service's runtime role, with USAGE on the schema and, by default privileges,
+   * SELECT/INSERT/UPDATE/DELETE on the owner's tables (migrations take back what it must not have).
+   */
+  owner?: { role: string; password: string };
 }): Promise<void> {
-  const { schema, role, database } = options;
-  for (const name of [schema, role, database]) {
+  const { schema, role, database, owner } = options;
+  for (const name of [schema, role, database, ...(owner ? [owner.role] : [])]) {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsafe identifier: ${name}`);
   }
   const admin = new Client({ connectionString: options.adminUrl });
   await admin.connect();
   try {
     await admin.query(`SELECT pg_advisory_lock(hashtext('therapy-room-provision'))`);
-    const exists = await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
-    const password = admin.escapeLiteral(options.password);
-    await admin.query(
-      exists.rowCount
-        ? `ALTER ROLE ${role} WITH LOGIN PASSWORD ${password}`
-        : `CREATE ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD ${password}`,
-    );
-    await admin.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
+    for (const [name, pw] of [[role, options.password], ...(owner ? [[owner.role, owner.password]] : [])]) {
+      const exists = await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [name]);
+      const password = admin.escapeLiteral(pw);
+      await admin.query(
+        exists.rowCount
+          ? `ALTER ROLE ${name} WITH LOGIN PASSWORD ${password}`
+          : `CREATE ROLE ${name} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD ${password}`,
+      );
+      await admin.query(`GRANT CONNECT ON DATABASE ${database} TO ${name}`);
+    }
   } finally {
     await admin.query(`SELECT pg_advisory_unlock(hashtext('therapy-room-provision'))`).catch(() => undefined);
     await admin.end();
@@ -39,8 +47,18 @@ export async function provisionServiceSchema(options: {
   try {
     await db.query(`REVOKE ALL ON SCHEMA public FROM PUBLIC`);
     await db.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
-    await db.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
+    await db.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner?.role ?? role}`);
     await db.query(`ALTER ROLE ${role} IN DATABASE ${database} SET search_path = ${schema}`);
+    if (owner) {
+      await db.query(`ALTER ROLE ${owner.role} IN DATABASE ${database} SET search_path = ${schema}`);
+      await db.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+      await db.query(
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.role} IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+      );
+      await db.query(
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.role} IN SCHEMA ${schema} GRANT USAGE ON SEQUENCES TO ${role}`,
+      );
+    }
   } finally {
     await db.end();
   }

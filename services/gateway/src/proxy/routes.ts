@@ -65,6 +65,8 @@ export const routes: Route[] = [
   // actor against the conversation and the caseload read model itself). The live stream
   // (/api/messaging/stream) is EventStreamController's: it is passed through, not buffered.
   { prefix: '/api/messaging', upstream: 'messaging', target: '/messaging' },
+  // Audit: a client's contact history, org admins' search and export of the log (audit checks the actor).
+  { prefix: '/api/audit', upstream: 'audit', target: '/audit' },
   {
     prefix: '/api/auth/login/second-factor/enrol',
     upstream: 'identity',

@@ -70,6 +70,7 @@ export class UpstreamClient {
       caseload: config.CASELOAD_URL,
       content: config.CONTENT_URL,
       messaging: config.MESSAGING_URL,
+      audit: config.AUDIT_URL,
     };
   }
 

@@ -6,7 +6,12 @@ export interface OutgoingMail {
 }
 
 /** What a mail_outbox row says: the kind of mail and the row it is about; never an address or a token. */
-export type MailKind = 'invitation' | 'password_reset' | 'new_sign_in' | 'message_notice';
+export type MailKind =
+  | 'invitation'
+  | 'password_reset'
+  | 'new_sign_in'
+  | 'message_notice'
+  | 'outside_access_notice';
 
 export interface MailOutboxEntry {
   id: string;

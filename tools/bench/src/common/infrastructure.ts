@@ -18,7 +18,10 @@ export interface BenchPostgres {
   /** This run's database (dropped at the end, with the roles provisioned in it). */
   database: string;
   /** A service's own role and schema in this run's database, as the Helm hook Job provisions them. */
-  provision(schema: string): Promise<{ role: string; DATABASE_URL: string; DATABASE_SCHEMA: string }>;
+  provision(
+    schema: string,
+    options?: { separateOwner?: boolean },
+  ): Promise<{ role: string; DATABASE_URL: string; DATABASE_SCHEMA: string; DATABASE_OWNER_URL?: string }>;
 }
 
 const ownTempDir = (prefix: string): string => {
@@ -60,15 +63,23 @@ export async function startBenchPostgres(options: { verbose?: boolean } = {}): P
     pg,
     dataDir,
     database,
-    async provision(schema) {
+    async provision(schema, options = {}) {
       const role = `bench_${suffix}_${schema}`;
-      roles.push(role);
       const password = randomBytes(12).toString('hex');
-      await provisionServiceSchema({ adminUrl: pg.adminUrl(), database, schema, role, password });
-      const url = new URL(pg.adminUrl(database));
-      url.username = role;
-      url.password = password;
-      return { role, DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema };
+      // A schema owned by a separate migration role (audit's append-only log).
+      const owner = options.separateOwner
+        ? { role: `${role}_owner`, password: randomBytes(12).toString('hex') }
+        : undefined;
+      roles.push(role, ...(owner ? [owner.role] : []));
+      await provisionServiceSchema({ adminUrl: pg.adminUrl(), database, schema, role, password, owner });
+      const urlOf = (r: string, pw: string) =>
+        Object.assign(new URL(pg.adminUrl(database)), { username: r, password: pw }).toString();
+      return {
+        role,
+        DATABASE_URL: urlOf(role, password),
+        DATABASE_SCHEMA: schema,
+        ...(owner ? { DATABASE_OWNER_URL: urlOf(owner.role, owner.password) } : {}),
+      };
     },
   };
 }

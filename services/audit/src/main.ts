@@ -1,0 +1,3 @@
+import { runService } from '@therapy-room/platform/run';
+
+runService('audit', async () => (await import('./app.module')).AppModule);

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { expectEventually } from '@therapy-room/testing';
+import { startAudit, type AuditFixture } from '../support/audit-fixture';
+
+/** Audit keeps every entry once (one record per subject), pseudonymised, and its runtime role cannot change it. */
+describe('audit: ingest and append-only', () => {
+  let fx: AuditFixture;
+  const tenantId = randomUUID();
+  const pro = randomUUID();
+  const client = randomUUID();
+  const other = randomUUID();
+
+  beforeAll(async () => {
+    fx = await startAudit();
+  });
+  afterAll(() => fx?.stop());
+
+  it('an entry becomes one record with the NEN 7513 fields; a batch one record per subject; a redelivery nothing', async () => {
+    const single = await fx.entry(tenantId, client, {
+      action: 'content.read',
+      actorId: pro,
+      resource: 'content.diary',
+      resourceId: 'diary-1',
+      basis: 'colleague_link',
+    });
+    await fx.batch(tenantId, {
+      action: 'caseload.read',
+      actorId: pro,
+      subjects: [
+        { subjectId: client, resourceId: client },
+        { subjectId: other, resourceId: other },
+      ],
+    });
+    // The same event again (a redelivery after a crash): the inbox keeps it from being stored twice.
+    await fx.entry(tenantId, client, { action: 'content.read', actorId: pro }, { id: single.id });
+
+    const rows = await fx.records(tenantId, 3);
+    const byAction = (a: string) => rows.filter((r) => r.action === a);
+    expect(byAction('content.read')).toHaveLength(1);
+    expect(byAction('content.read')[0]).toMatchObject({
+      event_id: single.id,
+      outcome: 'success',
+      actor_role: 'professional',
+      object_type: 'content.diary',
+      object_id: 'diary-1',
+      sensitivity: 'health',
+      basis: 'colleague_link',
+      source_service: 'content',
+      source_address: '203.0.113.7',
+      request_id: single.payload.requestId,
+    });
+    expect(byAction('caseload.read')).toHaveLength(2);
+    // People are pseudonyms in the log: no record holds a person's id, the object id of a person included.
+    for (const row of rows) expect(JSON.stringify(row)).not.toMatch(new RegExp(`${client}|${pro}|${other}`));
+    const mapped = await fx.db.query<{ subject_id: string }>(
+      `SELECT subject_id FROM ${fx.schema}.subject_pseudonym WHERE tenant_id = $1 ORDER BY subject_id`,
+      [tenantId],
+    );
+    expect(mapped.map((m) => m.subject_id).sort()).toEqual([client, other, pro].sort());
+    // Redelivery happened (the inbox saw both), but there is no fourth record.
+    await expectEventually(async () =>
+      expect(
+        await fx.db.query(`SELECT 1 FROM ${fx.schema}.inbox WHERE event_id = $1`, [single.id]),
+      ).toHaveLength(1),
+    );
+    expect(await fx.verify(tenantId)).toMatchObject({ ok: true, records: 3 });
+  });
+
+  it('the runtime role may read and append but not update or delete; the trigger refuses everyone but the owner', async () => {
+    await fx.entry(tenantId, client, { action: 'caseload.read', actorId: pro });
+    const runtime = new Client({ connectionString: fx.service.env.DATABASE_URL });
+    await runtime.connect();
+    try {
+      await expect(runtime.query(`SELECT count(*) FROM audit_record`)).resolves.toBeDefined();
+      await expect(runtime.query(`UPDATE audit_record SET outcome = 'failure'`)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(runtime.query(`DELETE FROM audit_record`)).rejects.toThrow(/permission denied/);
+      await expect(runtime.query(`TRUNCATE audit_record`)).rejects.toThrow(/permission denied/);
+      await expect(runtime.query(`DELETE FROM audit_checkpoint`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await runtime.end();
+    }
+    // Even a role with the privilege (here the superuser) meets the trigger.
+    await expect(fx.db.query(`UPDATE ${fx.schema}.audit_record SET outcome = 'failure'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(fx.db.query(`DELETE FROM ${fx.schema}.audit_record`)).rejects.toThrow(/append-only/);
+    // The owner (the retention sweep's role) may.
+    const owner = new Client({ connectionString: fx.service.env.DATABASE_OWNER_URL });
+    await owner.connect();
+    try {
+      await owner.query('BEGIN');
+      await expect(
+        owner.query(`DELETE FROM audit_record WHERE tenant_id = $1`, [randomUUID()]),
+      ).resolves.toBeDefined();
+      await owner.query('ROLLBACK');
+    } finally {
+      await owner.end();
+    }
+  });
+});
