@@ -19,5 +19,6 @@ export * from './inbox/event-consumer';
 export * from './inbox/inbox-pruner';
 export * from './inbox/kafka-server';
 export * from './telemetry/trace-context';
+export * from './health/kafka-reachability';
 export * from './platform.module';
 export * from './bootstrap';

@@ -8,6 +8,7 @@ import { createLogger } from './logging/logger';
 import { KafkaModule } from './kafka/kafka.module';
 import { DatabaseModule, type DatabaseOptions } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { KafkaReachability } from './health/kafka-reachability';
 import { OutboxService } from './outbox/outbox.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
@@ -48,7 +49,7 @@ class PlatformCoreModule {
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
     const imports = [PlatformCoreModule.forService(options.configShape), KafkaModule, TerminusModule];
-    const providers: Provider[] = [EventConsumer];
+    const providers: Provider[] = [EventConsumer, KafkaReachability];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
       providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter);
