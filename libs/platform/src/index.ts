@@ -20,5 +20,8 @@ export * from './inbox/inbox-pruner';
 export * from './inbox/kafka-server';
 export * from './telemetry/trace-context';
 export * from './health/kafka-reachability';
+export * from './metrics/metrics';
+export * from './metrics/http-metrics';
+export * from './metrics/kafka-metrics';
 export * from './platform.module';
 export * from './bootstrap';

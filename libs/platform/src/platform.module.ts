@@ -9,6 +9,9 @@ import { KafkaModule } from './kafka/kafka.module';
 import { DatabaseModule, type DatabaseOptions } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { KafkaReachability } from './health/kafka-reachability';
+import { Metrics } from './metrics/metrics';
+import { KafkaMetrics } from './metrics/kafka-metrics';
+import { OutboxMetrics } from './metrics/outbox-metrics';
 import { OutboxService } from './outbox/outbox.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
@@ -49,10 +52,10 @@ class PlatformCoreModule {
 export class PlatformModule {
   static forService<S extends z.ZodRawShape>(options: ServiceOptions<S>): DynamicModule {
     const imports = [PlatformCoreModule.forService(options.configShape), KafkaModule, TerminusModule];
-    const providers: Provider[] = [EventConsumer, KafkaReachability];
+    const providers: Provider[] = [EventConsumer, KafkaReachability, Metrics, KafkaMetrics];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
-      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter);
+      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter, OutboxMetrics);
     }
     return {
       module: PlatformModule,

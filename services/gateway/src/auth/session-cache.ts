@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { Metrics } from '@therapy-room/platform';
+import type { Counter } from 'prom-client';
 import { createHash } from 'node:crypto';
 import type { Actor } from '@therapy-room/auth';
 
@@ -26,15 +28,27 @@ export class SessionCache {
   private static readonly MAX_ENTRIES = 50_000;
   private readonly byToken = new Map<string, Entry>();
   private readonly tokenBySession = new Map<string, string>();
+  private readonly lookups?: Counter<'result'>;
+
+  constructor(@Optional() metrics?: Metrics) {
+    this.lookups = metrics?.counter('gateway_session_cache_lookups_total', 'Session cache lookups', [
+      'result',
+    ]);
+  }
 
   get(token: string, now = Date.now()): CachedSession | undefined {
     const key = this.key(token);
     const entry = this.byToken.get(key);
-    if (!entry) return undefined;
-    if (entry.until <= now) {
-      this.delete(key, entry.actor.sessionId);
+    if (!entry) {
+      this.lookups?.inc({ result: 'miss' });
       return undefined;
     }
+    if (entry.until <= now) {
+      this.delete(key, entry.actor.sessionId);
+      this.lookups?.inc({ result: 'expired' });
+      return undefined;
+    }
+    this.lookups?.inc({ result: 'hit' });
     return entry.actor;
   }
 
