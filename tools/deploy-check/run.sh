@@ -65,6 +65,9 @@ say "rendered eea, uk and the dedicated example (Kubernetes $KUBE_VERSION)"
   -schema-location "$schemas/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json" \
   "$out"/*.yaml k8s/ || die "kubeconform found invalid manifests (a kind without a stored schema is an error too)"
 
+node tools/deploy-check/check-observability.mjs "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml" ||
+  die "dashboards or alert rules do not match the code's metrics or runbooks"
+
 # --- 3. properties of the rendered manifests
 # kind/name of every rendered document that has a line matching <ERE>: docs_matching <file> <ERE>
 docs_matching() {

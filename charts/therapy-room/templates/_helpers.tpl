@@ -215,7 +215,7 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 
-{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
+{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
 {{- $publicCount := 0 -}}
 {{- range $name, $_ := .Values.services -}}
 {{- $svc := include "therapy-room.svcConfig" (list $ $name) | fromJson -}}
@@ -225,6 +225,9 @@ seccompProfile:
 {{- end -}}
 {{- if or (not $svc.port) (lt (int $svc.port) 1024) (gt (int $svc.port) 65535) -}}
 {{- fail (printf "services.%s.port must be between 1024 and 65535 (non-root)" $name) -}}
+{{- end -}}
+{{- if eq (int $svc.port) (int $g.metrics.port) -}}
+{{- fail (printf "services.%s.port is global.metrics.port (%d): metrics have their own port" $name (int $g.metrics.port)) -}}
 {{- end -}}
 {{- if $svc.public -}}{{- $publicCount = add1 $publicCount -}}{{- end -}}
 {{- if $svc.database.enabled -}}
