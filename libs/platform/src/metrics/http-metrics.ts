@@ -16,7 +16,9 @@ export function httpMetrics(metrics: Metrics) {
     const stop = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       if (req.path.startsWith('/health/')) return;
-      const labels = { method: req.method, route: routeTemplate(req), status: String(res.statusCode) };
+      const template = routeTemplate(req);
+      const route = metrics.routeName?.(req, template) ?? template;
+      const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       stop(labels);
     });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Request } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
 import { PLATFORM_CONFIG, type BaseConfig } from '../config/config';
@@ -23,6 +24,11 @@ export class Metrics implements OnApplicationShutdown {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly deadLettered: Counter<'topic' | 'reason'>;
   readonly auditEntries: Counter<'action' | 'outcome'>;
+  /**
+   * A service may name routes more finely than their template, from a fixed set of its own (the
+   * gateway names its catch-all's requests by the proxied route's prefix); undefined keeps the template.
+   */
+  routeName?: (req: Request, template: string) => string | undefined;
   private server?: Server;
 
   constructor(@Inject(PLATFORM_CONFIG) config: BaseConfig) {
