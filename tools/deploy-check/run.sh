@@ -91,6 +91,8 @@ expect_docs() { # expect_docs <what> <file> <ERE> <expected kind/name list, sort
 for region in eea uk; do
   expect_docs "$region: only identity may reach public HTTPS (OIDC issuers)" "$out/$region.yaml" \
     'cidr: "0\.0\.0\.0/0"' 'NetworkPolicy/therapy-room-identity'
+  expect_docs "$region: only identity may reach public HTTPS over IPv6" "$out/$region.yaml" \
+    'cidr: "::/0"' 'NetworkPolicy/therapy-room-identity'
   expect_docs "$region: only identity may reach the mail relay" "$out/$region.yaml" \
     'smtp-relay' 'NetworkPolicy/therapy-room-identity'
 done
