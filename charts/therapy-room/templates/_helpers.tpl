@@ -138,9 +138,16 @@ seccompProfile:
 {{/* Egress rule list for Kafka / Postgres from global.networkPolicy.<kind>: (dict "np" .) */}}
 {{- define "therapy-room.egressTo" -}}
 - to:
+{{- $except := .np.except | default list }}
 {{- range .np.cidrs }}
     - ipBlock:
         cidr: {{ . | quote }}
+        {{- with $except }}
+        except:
+          {{- range . }}
+          - {{ . | quote }}
+          {{- end }}
+        {{- end }}
 {{- end }}
 {{- with .np.peers }}
 {{ toYaml . | indent 4 }}
@@ -164,6 +171,15 @@ seccompProfile:
 {{- $region := $g.region | toString -}}
 {{- if not (has $region (list "eea" "uk")) -}}
 {{- fail (printf "global.region must be \"eea\" or \"uk\" (got %q): render with -f values-eea.yaml or -f values-uk.yaml" $region) -}}
+{{- end -}}
+
+{{/* One region's values file only: region files set regionGuard.valuesFiles {<region>: file}; stacked, the maps merge. */}}
+{{- $files := $g.regionGuard.valuesFiles | default dict -}}
+{{- if gt (len $files) 1 -}}
+{{- fail (printf "region guard: values files of more than one region are stacked (%s): render one region with its own file only" (keys $files | sortAlpha | join ", ")) -}}
+{{- end -}}
+{{- if not (hasKey $files $region) -}}
+{{- fail (printf "region guard: global.regionGuard.valuesFiles must name region %q (got %s): the region values file sets it, and global.region must not be overridden on top of another region's file" $region (toJson $files)) -}}
 {{- end -}}
 
 {{/* Region guard: every Kafka / Postgres host must end with the region's allowed suffix. */}}
@@ -199,7 +215,7 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 
-{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
+{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
 {{- $publicCount := 0 -}}
 {{- range $name, $_ := .Values.services -}}
 {{- $svc := include "therapy-room.svcConfig" (list $ $name) | fromJson -}}
@@ -209,6 +225,9 @@ seccompProfile:
 {{- end -}}
 {{- if or (not $svc.port) (lt (int $svc.port) 1024) (gt (int $svc.port) 65535) -}}
 {{- fail (printf "services.%s.port must be between 1024 and 65535 (non-root)" $name) -}}
+{{- end -}}
+{{- if eq (int $svc.port) (int $g.metrics.port) -}}
+{{- fail (printf "services.%s.port is global.metrics.port (%d): metrics have their own port" $name (int $g.metrics.port)) -}}
 {{- end -}}
 {{- if $svc.public -}}{{- $publicCount = add1 $publicCount -}}{{- end -}}
 {{- if $svc.database.enabled -}}

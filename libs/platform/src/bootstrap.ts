@@ -16,6 +16,9 @@ import { requestContext } from './context/request-context';
 import { PlatformKafkaServer } from './inbox/kafka-server';
 import { createKafka, kafkaConnection, kafkaLogCreator, provisionTopics } from './kafka/kafka-client';
 import { stopTelemetry } from './telemetry/telemetry';
+import { Metrics } from './metrics/metrics';
+import { httpMetrics } from './metrics/http-metrics';
+import { KafkaMetrics } from './metrics/kafka-metrics';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -58,32 +61,30 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     });
     requestContext.run({ requestId, sourceAddress: req.ip }, next);
   });
+  app.use(httpMetrics(app.get(Metrics)));
   for (const middleware of app.get<RequestHandler[]>(PLATFORM_HTTP_MIDDLEWARE)) app.use(middleware);
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(refuseUnstorableText);
   app.useGlobalFilters(new ProblemExceptionFilter(logger));
-  app.connectMicroservice(
+  const kafkaServer = new PlatformKafkaServer(
     {
-      strategy: new PlatformKafkaServer(
-        {
-          client: {
-            clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`,
-            ...kafkaConnection(config),
-            logLevel: 1,
-            // Through pino and its error serializer, not Nest's logger (which prints errors whole).
-            logCreator: kafkaLogCreator(logger),
-          },
-          consumer: {
-            groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,
-            allowAutoTopicCreation: false,
-          },
-        },
-        config.KAFKA_TOPIC_PREFIX,
-        config.KAFKA_PARTITIONS_CONCURRENCY,
-      ),
+      client: {
+        clientId: `${config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME}-consumer`,
+        ...kafkaConnection(config),
+        logLevel: 1,
+        // Through pino and its error serializer, not Nest's logger (which prints errors whole).
+        logCreator: kafkaLogCreator(logger),
+      },
+      consumer: {
+        groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,
+        allowAutoTopicCreation: false,
+      },
     },
-    { inheritAppConfig: true },
+    config.KAFKA_TOPIC_PREFIX,
+    config.KAFKA_PARTITIONS_CONCURRENCY,
   );
+  app.connectMicroservice({ strategy: kafkaServer }, { inheritAppConfig: true });
+  app.get(KafkaMetrics).watchConsumers(kafkaServer);
   return app;
 }
 
@@ -115,9 +116,14 @@ export async function bootstrap(appModule: Type<unknown>): Promise<INestApplicat
   }
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
+  const metricsPort = await app.get(Metrics).listen(config.HOST);
   const address = app.getHttpServer().address();
   logger.info(
-    { port: typeof address === 'object' && address ? address.port : config.PORT, region: config.REGION },
+    {
+      port: typeof address === 'object' && address ? address.port : config.PORT,
+      metricsPort,
+      region: config.REGION,
+    },
     `${config.SERVICE_NAME} listening`,
   );
   let stopping = false;

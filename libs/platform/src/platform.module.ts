@@ -9,6 +9,10 @@ import { createLogger } from './logging/logger';
 import { KafkaModule } from './kafka/kafka.module';
 import { DatabaseModule, type DatabaseOptions } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { KafkaReachability } from './health/kafka-reachability';
+import { Metrics } from './metrics/metrics';
+import { KafkaMetrics } from './metrics/kafka-metrics';
+import { OutboxMetrics } from './metrics/outbox-metrics';
 import { OutboxService } from './outbox/outbox.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
@@ -77,11 +81,14 @@ export class PlatformModule {
     ];
     const providers: Provider[] = [
       EventConsumer,
+      KafkaReachability,
+      Metrics,
+      KafkaMetrics,
       { provide: PLATFORM_HTTP_MIDDLEWARE, useValue: options.httpMiddleware ?? [] },
     ];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
-      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter);
+      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter, OutboxMetrics);
     }
     return {
       module: PlatformModule,

@@ -10,6 +10,7 @@ import { EventStreamController } from './proxy/event-stream.controller';
 import { UpstreamClient } from './proxy/upstream.client';
 import { requestTargetCheck } from './proxy/request-target.middleware';
 import { InternalTokenSigner } from './auth/internal-token-signer';
+import { ProxyRouteMetrics } from './proxy/proxy-route-metrics';
 import { SessionAuthenticator } from './auth/session-authenticator';
 import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
@@ -45,6 +46,10 @@ import { ApiDocsController } from './openapi/api-docs.controller';
     StaffRequestAudit,
     EventPublisher,
   ],
+  imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
+  // EventStreamController first: its route must win over GatewayController's catch-all.
+  controllers: [EventStreamController, GatewayController, SessionRevocationsConsumer],
+  providers: [UpstreamClient, SessionAuthenticator, SessionCache, ProxyRouteMetrics],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   auditEntryBatchRecordedV1,
@@ -6,6 +6,7 @@ import {
   type AuditEntryRecordedV1,
 } from '@therapy-room/contracts';
 import { OutboxService } from '../outbox/outbox.service';
+import { Metrics } from '../metrics/metrics';
 import { requestContext } from '../context/request-context';
 import { normaliseIpAddress } from './source-address';
 
@@ -25,7 +26,10 @@ export interface AuditScope {
  */
 @Injectable()
 export class AuditEmitter {
-  constructor(private readonly outbox: OutboxService) {}
+  constructor(
+    private readonly outbox: OutboxService,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   async record(manager: EntityManager, entry: AuditEntry, scope: AuditScope): Promise<void> {
     await this.recordMany(manager, [{ entry, scope }]);
@@ -44,6 +48,8 @@ export class AuditEmitter {
         options: { tenantId: scope.tenantId, subjectId: scope.subjectId ?? null },
       })),
     );
+    for (const { entry } of entries)
+      this.metrics?.auditEntries.inc({ action: entry.action, outcome: entry.outcome });
   }
 
   /**
@@ -65,6 +71,7 @@ export class AuditEmitter {
       { ...entry, subjects, requestId, sourceAddress },
       { tenantId, subjectId: null },
     );
+    this.metrics?.auditEntries.inc({ action: entry.action, outcome: entry.outcome }, subjects.length);
   }
 
   private origin(entry: Partial<Pick<AuditEntryRecordedV1, 'requestId' | 'sourceAddress'>>) {

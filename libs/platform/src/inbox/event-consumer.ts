@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { dlqTopic, type EventContract, type MessageOf } from '@therapy-room/contracts';
 import { PLATFORM_CONFIG, type BaseConfig } from '../config/config';
 import { PLATFORM_LOGGER } from '../logging/logger.module';
+import { Metrics } from '../metrics/metrics';
 import { KafkaProducer } from '../kafka/kafka.module';
 import { prefixed } from '../kafka/kafka-client';
 import { requestContext } from '../context/request-context';
@@ -41,6 +42,7 @@ export class EventConsumer {
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     @Optional() private readonly dataSource?: DataSource,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   /** For effects on the service's database: exactly one effect per event id (inbox). */
@@ -96,14 +98,14 @@ export class EventConsumer {
         try {
           body = JSON.parse(message.value?.toString('utf8') ?? '');
         } catch {
-          return this.deadLetter(contract, message, 'value is not valid JSON');
+          return this.deadLetter(contract, message, 'value is not valid JSON', 'not-json');
         }
         const parsed = contract.message.safeParse(body);
         if (!parsed.success) {
           const reason = parsed.error.issues
             .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
             .join('; ');
-          return this.deadLetter(contract, message, `does not match ${contract.topic}: ${reason}`);
+          return this.deadLetter(contract, message, `does not match ${contract.topic}: ${reason}`, 'invalid');
         }
         const event = parsed.data as MessageOf<C>;
         if (event.region !== this.config.REGION) {
@@ -111,6 +113,7 @@ export class EventConsumer {
             contract,
             message,
             `event of region ${event.region} refused by region ${this.config.REGION}`,
+            'other-region',
           );
         }
         return requestContext.run(
@@ -120,7 +123,8 @@ export class EventConsumer {
             try {
               return await run(event);
             } catch (err) {
-              if (err instanceof PermanentEventError) return this.deadLetter(contract, message, err.message);
+              if (err instanceof PermanentEventError)
+                return this.deadLetter(contract, message, err.message, 'permanent');
               this.logger.warn(
                 { err, topic: contract.topic, eventId: event.id },
                 'event handling failed; it will be retried',
@@ -137,6 +141,8 @@ export class EventConsumer {
     contract: EventContract,
     message: IncomingMessage,
     reason: string,
+    /** For the metric: the kind of reason (the reason itself is free text). */
+    kind: 'not-json' | 'invalid' | 'other-region' | 'permanent',
   ): Promise<HandleResult> {
     const producer = await this.producer.get();
     const headers: Record<string, string> = {};
@@ -166,6 +172,7 @@ export class EventConsumer {
       { topic: contract.topic, partition: message.partition, offset: message.offset, reason },
       'event sent to DLQ',
     );
+    this.metrics?.deadLettered.inc({ topic: contract.topic, reason: kind });
     return 'dead-lettered';
   }
 }

