@@ -45,11 +45,8 @@ import { ApiDocsController } from './openapi/api-docs.controller';
     SessionCache,
     StaffRequestAudit,
     EventPublisher,
+    ProxyRouteMetrics,
   ],
-  imports: [PlatformModule.forService({ configShape: gatewayConfigShape })],
-  // EventStreamController first: its route must win over GatewayController's catch-all.
-  controllers: [EventStreamController, GatewayController, SessionRevocationsConsumer],
-  providers: [UpstreamClient, SessionAuthenticator, SessionCache, ProxyRouteMetrics],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
-import { Clock, SystemClock } from './common/clock';
 import { PasswordHasher } from './common/password-hasher';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -71,7 +70,6 @@ import { SsoLoginController } from './sso/sso-login.controller';
     SsoLoginController,
   ],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     PasswordHasher,
     TenantsRepository,
     TenantsService,

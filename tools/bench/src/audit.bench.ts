@@ -296,6 +296,7 @@ async function main() {
       const token = signInternalToken(
         { userId: clientId, tenantId, roles: ['client'], region: 'eea', sessionId: `s-${clientId}` },
         signingKey,
+        'audit',
       );
       const started = performance.now();
       const res = await fetch(`${audit.url}/audit/me/contact-history?limit=50`, {

@@ -34,6 +34,7 @@ export class ApiDocsController {
       caseload: this.config.CASELOAD_URL,
       content: this.config.CONTENT_URL,
       messaging: this.config.MESSAGING_URL,
+      audit: this.config.AUDIT_URL,
     };
     const entries = await Promise.all(
       (Object.entries(urls) as [Upstream, string][]).map(async ([upstream, url]) => {

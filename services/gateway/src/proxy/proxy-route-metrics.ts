@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Metrics } from '@therapy-room/platform';
 import { matchRoute } from './routes';
+import { requestTargetOf } from './request-target';
 
 /**
  * The proxy's catch-all ('/api/*path') would put every proxied request under one route label: name
@@ -11,7 +12,12 @@ export class ProxyRouteMetrics {
   constructor(metrics: Metrics) {
     metrics.routeName = (req, template) => {
       if (!template.includes('*')) return undefined;
-      const matched = matchRoute(req.path);
+      let matched;
+      try {
+        matched = matchRoute(requestTargetOf(req).segments);
+      } catch {
+        return undefined; // an ambiguous path was refused before routing
+      }
       return matched ? `${matched.route.prefix}/*` : undefined;
     };
   }

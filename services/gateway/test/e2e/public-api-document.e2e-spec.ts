@@ -56,7 +56,10 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
   let doc: OpenApiDocument;
 
   beforeAll(async () => {
-    stack = await startStack({ OPENAPI_DOCS: 'true' }, { caseload: true, content: true, messaging: true });
+    stack = await startStack(
+      { OPENAPI_DOCS: 'true' },
+      { caseload: true, content: true, messaging: true, audit: true },
+    );
     const res = await fetch(`${stack.gatewayUrl}/api/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
@@ -96,6 +99,7 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
       caseload: stack.caseload!.url,
       content: stack.content!.url,
       messaging: stack.messaging!.url,
+      audit: stack.audit!.url,
     };
     const own = new Set(gatewayRoutes().map((r) => `${r.method} ${r.path}`));
     let reachable = 0;

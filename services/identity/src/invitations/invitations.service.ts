@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditEmitter, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { hashLinkToken, newLinkToken } from '../common/link-token';
 import { PasswordHasher } from '../common/password-hasher';

@@ -10,7 +10,7 @@ import {
   PLATFORM_LOGGER,
   type AuditEntry,
 } from '@therapy-room/platform';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { hashLinkToken, newLinkToken } from '../common/link-token';
 import { normaliseEmail } from '../common/normalise';

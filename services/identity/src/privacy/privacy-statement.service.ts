@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { identityPrivacyStatementPublishedV1 } from '@therapy-room/contracts';
 import { AuditEmitter, OutboxService, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { PrivacyStatementRepository } from './privacy-statement.repository';
 import { PrivacyErrorCode, PrivacyException } from './privacy.exception';

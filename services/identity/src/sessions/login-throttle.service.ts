@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import { PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import type { IdentityConfig } from '../identity.config';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import {

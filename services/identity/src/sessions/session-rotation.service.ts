@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { identitySessionRevokedV1 } from '@therapy-room/contracts';
 import { OutboxService } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { hashToken } from './session-token';
 import { SessionsRepository } from './sessions.repository';
 

@@ -16,7 +16,7 @@ import {
   requestContext,
 } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { normaliseEmail } from '../common/normalise';
 import { PasswordHasher } from '../common/password-hasher';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditEmitter, PLATFORM_CONFIG, PLATFORM_LOGGER, ValidationException } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import type { IdentityConfig } from '../identity.config';
 import { TotpSecretCipher } from '../two-factor/totp-secret-cipher';
 import { OidcClient, OidcError } from './oidc/oidc-client';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { AuditEmitter, PLATFORM_LOGGER } from '@therapy-room/platform';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { normaliseEmail } from '../common/normalise';
 import { TenantsRepository } from '../tenants/tenants.repository';

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditAction } from '@therapy-room/contracts';
 import { AuditEmitter } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { Session } from '../sessions/session.entity';

@@ -10,7 +10,7 @@ import {
   PLATFORM_LOGGER,
   requestContext,
 } from '@therapy-room/platform';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import type { IdentityConfig } from '../identity.config';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { StaffAccessRepository } from './staff-access.repository';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditEmitter, requestContext } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { LoginThrottleService, type ThrottleSubject } from '../sessions/login-throttle.service';
 import { LoginThrottledException } from '../sessions/login-throttled.exception';
 import { accountKey, throttleAddress } from '../sessions/policies/login-throttle.policy';

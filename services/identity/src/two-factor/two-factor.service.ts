@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditEmitter } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import type { UserRole } from '@therapy-room/contracts';
-import { Clock } from '../common/clock';
+import { Clock } from '@therapy-room/platform';
 import { PasswordHasher } from '../common/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import type { UserAccount } from '../users/user-account.entity';

@@ -12,7 +12,7 @@ import {
   type InProcessService,
 } from '@therapy-room/testing';
 import { AppModule } from '../../src/app.module';
-import { Clock } from '../../src/common/clock';
+import { Clock } from '@therapy-room/platform';
 import { PasswordHasher } from '../../src/common/password-hasher';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { UsersService } from '../../src/users/users.service';
@@ -81,7 +81,7 @@ describe('second-factor guesses: one hash verification each, throttled like a lo
   const turnOff = (actor: Actor, code: string, from: string) =>
     request(url)
       .delete('/auth/2fa')
-      .set('authorization', `Bearer ${signInternalToken(actor, testSigningKey)}`)
+      .set('authorization', `Bearer ${signInternalToken(actor, testSigningKey, 'identity')}`)
       .set('x-client-address', from)
       .send({ code });
 

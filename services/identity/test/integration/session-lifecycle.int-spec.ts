@@ -21,7 +21,7 @@ import {
 } from '@therapy-room/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { Clock } from '../../src/common/clock';
+import { Clock } from '@therapy-room/platform';
 import { PasswordHasher } from '../../src/common/password-hasher';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { UsersService } from '../../src/users/users.service';

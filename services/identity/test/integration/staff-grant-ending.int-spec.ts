@@ -19,7 +19,7 @@ import {
   type InProcessService,
 } from '@therapy-room/testing';
 import { AppModule } from '../../src/app.module';
-import { Clock } from '../../src/common/clock';
+import { Clock } from '@therapy-room/platform';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { createTenantSchema } from '../../src/tenants/dto/create-tenant.dto';
 import { SessionsService } from '../../src/sessions/sessions.service';

@@ -45,7 +45,7 @@ describe('training accounts take no licence seat, so they are kept to training (
   const invite = (actor: Actor, body: Record<string, unknown>) =>
     request(identity.url)
       .post('/users')
-      .set('authorization', `Bearer ${signInternalToken(actor, testSigningKey)}`)
+      .set('authorization', `Bearer ${signInternalToken(actor, testSigningKey, 'identity')}`)
       .set('x-client-address', '192.0.2.50')
       .send({ displayName: 'Someone', ...body });
 
@@ -155,7 +155,7 @@ describe('training accounts take no licence seat, so they are kept to training (
     await invite(org.admin, { email: `c@${org.slug}.example`, role: 'client' }).expect(201);
 
     // A deactivated training account frees its slot; reactivating it needs a free one again.
-    const bearer = `Bearer ${signInternalToken(org.admin, testSigningKey)}`;
+    const bearer = `Bearer ${signInternalToken(org.admin, testSigningKey, 'identity')}`;
     await request(identity.url).post(`/users/${ids[0]}/deactivate`).set('authorization', bearer).expect(200);
     await invite(trainee, { email: `p10@${org.slug}.example`, role: 'client' }).expect(201);
     const again = await request(identity.url)
