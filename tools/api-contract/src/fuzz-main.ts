@@ -19,8 +19,15 @@ const CHECKS = [
   'content_type_conformance',
   'response_schema_conformance',
 ];
-/** These end the very session the run uses; they are covered by the e2e tests instead. */
-const SESSION_ENDING = ['gateway.auth.logout', 'gateway.auth.logout-everywhere'];
+/**
+ * These end or replace the very session the run uses (choosing a staff grant is a privilege change:
+ * identity issues a new session and revokes the old one); the e2e tests cover them instead.
+ */
+const SESSION_ENDING = [
+  'gateway.auth.logout',
+  'gateway.auth.logout-everywhere',
+  'gateway.staff-access.grants.id.use',
+];
 /**
  * Publishing a privacy statement gates every session of the organisation (the publisher's too) until
  * it is acknowledged: that one operation runs last, on its own.
