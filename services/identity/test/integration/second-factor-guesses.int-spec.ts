@@ -10,6 +10,7 @@ import {
   totpCode,
   uniqueName,
   type InProcessService,
+  gatewayCredential,
 } from '@therapy-room/testing';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '@therapy-room/platform';
@@ -70,6 +71,7 @@ describe('second-factor guesses: one hash verification each, throttled like a lo
   const challengeFor = async (client: { slug: string; email: string }, from: string) => {
     const res = await request(url)
       .post('/auth/login')
+      .set('authorization', gatewayCredential('POST', '/auth/login'))
       .set('x-client-address', from)
       .send({ organisation: client.slug, email: client.email, password: PASSWORD })
       .expect(200);
@@ -77,7 +79,11 @@ describe('second-factor guesses: one hash verification each, throttled like a lo
     return res.body.challenge as string;
   };
   const secondFactor = (challenge: string, code: string, from: string) =>
-    request(url).post('/auth/login/second-factor').set('x-client-address', from).send({ challenge, code });
+    request(url)
+      .post('/auth/login/second-factor')
+      .set('authorization', gatewayCredential('POST', '/auth/login/second-factor'))
+      .set('x-client-address', from)
+      .send({ challenge, code });
   const turnOff = (actor: Actor, code: string, from: string) =>
     request(url)
       .delete('/auth/2fa')
@@ -145,6 +151,7 @@ describe('second-factor guesses: one hash verification each, throttled like a lo
     // The same counter as the login's: the password from that address waits too.
     await request(url)
       .post('/auth/login')
+      .set('authorization', gatewayCredential('POST', '/auth/login'))
       .set('x-client-address', from)
       .send({ organisation: client.slug, email: client.email, password: PASSWORD })
       .expect(429);

@@ -17,6 +17,7 @@ import {
   startInProcessService,
   uniqueName,
   type InProcessService,
+  gatewayCredential,
 } from '@therapy-room/testing';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '@therapy-room/platform';
@@ -52,7 +53,12 @@ describe('staff access grants end once, and their sessions with them (identity, 
   const inRequest = <T>(fn: () => Promise<T>): Promise<T> =>
     requestContext.run({ requestId: `test-${randomUUID()}`, sourceAddress: '192.0.2.1' }, fn);
   const resolves = async (token: string) =>
-    (await request(identity.url).post('/sessions/resolve').send({ token })).status;
+    (
+      await request(identity.url)
+        .post('/sessions/resolve')
+        .set('authorization', gatewayCredential('POST', '/sessions/resolve'))
+        .send({ token })
+    ).status;
 
   async function createTenant(operator = false) {
     const slug = uniqueName('org').replace(/_/g, '-');
@@ -98,14 +104,22 @@ describe('staff access grants end once, and their sessions with them (identity, 
       'auth.login',
     );
     const staffActor = (
-      await request(identity.url).post('/sessions/resolve').send({ token: login.token }).expect(200)
+      await request(identity.url)
+        .post('/sessions/resolve')
+        .set('authorization', gatewayCredential('POST', '/sessions/resolve'))
+        .send({ token: login.token })
+        .expect(200)
     ).body as Actor;
     const grants = app.get(StaffAccessService);
     const grant = await grants.request(staffActor, { tenantSlug: org.slug, reason: REASON, durationMinutes });
     await grants.approve(org.adminActor, grant.id);
     const used = await grants.use(staffActor, grant.id);
     const acting = (
-      await request(identity.url).post('/sessions/resolve').send({ token: used.token }).expect(200)
+      await request(identity.url)
+        .post('/sessions/resolve')
+        .set('authorization', gatewayCredential('POST', '/sessions/resolve'))
+        .send({ token: used.token })
+        .expect(200)
     ).body as Actor;
     expect(acting).toMatchObject({ tenantId: org.tenantId, grantId: grant.id });
     return { grantId: grant.id, token: used.token, staffId: staff.userId };
