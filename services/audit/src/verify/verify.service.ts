@@ -2,29 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CheckpointSigner } from '../checkpoints/checkpoint-signer';
 import { GENESIS_HASH } from '../log/audit-record';
+import type { LogRow } from '../reading/log.repository';
 import { verifyChain, type StoredCheckpoint, type StoredRecord, type VerifyResult } from './chain-verifier';
 
-interface RecordRow {
+/** A stored record as verify reads it: what the log shows, plus its place in the chain. */
+interface RecordRow extends LogRow {
   tenant_id: string;
-  position: string;
   recorded_at: Date;
-  occurred_at: Date;
   event_id: string;
-  action: string;
-  outcome: string;
-  reason: string | null;
-  actor_ps: string | null;
-  actor_role: string | null;
-  responsible_ps: string | null;
-  grant_id: string | null;
-  subject_ps: string | null;
-  object_type: string;
-  object_id: string | null;
-  sensitivity: string;
-  basis: string | null;
-  source_service: string;
-  source_address: string;
-  request_id: string;
   prev_hash: Buffer;
   hash: Buffer;
 }
