@@ -1,6 +1,7 @@
 export * from './envelope';
 export * from './define-event';
 export * from './registry';
+export * from './retention/erasure-counts';
 export * from './identity/tenant-created.v1';
 export * from './identity/user-registered.v1';
 export * from './identity/session-revoked.v1';

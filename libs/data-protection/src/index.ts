@@ -4,3 +4,8 @@ export * from './subject-data-cipher';
 export * from './data-protection.module';
 export * from './database/1763900000200-subject-data-keys';
 export * from './subject-export';
+export * from './database/1764300000000-erased-subjects';
+export * from './participant/subject-rights-participant';
+export * from './participant/subject-rights.runner';
+export * from './participant/subject-rights.consumer';
+export * from './participant/subject-rights-participant.module';

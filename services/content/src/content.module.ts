@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
 import { CaseloadAccessModule } from '@therapy-room/caseload-access';
-import { DataProtectionModule } from '@therapy-room/data-protection';
+import { DataProtectionModule, subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ContentAudit } from './common/content-audit';
 import { LibraryController } from './library/library.controller';
 import { LibraryRepository } from './library/library.repository';
@@ -24,9 +24,10 @@ import { UsageConsumer } from './usage/usage.consumer';
 import { UsageController } from './usage/usage.controller';
 import { UsageRepository } from './usage/usage.repository';
 import { UsageService } from './usage/usage.service';
-import { ErasureConsumer } from './erasure/erasure.consumer';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
+
+const subjectRights = subjectRightsParticipant(ErasureService);
 
 @Module({
   imports: [InternalAuthModule, CaseloadAccessModule, DataProtectionModule],
@@ -39,7 +40,7 @@ import { ErasureService } from './erasure/erasure.service';
     SharedReportController,
     UsageController,
     UsageConsumer,
-    ErasureConsumer,
+    ...subjectRights.controllers,
   ],
   providers: [
     ContentAudit,
@@ -57,7 +58,7 @@ import { ErasureService } from './erasure/erasure.service';
     UsageRepository,
     UsageService,
     ErasureRepository,
-    ErasureService,
+    ...subjectRights.providers,
   ],
 })
 export class ContentModule {}

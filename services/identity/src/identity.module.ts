@@ -27,7 +27,7 @@ import { PasswordResetRepository } from './password-reset/password-reset.reposit
 import { PasswordResetService } from './password-reset/password-reset.service';
 import { PasswordResetController } from './password-reset/password-reset.controller';
 import { UserLifecycleService } from './users/user-lifecycle.service';
-import { ErasureConsumer } from './erasure/erasure.consumer';
+import { subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
 import { PrivacyStatementRepository } from './privacy/privacy-statement.repository';
@@ -51,13 +51,15 @@ import { SsoConfigController } from './sso/sso-config.controller';
 import { SsoLoginService } from './sso/sso-login.service';
 import { SsoLoginController } from './sso/sso-login.controller';
 
+const subjectRights = subjectRightsParticipant(ErasureService);
+
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
 @Module({
   imports: [InternalAuthModule, MailModule],
   controllers: [
     SessionsController,
     UsersController,
-    ErasureConsumer,
+    ...subjectRights.controllers,
     MessageNoticeConsumer,
     OutsideAccessNoticeConsumer,
     InvitationsController,
@@ -91,7 +93,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     PasswordResetService,
     UserLifecycleService,
     ErasureRepository,
-    ErasureService,
+    ...subjectRights.providers,
     PrivacyStatementRepository,
     PrivacyStatementService,
     StaffAccessRepository,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
 import { CaseloadAccessModule } from '@therapy-room/caseload-access';
-import { DataProtectionModule } from '@therapy-room/data-protection';
+import { DataProtectionModule, subjectRightsParticipant } from '@therapy-room/data-protection';
 import { PeopleDirectoryModule } from '@therapy-room/people-directory';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
@@ -12,10 +12,10 @@ import { StreamController } from './stream/stream.controller';
 import { StreamConsumer } from './stream/stream.consumer';
 import { StreamHub } from './stream/stream-hub';
 import { PresenceRepository } from './stream/presence.repository';
-import { ErasureConsumer } from './erasure/erasure.consumer';
 import { ErasureService } from './erasure/erasure.service';
-import { ExportConsumer } from './export/export.consumer';
 import { ExportService } from './export/export.service';
+
+const subjectRights = subjectRightsParticipant(ErasureService);
 
 @Module({
   imports: [InternalAuthModule, CaseloadAccessModule, DataProtectionModule, PeopleDirectoryModule],
@@ -24,8 +24,7 @@ import { ExportService } from './export/export.service';
     PreferencesController,
     StreamController,
     StreamConsumer,
-    ErasureConsumer,
-    ExportConsumer,
+    ...subjectRights.controllers,
   ],
   providers: [
     ConversationsRepository,
@@ -33,7 +32,7 @@ import { ExportService } from './export/export.service';
     NotificationsRepository,
     StreamHub,
     PresenceRepository,
-    ErasureService,
+    ...subjectRights.providers,
     ExportService,
   ],
 })

@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
+/** Tables whose rows about a client go with the client's assignments (ON DELETE CASCADE). */
+const ERASED_WITH_ASSIGNMENTS = [
+  'module_answer',
+  'page_progress',
+  'session_completion',
+  'exercise_feedback',
+  'diary_entry',
+  'questionnaire_response',
+  'flag',
+] as const;
+
 /** The only file with the erasure and export queries: everything content keeps about one subject. */
 @Injectable()
 export class ErasureRepository {
@@ -18,17 +29,26 @@ export class ErasureRepository {
     return rows.map((r) => r.tenant_id);
   }
 
-  /** Deletes every row about the client (answers, progress, entries, responses, flags, feedback cascade). */
-  async eraseClient(manager: EntityManager, subjectId: string): Promise<number> {
-    await manager.query(`DELETE FROM report_share WHERE client_id = $1`, [subjectId]);
-    const [, affected] = (await manager.query(`DELETE FROM assignment WHERE client_id = $1`, [
+  /**
+   * Deletes every row about the client (answers, progress, entries, responses, flags and feedback go
+   * with their assignments) and answers how many of each went.
+   */
+  async eraseClient(manager: EntityManager, subjectId: string): Promise<Record<string, number>> {
+    const [counts]: Record<string, string>[] = await manager.query(
+      `SELECT ${ERASED_WITH_ASSIGNMENTS.map((t) => `(SELECT count(*) FROM ${t} WHERE client_id = $1) AS ${t}`).join(', ')}`,
+      [subjectId],
+    );
+    const [, shares] = (await manager.query(`DELETE FROM report_share WHERE client_id = $1`, [
       subjectId,
     ])) as [unknown[], number];
-    return affected;
-  }
-
-  async tombstone(manager: EntityManager, subjectId: string): Promise<void> {
-    await manager.query(`INSERT INTO erased_subject (id) VALUES ($1) ON CONFLICT DO NOTHING`, [subjectId]);
+    const [, assignments] = (await manager.query(`DELETE FROM assignment WHERE client_id = $1`, [
+      subjectId,
+    ])) as [unknown[], number];
+    return {
+      ...Object.fromEntries(Object.entries(counts).map(([table, n]) => [table, Number(n)])),
+      assignment: assignments,
+      report_share: shares,
+    };
   }
 
   async assignments(manager: EntityManager, subjectId: string) {

@@ -409,6 +409,16 @@ export class ConversationsRepository {
     );
   }
 
+  /** How many messages the client's conversations hold (what their erasure deletes with them). */
+  async countMessagesOfClient(manager: EntityManager, tenantId: string, clientId: string): Promise<number> {
+    const [row]: { n: string }[] = await manager.query(
+      `SELECT count(*) AS n FROM message m JOIN conversation c ON c.id = m.conversation_id
+        WHERE c.tenant_id = $1 AND c.client_id = $2`,
+      [tenantId, clientId],
+    );
+    return Number(row.n);
+  }
+
   /** Whether the subject takes part in any conversation of another organisation than this one. */
   async inOtherTenant(manager: EntityManager, tenantId: string, subjectId: string): Promise<boolean> {
     const rows: unknown[] = await manager.query(

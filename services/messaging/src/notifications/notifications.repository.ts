@@ -38,8 +38,12 @@ export class NotificationsRepository {
     return rows[0]?.open === true;
   }
 
-  async deleteOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`DELETE FROM notification_preference WHERE user_id = $1`, [userId]);
+  /** Deletes the user's preference and presence; answers how many preferences went (0 or 1). */
+  async deleteOf(manager: EntityManager, userId: string): Promise<number> {
+    const [, preferences] = (await manager.query(`DELETE FROM notification_preference WHERE user_id = $1`, [
+      userId,
+    ])) as [unknown[], number];
     await manager.query(`DELETE FROM presence WHERE user_id = $1`, [userId]);
+    return preferences;
   }
 }
