@@ -8,7 +8,13 @@ import {
   type retentionErasureRequestedV1,
   type retentionExportRequestedV1,
 } from '@therapy-room/contracts';
-import { Clock, OutboxService, PLATFORM_CONFIG, PermanentEventError, type BaseConfig } from '@therapy-room/platform';
+import {
+  Clock,
+  OutboxService,
+  PLATFORM_CONFIG,
+  PermanentEventError,
+  type BaseConfig,
+} from '@therapy-room/platform';
 import type { DataProtectionConfig } from '../data-protection.config';
 import { SubjectDataCipher } from '../subject-data-cipher';
 import { ExportLocationError, writeSubjectExport } from '../subject-export';
