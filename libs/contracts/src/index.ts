@@ -21,6 +21,7 @@ export * from './content/assignment-created.v1';
 export * from './content/assignment-withdrawn.v1';
 export * from './content/session-completed.v1';
 export * from './content/questionnaire-scored.v1';
+export * from './content/questionnaire-scored.v2';
 export * from './messaging/erasure-completed.v1';
 export * from './messaging/export-completed.v1';
 export * from './messaging/conversation-started.v1';

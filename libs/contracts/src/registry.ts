@@ -18,6 +18,7 @@ import { contentAssignmentCreatedV1 } from './content/assignment-created.v1';
 import { contentAssignmentWithdrawnV1 } from './content/assignment-withdrawn.v1';
 import { contentSessionCompletedV1 } from './content/session-completed.v1';
 import { contentQuestionnaireScoredV1 } from './content/questionnaire-scored.v1';
+import { contentQuestionnaireScoredV2 } from './content/questionnaire-scored.v2';
 import { messagingErasureCompletedV1 } from './messaging/erasure-completed.v1';
 import { messagingExportCompletedV1 } from './messaging/export-completed.v1';
 import { messagingConversationStartedV1 } from './messaging/conversation-started.v1';
@@ -53,6 +54,7 @@ export const eventContracts = {
   [contentAssignmentWithdrawnV1.topic]: contentAssignmentWithdrawnV1,
   [contentSessionCompletedV1.topic]: contentSessionCompletedV1,
   [contentQuestionnaireScoredV1.topic]: contentQuestionnaireScoredV1,
+  [contentQuestionnaireScoredV2.topic]: contentQuestionnaireScoredV2,
   [messagingErasureCompletedV1.topic]: messagingErasureCompletedV1,
   [messagingExportCompletedV1.topic]: messagingExportCompletedV1,
   [messagingConversationStartedV1.topic]: messagingConversationStartedV1,

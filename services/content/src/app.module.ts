@@ -8,6 +8,7 @@ import { ContentLibrary1764000000100 } from './database/migrations/1764000000100
 import { ContentClientWork1764000000200 } from './database/migrations/1764000000200-content-client-work';
 import { ContentUsageCounts1764000000300 } from './database/migrations/1764000000300-content-usage-counts';
 import { ContentClientFeedback1764000000400 } from './database/migrations/1764000000400-content-client-feedback';
+import { ContentSealedValues1764300000100 } from './database/migrations/1764300000100-content-sealed-values';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { ContentClientFeedback1764000000400 } from './database/migrations/176400
           ContentClientWork1764000000200,
           ContentUsageCounts1764000000300,
           ContentClientFeedback1764000000400,
+          ContentSealedValues1764300000100,
           ErasedSubjects1764300000000,
         ],
       },

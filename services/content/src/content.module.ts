@@ -3,6 +3,8 @@ import { InternalAuthModule } from '@therapy-room/auth';
 import { CaseloadAccessModule } from '@therapy-room/caseload-access';
 import { DataProtectionModule, subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ContentAudit } from './common/content-audit';
+import { SealedValues } from './common/sealed-values';
+import { LegacyValueSealer } from './common/legacy-value-sealer';
 import { LibraryController } from './library/library.controller';
 import { LibraryRepository } from './library/library.repository';
 import { LibraryService } from './library/library.service';
@@ -44,6 +46,8 @@ const subjectRights = subjectRightsParticipant(ErasureService);
   ],
   providers: [
     ContentAudit,
+    SealedValues,
+    LegacyValueSealer,
     LibraryRepository,
     LibraryService,
     AssignmentsRepository,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { BaseConfig } from '../config/config';
 import type { Logger } from 'pino';
 import { dlqTopic, eventContracts, topics } from '@therapy-room/contracts';
@@ -86,6 +86,20 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
       configOf.set(prefixed(prefix, dlqTopic(topic)), entries);
     }
     const wanted = [...configOf.keys()].filter((t) => !existing.has(t));
+    // A setting added to a contract later (e.g. a shorter retention) also reaches a topic that exists.
+    const changed = [...configOf].filter(([t, entries]) => existing.has(t) && entries.length);
+    if (changed.length) {
+      await retryRetriable(() =>
+        admin.alterConfigs({
+          validateOnly: false,
+          resources: changed.map(([name, configEntries]) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configEntries,
+          })),
+        }),
+      );
+    }
     if (wanted.length) {
       await retryRetriable(() =>
         admin.createTopics({

@@ -79,7 +79,7 @@ export class ErasureRepository {
 
   async answers(manager: EntityManager, subjectId: string) {
     return manager.query(
-      `SELECT assignment_id, session_key, page_key, block_key, value, sealed_text, updated_at FROM module_answer
+      `SELECT assignment_id, session_key, page_key, block_key, value, sealed_text, sealed_value, updated_at FROM module_answer
         WHERE client_id = $1 ORDER BY assignment_id, session_key, page_key, block_key`,
       [subjectId],
     ) as Promise<
@@ -90,6 +90,7 @@ export class ErasureRepository {
         block_key: string;
         value: unknown;
         sealed_text: Buffer | null;
+        sealed_value: Buffer | null;
         updated_at: Date;
       }[]
     >;
@@ -107,24 +108,32 @@ export class ErasureRepository {
       `SELECT id, assignment_id, recorded_at, value, sealed_text FROM diary_entry WHERE client_id = $1 ORDER BY recorded_at, id`,
       [subjectId],
     ) as Promise<
-      { id: string; assignment_id: string; recorded_at: Date; value: object; sealed_text: Buffer | null }[]
+      {
+        id: string;
+        assignment_id: string;
+        recorded_at: Date;
+        value: object | null;
+        sealed_text: Buffer | null;
+      }[]
     >;
   }
 
   async responses(manager: EntityManager, subjectId: string) {
     return manager.query(
-      `SELECT id, assignment_id, answers, total, subscales, band, flags, submitted_at FROM questionnaire_response
+      `SELECT id, client_id, assignment_id, answers, total, subscales, band, flags, sealed_score, submitted_at FROM questionnaire_response
         WHERE client_id = $1 ORDER BY submitted_at, id`,
       [subjectId],
     ) as Promise<
       {
         id: string;
+        client_id: string;
         assignment_id: string;
-        answers: object;
-        total: string;
-        subscales: object;
+        answers: Record<string, number>;
+        total: number;
+        subscales: Record<string, number>;
         band: string | null;
         flags: string[];
+        sealed_score: Buffer | null;
         submitted_at: Date;
       }[]
     >;

@@ -9,6 +9,8 @@ import {
 import { PermanentEventError } from '@therapy-room/platform';
 import { ContentAudit } from '../common/content-audit';
 import { sealedField } from '../common/sealed-fields';
+import { SealedValues } from '../common/sealed-values';
+import { WorkRepository } from '../work/work.repository';
 import { ErasureRepository } from './erasure.repository';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
@@ -26,6 +28,8 @@ export class ErasureService implements SubjectRightsParticipant {
   constructor(
     private readonly erasure: ErasureRepository,
     private readonly cipher: SubjectDataCipher,
+    private readonly sealed: SealedValues,
+    private readonly work: WorkRepository,
     private readonly audit: ContentAudit,
   ) {}
 
@@ -92,7 +96,14 @@ export class ErasureService implements SubjectRightsParticipant {
             blockKey: x.block_key,
             value: x.sealed_text
               ? await open(sealedField.answer(a.id, x.session_key, x.page_key, x.block_key), x.sealed_text)
-              : x.value,
+              : x.sealed_value
+                ? await this.sealed.open(
+                    subjectId,
+                    sealedField.answerValue(a.id, x.session_key, x.page_key, x.block_key),
+                    x.sealed_value,
+                    manager,
+                  )
+                : x.value,
             updatedAt: iso(x.updated_at),
           })),
         ),
@@ -111,14 +122,19 @@ export class ErasureService implements SubjectRightsParticipant {
             },
           })),
         ),
-        responses: mine(responses).map((r) => ({
-          submittedAt: iso(r.submitted_at),
-          answers: r.answers,
-          total: Number(r.total),
-          subscales: r.subscales,
-          band: r.band,
-          flags: r.flags,
-        })),
+        responses: await Promise.all(
+          mine(responses).map(async (row) => {
+            const r = await this.work.openResponse(row, manager);
+            return {
+              submittedAt: iso(r.submitted_at),
+              answers: r.answers,
+              total: r.total,
+              subscales: r.subscales,
+              band: r.band,
+              flags: r.flags,
+            };
+          }),
+        ),
         feedback: await Promise.all(
           mine(feedback).map(async (f) => ({
             sessionKey: f.session_key,
