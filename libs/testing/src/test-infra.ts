@@ -35,21 +35,35 @@ export interface TestDatabase {
   provision(
     service: string,
     options?: { separateOwner?: boolean },
-  ): Promise<{ DATABASE_URL: string; DATABASE_SCHEMA: string; DATABASE_OWNER_URL?: string }>;
+  ): Promise<{
+    DATABASE_URL: string;
+    DATABASE_SCHEMA: string;
+    DATABASE_OWNER_URL?: string;
+    DATA_KEYS_DATABASE_URL: string;
+    DATA_KEYS_SCHEMA: string;
+  }>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The key database of this test (data keys live apart from the data, as in a region). */
+  keysName: string;
+  keysQuery<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
 /** A fresh database per test file (cheap: PostgreSQL copies template1). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = uniqueName('t');
+  const keysName = `${name}_keys`;
   await ensureDatabase(testAdminUrl(), name);
+  await ensureDatabase(testAdminUrl(), keysName);
   const adminUrl = testAdminUrl(name);
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
+  const keysAdmin = new Client({ connectionString: testAdminUrl(keysName) });
+  await keysAdmin.connect();
   return {
     name,
     adminUrl,
+    keysName,
     async provision(service: string, options: { separateOwner?: boolean } = {}) {
       const schema = service.replace(/-/g, '_');
       const role = `${schema}_svc`;
@@ -62,22 +76,40 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         password: rolePassword(role),
         owner: owner ? { role: owner, password: rolePassword(owner) } : undefined,
       });
-      const urlOf = (r: string) =>
-        Object.assign(new URL(adminUrl), { username: r, password: rolePassword(r) }).toString();
+      // The service's schema in the key database, reached through its own key role.
+      const keysRole = `${schema}_keys`;
+      await provisionServiceSchema({
+        adminUrl: testAdminUrl(),
+        database: keysName,
+        schema,
+        role: keysRole,
+        password: rolePassword(keysRole),
+      });
+      const urlOf = (r: string, database = adminUrl) =>
+        Object.assign(new URL(database), { username: r, password: rolePassword(r) }).toString();
       return {
         DATABASE_URL: urlOf(role),
         DATABASE_SCHEMA: schema,
         ...(owner ? { DATABASE_OWNER_URL: urlOf(owner) } : {}),
+        DATA_KEYS_DATABASE_URL: urlOf(keysRole, testAdminUrl(keysName)),
+        DATA_KEYS_SCHEMA: schema,
       };
     },
     async query<T>(sql: string, params?: unknown[]) {
       return (await admin.query(sql, params)).rows as T[];
     },
+    async keysQuery<T>(sql: string, params?: unknown[]) {
+      return (await keysAdmin.query(sql, params)).rows as T[];
+    },
     async drop() {
       await admin.end();
+      await keysAdmin.end();
       const root = new Client({ connectionString: testAdminUrl() });
       await root.connect();
-      await root.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => root.end());
+      await root
+        .query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        .then(() => root.query(`DROP DATABASE IF EXISTS ${keysName} WITH (FORCE)`))
+        .finally(() => root.end());
     },
   };
 }

@@ -223,6 +223,7 @@ async function main() {
     SERVICE_NAME: 'messaging',
     PORT: String(await freePort()),
     ...(await databaseEnv('messaging')),
+    ...(await postgres.provisionKeys('messaging')),
     DATA_MASTER_KEYS: JSON.stringify({ bench: randomBytes(32).toString('base64') }),
     DATA_MASTER_KEY_ID: 'bench',
   });

@@ -101,6 +101,10 @@ async function main() {
     );
 
     await ensureDatabase(postgres.adminUrl(), database);
+    // The region's key database: data keys live apart from the data (its own roles; in clusters its
+    // own PostgreSQL with a shorter backup retention, docs/data-protection.md).
+    const keysDatabase = `${database}_keys`;
+    await ensureDatabase(postgres.adminUrl(), keysDatabase);
     const signingKey = generateSigningKey(`dev-${Date.now()}`);
     const common = {
       REGION: region,
@@ -129,6 +133,22 @@ async function main() {
         DATABASE_URL: url(role, password),
         DATABASE_SCHEMA: schema,
         ...(owner ? { DATABASE_OWNER_URL: url(owner.role, owner.password) } : {}),
+      };
+    };
+    /** A service's schema in the key database, reached through its own key role. */
+    const keysEnv = async (schema: string) => {
+      const role = `${schema}_keys`;
+      const password = randomBytes(18).toString('base64url');
+      await provisionServiceSchema({
+        adminUrl: postgres.adminUrl(),
+        database: keysDatabase,
+        schema,
+        role,
+        password,
+      });
+      return {
+        DATA_KEYS_DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${keysDatabase}`,
+        DATA_KEYS_SCHEMA: schema,
       };
     };
     const identityEnv = {
@@ -181,6 +201,7 @@ async function main() {
       SERVICE_NAME: 'content',
       PORT: contentPort,
       ...(await databaseEnv('content')),
+      ...(await keysEnv('content')),
       // Kept with this region's data: texts sealed under one master key cannot be read with another.
       DATA_MASTER_KEYS: JSON.stringify({
         [`dev-${region}-1`]: persistentSecret(`data-master-key-${region}`, () =>
@@ -201,6 +222,7 @@ async function main() {
       SERVICE_NAME: 'messaging',
       PORT: messagingPort,
       ...(await databaseEnv('messaging')),
+      ...(await keysEnv('messaging')),
       // The region's master key (the same file as content's): message bodies are sealed under it.
       DATA_MASTER_KEYS: JSON.stringify({
         [`dev-${region}-1`]: persistentSecret(`data-master-key-${region}`, () =>

@@ -16,14 +16,14 @@ const ERASED_WITH_ASSIGNMENTS = [
 @Injectable()
 export class ErasureRepository {
   /**
-   * The organisations other than this one in which content holds anything of the subject (work, shares,
-   * a data key): an erasure request of one organisation must not touch another's subject.
+   * The organisations other than this one in which content holds work or shares of the subject (its
+   * data key is asked of the key store): an erasure request of one organisation must not touch another's
+   * subject.
    */
   async otherTenantsOf(manager: EntityManager, tenantId: string, subjectId: string): Promise<string[]> {
     const rows: { tenant_id: string }[] = await manager.query(
       `SELECT tenant_id FROM assignment WHERE client_id = $2 AND tenant_id <> $1
-       UNION SELECT tenant_id FROM report_share WHERE client_id = $2 AND tenant_id <> $1
-       UNION SELECT tenant_id FROM subject_data_key WHERE subject_id = $2 AND tenant_id <> $1`,
+       UNION SELECT tenant_id FROM report_share WHERE client_id = $2 AND tenant_id <> $1`,
       [tenantId, subjectId],
     );
     return rows.map((r) => r.tenant_id);

@@ -34,7 +34,7 @@ export class ErasureService implements SubjectRightsParticipant {
   ) {}
 
   async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
-    if ((await this.erasure.otherTenantsOf(manager, tenantId, subjectId)).length) {
+    if (await this.elsewhere(manager, tenantId, subjectId)) {
       throw new PermanentEventError("the erasure request's subject belongs to another organisation");
     }
     const counts = await this.erasure.eraseClient(manager, subjectId);
@@ -48,7 +48,7 @@ export class ErasureService implements SubjectRightsParticipant {
   }
 
   async export({ tenantId, subjectId }: SubjectRequest, manager: EntityManager) {
-    if ((await this.erasure.otherTenantsOf(manager, tenantId, subjectId)).length) {
+    if (await this.elsewhere(manager, tenantId, subjectId)) {
       throw new PermanentEventError("the export request's subject belongs to another organisation");
     }
     const data = await this.collect(manager, subjectId);
@@ -57,6 +57,12 @@ export class ErasureService implements SubjectRightsParticipant {
       subjectId,
     });
     return data;
+  }
+
+  /** Whether content holds anything of the subject (work, shares, a data key) in another organisation. */
+  private async elsewhere(manager: EntityManager, tenantId: string, subjectId: string): Promise<boolean> {
+    if ((await this.erasure.otherTenantsOf(manager, tenantId, subjectId)).length) return true;
+    return (await this.cipher.tenantsOf(subjectId)).some((t) => t !== tenantId);
   }
 
   /** Everything content keeps about the subject, texts decrypted, grouped by tool. */

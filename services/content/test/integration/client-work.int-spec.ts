@@ -103,7 +103,7 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
         `SELECT row_to_json(m)::text AS t FROM content.module_answer m`,
       );
       expect(dump.some((r) => r.t.includes('nobody would miss me'))).toBe(false);
-      const keys = await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [
+      const keys = await fx.db.keysQuery(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [
         client.id,
       ]);
       expect(keys).toHaveLength(1);

@@ -182,7 +182,7 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       ),
     ).toEqual(before);
     expect(
-      await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [bystander.id]),
+      await fx.db.keysQuery(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [bystander.id]),
     ).toHaveLength(1);
     expect(await fx.db.query(`SELECT 1 FROM content.erased_subject WHERE id = $1`, [bystander.id])).toEqual(
       [],
@@ -249,7 +249,7 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       expect(await count(table, client.id)).toBe(0);
     }
     expect(
-      await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [client.id]),
+      await fx.db.keysQuery(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [client.id]),
     ).toHaveLength(0);
     expect(await fx.db.query(`SELECT 1 FROM content.erased_subject WHERE id = $1`, [client.id])).toHaveLength(
       1,
