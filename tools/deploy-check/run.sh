@@ -103,6 +103,9 @@ for region in eea uk; do
     'cidr: "::/0"' 'NetworkPolicy/therapy-room-identity'
   expect_docs "$region: only identity may reach the mail relay" "$out/$region.yaml" \
     'smtp-relay' 'NetworkPolicy/therapy-room-identity'
+  expect_docs "$region: only the services that seal health data (and their provision jobs) reach the key database" \
+    "$out/$region.yaml" "cnpg.io/cluster: pg-$region-keys" \
+    'NetworkPolicy/therapy-room-content NetworkPolicy/therapy-room-content-provision NetworkPolicy/therapy-room-messaging NetworkPolicy/therapy-room-messaging-provision'
 done
 render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.replicas=1 > "$out/single.yaml" 2>&1 ||
   die "the single-replica render failed: $(cat "$out/single.yaml")"
@@ -139,6 +142,10 @@ expect_refused 'a database host outside the region' 'region guard: services\.[a-
   "${eea[@]}" --set global.database.host=pg-uk-rw.therapy-room-uk-data.svc.cluster.local
 expect_refused 'one service database host outside the region' 'region guard: services.identity database host "pg.example.com" is not in region eea' \
   "${eea[@]}" --set services.identity.database.host=pg.example.com
+expect_refused 'a key database host outside the region' 'region guard: services\.(content|messaging) key database host "pg-uk-keys-rw\.therapy-room-uk-data\.svc\.cluster\.local" is not in region eea' \
+  "${eea[@]}" --set global.keysDatabase.host=pg-uk-keys-rw.therapy-room-uk-data.svc.cluster.local
+expect_refused 'a key database without a host' 'keysDatabase enabled but no key database host' \
+  "${eea[@]}" --set global.keysDatabase.host=
 expect_refused 'both regions values files stacked' 'values files of more than one region are stacked' \
   "${eea[@]}" -f "$chart/values-uk.yaml"
 expect_refused 'a typo in values (serviceDefaults.replicaz)' "additional properties 'replicaz' not allowed" \

@@ -107,6 +107,21 @@ Deep merge that, unlike sprig's merge/mergeOverwrite, lets an override set false
 {{- $svc.database.provision.adminUrlSecret.name | default (printf "%s-db-admin" (include "therapy-room.fullname" $ctx)) -}}
 {{- end -}}
 
+{{- define "therapy-room.keysDbUrlSecretName" -}}
+{{- $ctx := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $svc.keysDatabase.urlSecret.name | default (printf "%s-keys-db" (include "therapy-room.svcName" (list $ctx $name))) -}}
+{{- end -}}
+
+{{- define "therapy-room.keysDbAdminSecretName" -}}
+{{- $ctx := index . 0 -}}{{- $svc := index . 2 -}}
+{{- $svc.keysDatabase.adminUrlSecret.name | default (printf "%s-keys-db-admin" (include "therapy-room.fullname" $ctx)) -}}
+{{- end -}}
+
+{{- define "therapy-room.keysDbSchema" -}}
+{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $svc.keysDatabase.schema | default (replace "-" "_" $name) -}}
+{{- end -}}
+
 {{- define "therapy-room.dbSchema" -}}
 {{- $name := index . 1 -}}{{- $svc := index . 2 -}}
 {{- $svc.database.schema | default (replace "-" "_" $name) -}}
@@ -215,7 +230,7 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 
-{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
+{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "DATA_KEYS_DATABASE_URL" "DATA_KEYS_ADMIN_URL" "DATA_KEYS_SCHEMA" "DATA_KEYS_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
 {{- $publicCount := 0 -}}
 {{- range $name, $_ := .Values.services -}}
 {{- $svc := include "therapy-room.svcConfig" (list $ $name) | fromJson -}}
@@ -242,6 +257,18 @@ seccompProfile:
 {{- if not (or $g.networkPolicy.postgres.cidrs $g.networkPolicy.postgres.peers) -}}
 {{- fail "global.networkPolicy.postgres: set cidrs or peers (the region's Postgres), or egress to Postgres is denied" -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $svc.keysDatabase.enabled -}}
+{{- $keysHost := include "therapy-room.hostOf" ($g.keysDatabase.host | default "") -}}
+{{- if not $keysHost -}}
+{{- fail (printf "services.%s: keysDatabase enabled but no key database host (global.keysDatabase.host) is set in the region values file" $name) -}}
+{{- end -}}
+{{- if not (hasSuffix $suffix $keysHost) -}}
+{{- fail (printf "region guard: services.%s key database host %q is not in region %s (must end with %q)" $name $keysHost $region $suffix) -}}
+{{- end -}}
+{{- if and $g.networkPolicy.enabled (not (or $g.networkPolicy.keysPostgres.cidrs $g.networkPolicy.keysPostgres.peers)) -}}
+{{- fail "global.networkPolicy.keysPostgres: set cidrs or peers (the region's key database), or egress to it is denied" -}}
 {{- end -}}
 {{- end -}}
 {{- range $k, $v := $svc.env -}}
