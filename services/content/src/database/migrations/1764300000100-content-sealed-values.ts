@@ -27,9 +27,15 @@ export class ContentSealedValues1764300000100 implements MigrationInterface {
     }
     await q.query(`ALTER TABLE flag ADD COLUMN sealed_code bytea`);
     await q.query(`ALTER TABLE flag ALTER COLUMN code DROP NOT NULL`);
+    // Erasure deletes a client's assignments, and with them (cascade) their responses and flags: the
+    // cascade looks flags up by these keys, once per deleted row.
+    await q.query(`CREATE INDEX flag_assignment_idx ON flag (assignment_id)`);
+    await q.query(`CREATE INDEX flag_response_idx ON flag (response_id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX flag_response_idx`);
+    await q.query(`DROP INDEX flag_assignment_idx`);
     await q.query(`ALTER TABLE flag DROP COLUMN sealed_code`);
     await q.query(`ALTER TABLE questionnaire_response DROP COLUMN sealed_score`);
     await q.query(`ALTER TABLE module_answer DROP CONSTRAINT module_answer_one_check`);
