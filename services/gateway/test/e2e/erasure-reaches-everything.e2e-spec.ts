@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import {
   auditErasureCompletedV1,
   caseloadErasureCompletedV1,
   contentErasureCompletedV1,
   contentExportCompletedV1,
+  contentQuestionnaireScoredV2,
   identityErasureCompletedV1,
   identityUserProfileChangedV1,
   identityUserRegisteredV1,
@@ -22,6 +24,7 @@ import {
   collectTopics,
   expectEventually,
   publishEvent,
+  publishRaw,
   startStack,
   testAdminUrl,
   testKafka,
@@ -227,6 +230,26 @@ describe('erasure reaches everything: tables, Kafka, logs and an earlier backup 
     // The export package is retention's to deliver and delete; it leaves the stores searched here.
     rmSync(join(exportRoot, exportId), { recursive: true, force: true });
 
+    // ---- a dead letter about the client: a copy of their scored event that its consumer refuses
+    const scoredTopic = `${stack.prefix}${contentQuestionnaireScoredV2.topic}`;
+    const scored = await collectTopics([scoredTopic]);
+    const original = await expectEventually(() => {
+      const found = scored.messages.find((m) => m.key?.toString() === client.id);
+      expect(found).toBeDefined();
+      return found!;
+    });
+    await scored.stop();
+    const refused = JSON.parse(original.value!.toString()) as { payload: Record<string, unknown> };
+    await publishRaw(scoredTopic, [
+      {
+        key: client.id,
+        value: JSON.stringify({ ...refused, id: uuidv7(), payload: { ...refused.payload, note: 'x' } }),
+      },
+    ]);
+    const dlq = await collectTopics([`${scoredTopic}.dlq`]);
+    await expectEventually(() => expect(dlq.messages.length).toBeGreaterThan(0));
+    await dlq.stop();
+
     // ---- the backup: every row of every service schema, taken before the erasure
     const backup = await copyOfEveryRow(stack.db.adminUrl);
     const keysBefore = await stack.db.keysQuery<{ n: string }>(
@@ -320,6 +343,9 @@ describe('erasure reaches everything: tables, Kafka, logs and an earlier backup 
     for (const source of liveHits.get('id') ?? []) expect(source).toMatch(/\.erased_subject$/);
 
     // Kafka, dead letters included: ids in envelopes; no text, no value, no e-mail.
+    const deadLetters = kafka.records.filter((r) => r.source.endsWith('.dlq'));
+    expect(deadLetters.length).toBeGreaterThan(0);
+    report.push(`dead letters searched: ${deadLetters.length} (their sealed values open with no key left)`);
     const kafkaHits = hits(kafka);
     summary(kafka, kafkaHits);
     const KNOWN_KAFKA_GAP = `${stack.prefix}${identityUserProfileChangedV1.topic}`;
