@@ -12,7 +12,7 @@ const ALGORITHM = INTERNAL_TOKEN_ALGORITHM;
  * and each service accepts only tokens for its own SERVICE_NAME: a token for content is refused by
  * messaging, so a token seen by one service is worth nothing at another.
  */
-export const internalAudiences = ['identity', 'caseload', 'content', 'messaging', 'audit'] as const;
+export const internalAudiences = ['identity', 'caseload', 'content', 'messaging', 'audit', 'retention'] as const;
 export type InternalAudience = (typeof internalAudiences)[number];
 
 /** Who is acting: what the gateway vouches for after authenticating the session. */

@@ -100,6 +100,7 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
       content: stack.content!.url,
       messaging: stack.messaging!.url,
       audit: stack.audit!.url,
+      retention: stack.retention!.url,
     };
     const own = new Set(gatewayRoutes().map((r) => `${r.method} ${r.path}`));
     let reachable = 0;
