@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
+  contentErasureCompletedV1,
   erasureParticipants,
   retentionErasureCancelledV1,
   retentionErasureRequestedV1,
   retentionErasureScheduledV1,
   auditEntryRecordedV1,
 } from '@therapy-room/contracts';
-import { expectEventually } from '@therapy-room/testing';
+import { Metrics } from '@therapy-room/platform';
+import { expectEventually, publishEvent } from '@therapy-room/testing';
 import { startRetention, type RetentionFixture } from '../support/retention-fixture';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -178,7 +180,6 @@ describe('retention: erasure requests and their saga', () => {
     });
 
     const stuckCount = async () => {
-      const { Metrics } = await import('@therapy-room/platform');
       const metric = await fx.service.app
         .get(Metrics)
         .registry.getSingleMetric('therapy_room_retention_requests_stuck_total')!
@@ -204,12 +205,10 @@ describe('retention: erasure requests and their saga', () => {
     const markedNow = await fx.db.query(`SELECT id FROM ${fx.schema}.subject_request WHERE stuck_at > $1`, [
       since,
     ]);
-    expect(markedNow.map((r: { id: string }) => r.id)).toContain(req.body.id);
+    expect(markedNow.map((r) => r.id)).toContain(req.body.id);
     expect(await stuckCount()).toBe(stuckBefore + markedNow.length);
 
     // The late participant still completes it.
-    const { contentErasureCompletedV1 } = await import('@therapy-room/contracts');
-    const { publishEvent } = await import('@therapy-room/testing');
     await publishEvent(
       fx.prefix,
       contentErasureCompletedV1,

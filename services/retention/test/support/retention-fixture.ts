@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   auditEntryRecordedV1,
+  contractFor,
   erasureParticipants,
   identityTenantCreatedV1,
   retentionErasureCancelledV1,
@@ -75,7 +76,6 @@ export async function startRetention(env: Record<string, string> = {}) {
     envelope: { tenantId: string; subjectId: string },
     options: { except?: string[]; counts?: Record<string, number> } = {},
   ) {
-    const { contractFor } = await import('@therapy-room/contracts');
     for (const p of erasureParticipants()) {
       if (options.except?.includes(p.service)) continue;
       await publishEvent(
