@@ -52,6 +52,9 @@ import { SsoLoginService } from './sso/sso-login.service';
 import { SsoLoginController } from './sso/sso-login.controller';
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
+import { ErasurePendingConsumer } from './retention/erasure-pending.consumer';
+import { ErasurePendingService } from './retention/erasure-pending.service';
+
 @Module({
   imports: [InternalAuthModule, MailModule],
   controllers: [
@@ -60,6 +63,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     ErasureConsumer,
     MessageNoticeConsumer,
     OutsideAccessNoticeConsumer,
+    ErasurePendingConsumer,
     InvitationsController,
     PasswordResetController,
     TwoFactorController,
@@ -71,6 +75,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
   ],
   providers: [
     PasswordHasher,
+    ErasurePendingService,
     TenantsRepository,
     TenantsService,
     LicenceService,

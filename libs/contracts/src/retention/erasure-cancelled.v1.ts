@@ -8,6 +8,8 @@ export const retentionErasureCancelledV1 = defineEvent({
     'account that retention.erasure.scheduled.v1 deactivated is active again (identity).',
   payload: z.object({
     requestId: z.uuid(),
+    /** The org admin who cancelled it. */
+    cancelledBy: z.uuid(),
   }),
 });
 export type RetentionErasureCancelledV1 = z.infer<typeof retentionErasureCancelledV1.payload>;

@@ -66,7 +66,7 @@ export class ApprovalsService {
       await this.outbox.add(
         manager,
         retentionErasureScheduledV1,
-        { requestId: r.id, runsAt: runsAt.toISOString() },
+        { requestId: r.id, runsAt: runsAt.toISOString(), approvedBy: actor.userId },
         { tenantId: r.tenantId, subjectId: r.subjectId },
       );
     });
@@ -93,7 +93,7 @@ export class ApprovalsService {
         await this.outbox.add(
           manager,
           retentionErasureCancelledV1,
-          { requestId: r.id },
+          { requestId: r.id, cancelledBy: actor.userId },
           { tenantId: r.tenantId, subjectId: r.subjectId },
         );
       }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   auditEntryRecordedV1,
+  contentErasureCompletedV1,
   contractFor,
   erasureParticipants,
   identityTenantCreatedV1,
@@ -80,7 +81,7 @@ export async function startRetention(env: Record<string, string> = {}) {
       if (options.except?.includes(p.service)) continue;
       await publishEvent(
         fx.prefix,
-        contractFor(p.topic)! as typeof retentionErasureCancelledV1,
+        contractFor(p.topic)! as typeof contentErasureCompletedV1,
         { requestId: request.id },
         envelope,
       );
