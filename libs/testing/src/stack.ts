@@ -50,7 +50,7 @@ export interface TestStack {
    */
   addActiveUser(
     tenant: TestTenant,
-    role: 'client' | 'professional',
+    role: 'client' | 'professional' | 'org_admin',
   ): Promise<LoginCredentials & { id: string }>;
   /** A platform staff account in an operator tenant (created with --operator), via the identity CLI. */
   createStaff(operator: TestTenant): Promise<TestStaff>;

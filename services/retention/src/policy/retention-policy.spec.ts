@@ -35,7 +35,16 @@ describe('retention policy', () => {
     ).toBeNull();
   });
 
-  it('expiry is the same calendar day, years later', () => {
+  it('NL counts from the end of the year of the last change (art. 7:454 lid 3 BW)', () => {
+    expect(expiryDate(new Date('2025-03-01T00:00:00Z'), 20, 'NL').toISOString()).toBe(
+      '2046-01-01T00:00:00.000Z',
+    );
+    expect(expiryDate(new Date('2025-12-31T23:00:00Z'), 20, 'NL').toISOString()).toBe(
+      '2046-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('GB: the same calendar day, years later', () => {
     expect(expiryDate(new Date('2024-02-29T10:00:00Z'), 8).toISOString()).toBe('2032-02-29T10:00:00.000Z');
     expect(expiryDate(new Date('2025-03-01T00:00:00Z'), 20).toISOString()).toBe('2045-03-01T00:00:00.000Z');
   });

@@ -51,9 +51,13 @@ export function endOfTreatment(
   return new Date(Math.max(...times.map((d) => d.getTime())));
 }
 
-/** The day the records may be erased: end of treatment plus the policy's years (UTC calendar). */
-export function expiryDate(end: Date, years: number): Date {
-  const d = new Date(end);
+/**
+ * The day the records may be erased: end of treatment plus the policy's years (UTC calendar). Dutch law
+ * counts from the end of the year of the last change (art. 7:454 lid 3 BW), so for NL the count starts
+ * on 1 January after the end of treatment; never earlier than the statute.
+ */
+export function expiryDate(end: Date, years: number, country: Country = 'GB'): Date {
+  const d = country === 'NL' ? new Date(Date.UTC(end.getUTCFullYear() + 1, 0, 1)) : new Date(end.getTime());
   d.setUTCFullYear(d.getUTCFullYear() + years);
   return d;
 }

@@ -143,7 +143,7 @@ export class RequestsService {
     if (policy.erasureBeforeExpiry === 'allowed') return null;
     const end = endOfTreatment(await this.activity.of(tenantId, subjectId), now);
     if (!end) return null;
-    const expiry = expiryDate(end, policy.yearsAfterTreatment);
+    const expiry = expiryDate(end, policy.yearsAfterTreatment, policy.country);
     return expiry > now ? expiry.toISOString().slice(0, 10) : null;
   }
 
