@@ -5,6 +5,7 @@ import { CaseloadAccessReadModel1763900000000 } from '@therapy-room/caseload-acc
 import { retentionConfigShape } from './retention.config';
 import { RetentionModule } from './retention.module';
 import { RetentionCore1764300000100 } from './database/migrations/1764300000100-retention-core';
+import { ExportPackage1764300000200 } from './database/migrations/1764300000200-export-package';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { RetentionCore1764300000100 } from './database/migrations/1764300000100-
           CaseloadAccessReadModel1763900000000,
           PeopleDirectory1763900000050,
           RetentionCore1764300000100,
+          ExportPackage1764300000200,
         ],
       },
     }),

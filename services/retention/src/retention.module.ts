@@ -23,6 +23,11 @@ import { SagaMetrics } from './saga/saga-metrics';
 import { ConfirmationConsumer } from './saga/confirmation.consumer';
 import { ActivityConsumer } from './activity/activity.consumer';
 import { ActivityRepository } from './activity/activity.repository';
+import { DownloadsController } from './exports/downloads.controller';
+import { DownloadsService } from './exports/downloads.service';
+import { ExportPackagesRepository } from './exports/export-packages.repository';
+import { ExportPackager } from './exports/export-packager';
+import { PackageStore } from './exports/package-store';
 
 @Module({
   imports: [InternalAuthModule, CaseloadAccessModule, PeopleDirectoryModule],
@@ -30,6 +35,7 @@ import { ActivityRepository } from './activity/activity.repository';
     PolicyController,
     RequestsController,
     LegalHoldController,
+    DownloadsController,
     TenantConsumer,
     ConfirmationConsumer,
     ActivityConsumer,
@@ -50,6 +56,10 @@ import { ActivityRepository } from './activity/activity.repository';
     SagaDriver,
     SagaMetrics,
     ActivityRepository,
+    DownloadsService,
+    ExportPackagesRepository,
+    ExportPackager,
+    PackageStore,
   ],
   exports: [SagaDriver],
 })

@@ -12,6 +12,8 @@ export enum RetentionErrorCode {
   RetentionPeriodNotEnded = 'RETENTION_PERIOD_NOT_ENDED',
   /** A legal hold blocks every erasure of the client. */
   LegalHold = 'LEGAL_HOLD',
+  /** A client's own export needs a recent sign-in. */
+  ReauthenticationRequired = 'REAUTHENTICATION_REQUIRED',
 }
 
 /** Retention's domain errors; the one place their HTTP status is decided. */
@@ -22,6 +24,7 @@ export class RetentionException extends DomainException<RetentionErrorCode> {
         return 404;
       case RetentionErrorCode.Forbidden:
       case RetentionErrorCode.OwnRequest:
+      case RetentionErrorCode.ReauthenticationRequired:
         return 403;
       case RetentionErrorCode.WrongState:
       case RetentionErrorCode.RetentionPeriodNotEnded:

@@ -54,6 +54,9 @@ export interface Participant {
   service: string;
   confirmedAt: Date | null;
   counts: Record<string, number> | null;
+  /** An export's document (file: URL) and its SHA-256, as the participant confirmed them. */
+  file: string | null;
+  sha256: string | null;
 }
 
 /** The only file with queries on subject_request, request_transition and request_participant. */
@@ -198,22 +201,41 @@ export class RequestsRepository {
     service: string,
     at: Date,
     counts: Record<string, number> | null,
+    document: { file: string; sha256: string } | null = null,
   ): Promise<boolean> {
     const [, affected] = (await manager.query(
-      `UPDATE request_participant SET confirmed_at = $3, counts = $4
+      `UPDATE request_participant SET confirmed_at = $3, counts = $4, file = $5, sha256 = $6
         WHERE request_id = $1 AND service = $2 AND confirmed_at IS NULL`,
-      [id, service, at, counts === null ? null : JSON.stringify(counts)],
+      [
+        id,
+        service,
+        at,
+        counts === null ? null : JSON.stringify(counts),
+        document?.file ?? null,
+        document?.sha256 ?? null,
+      ],
     )) as [unknown, number];
     return affected > 0;
   }
 
   async participants(id: string, manager: EntityManager = this.dataSource.manager): Promise<Participant[]> {
-    const rows: { service: string; confirmed_at: Date | null; counts: Record<string, number> | null }[] =
-      await manager.query(
-        `SELECT service, confirmed_at, counts FROM request_participant WHERE request_id = $1 ORDER BY service`,
-        [id],
-      );
-    return rows.map((r) => ({ service: r.service, confirmedAt: r.confirmed_at, counts: r.counts }));
+    const rows: {
+      service: string;
+      confirmed_at: Date | null;
+      counts: Record<string, number> | null;
+      file: string | null;
+      sha256: string | null;
+    }[] = await manager.query(
+      `SELECT service, confirmed_at, counts, file, sha256 FROM request_participant WHERE request_id = $1 ORDER BY service`,
+      [id],
+    );
+    return rows.map((r) => ({
+      service: r.service,
+      confirmedAt: r.confirmed_at,
+      counts: r.counts,
+      file: r.file,
+      sha256: r.sha256,
+    }));
   }
 
   /** Erasures whose grace period ended (not on hold, not under a legal hold), locked for this tick. */

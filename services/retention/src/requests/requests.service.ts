@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '@therapy-room/platform';
+import { Clock, PLATFORM_CONFIG } from '@therapy-room/platform';
+import type { RetentionConfig } from '../retention.config';
 import { actorKind, type Actor } from '@therapy-room/auth';
 import { RetentionErrorCode, RetentionException, forbidden, notFound } from '../common/retention.exception';
 import { RetentionAudit } from '../common/retention-audit';
@@ -36,6 +37,7 @@ export class RequestsService {
     private readonly audit: RetentionAudit,
     private readonly pseudonym: SubjectPseudonym,
     private readonly clock: Clock,
+    @Inject(PLATFORM_CONFIG) private readonly config: RetentionConfig,
   ) {}
 
   async raise(actor: Actor, dto: CreateRequestDto): Promise<{ created: boolean; view: RequestView }> {
@@ -46,6 +48,7 @@ export class RequestsService {
         'Exports are not configured in this region.',
       );
     }
+    if (dto.kind === 'export' && actorKind(actor) === 'client') this.requireFreshSignIn(actor);
     const now = this.clock.now();
     const outcome = await this.dataSource.transaction(async (manager) => {
       // One open request per subject and kind: concurrent askers serialise on the subject.
@@ -135,6 +138,21 @@ export class RequestsService {
       );
     }
     return { created: outcome.created, view: await this.view(outcome.request.tenantId, outcome.request.id) };
+  }
+
+  /**
+   * A client's own export hands over their whole record: only within RETENTION_REAUTH_SECONDS of a sign-in
+   * (password, and second factor where they have one). Signing in again is the re-authentication.
+   */
+  private requireFreshSignIn(actor: Actor): void {
+    const at = actor.authenticatedAt ? Date.parse(actor.authenticatedAt) : NaN;
+    const age = this.clock.now().getTime() - at;
+    if (!(age >= -60_000 && age <= this.config.RETENTION_REAUTH_SECONDS * 1000)) {
+      throw new RetentionException(
+        RetentionErrorCode.ReauthenticationRequired,
+        'Sign in again (password and second factor) and ask for the export within 5 minutes.',
+      );
+    }
   }
 
   /** The first day an erasure is allowed, when the policy refuses it today; null when it is allowed. */

@@ -15,6 +15,7 @@ import {
   PermanentEventError,
   type IncomingMessage,
 } from '@therapy-room/platform';
+import { ExportPackager } from '../exports/export-packager';
 import { ConfirmationMismatchError, SagaService } from './saga.service';
 
 /**
@@ -27,12 +28,19 @@ export class ConfirmationConsumer {
     private readonly events: EventConsumer,
     private readonly saga: SagaService,
     private readonly clock: Clock,
+    private readonly packager: ExportPackager,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {}
 
-  confirmation(contract: EventContract, service: string, message: IncomingMessage) {
-    return this.events.handle(contract, message, async (event, manager) => {
-      const payload = event.payload as { requestId: string; counts?: Record<string, number> };
+  async confirmation(contract: EventContract, service: string, message: IncomingMessage) {
+    let packed: string | null = null;
+    const result = await this.events.handle(contract, message, async (event, manager) => {
+      const payload = event.payload as {
+        requestId: string;
+        counts?: Record<string, number>;
+        file?: string;
+        sha256?: string;
+      };
       try {
         const outcome = await this.saga.confirm(
           manager,
@@ -42,9 +50,11 @@ export class ConfirmationConsumer {
             tenantId: event.tenantId,
             subjectId: event.subjectId,
             counts: payload.counts ?? null,
+            document: payload.file && payload.sha256 ? { file: payload.file, sha256: payload.sha256 } : null,
           },
           this.clock.now(),
         );
+        if (outcome === 'packed') packed = payload.requestId;
         if (outcome === 'unknown') {
           this.logger.info(
             { requestId: payload.requestId, service },
@@ -56,6 +66,16 @@ export class ConfirmationConsumer {
         throw err;
       }
     });
+    // The participants' plaintext documents go once the package is committed (the expiry and the
+    // download clean up again, should this process die in between).
+    if (packed) {
+      await this.packager
+        .cleanUp(packed)
+        .catch((err: Error) =>
+          this.logger.warn({ err, requestId: packed }, 'export documents not removed yet'),
+        );
+    }
+    return result;
   }
 }
 

@@ -1,10 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { Clock, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import { randomUUID } from 'node:crypto';
+import { Clock, PLATFORM_CONFIG, PLATFORM_LOGGER, requestContext } from '@therapy-room/platform';
 import type { RetentionConfig } from '../retention.config';
 import { RequestsRepository } from '../requests/requests.repository';
 import { SagaService } from './saga.service';
+import { DownloadsService } from '../exports/downloads.service';
 
 const BATCH = 100;
 
@@ -23,6 +25,7 @@ export class SagaDriver implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly dataSource: DataSource,
     private readonly requests: RequestsRepository,
     private readonly saga: SagaService,
+    private readonly downloads: DownloadsService,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: RetentionConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
@@ -44,7 +47,14 @@ export class SagaDriver implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** One pass; answers how many erasures started and how many requests were sent again (or marked stuck). */
-  async tick(): Promise<{ started: number; resent: number }> {
+  tick(): Promise<{ started: number; resent: number; expired: number }> {
+    // No client started this work: its audit entries name the tick and the unspecified address.
+    return requestContext.run({ requestId: `retention-tick:${randomUUID()}`, sourceAddress: '::' }, () =>
+      this.pass(),
+    );
+  }
+
+  private async pass(): Promise<{ started: number; resent: number; expired: number }> {
     const now = this.clock.now();
     const started = await this.dataSource.transaction(async (manager) => {
       const due = await this.requests.dueToRun(manager, now, BATCH);
@@ -54,6 +64,7 @@ export class SagaDriver implements OnApplicationBootstrap, OnApplicationShutdown
     const resent = await this.dataSource.transaction((manager) =>
       this.saga.resendSilent(manager, now, BATCH),
     );
-    return { started, resent };
+    const expired = await this.downloads.expire(BATCH);
+    return { started, resent, expired };
   }
 }

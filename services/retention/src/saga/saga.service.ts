@@ -12,7 +12,8 @@ import {
 import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import type { RetentionConfig } from '../retention.config';
-import { RequestsRepository } from '../requests/requests.repository';
+import { RequestsRepository, type Participant } from '../requests/requests.repository';
+import { ExportDocumentError, ExportPackager } from '../exports/export-packager';
 import type { SubjectRequest } from '../requests/request';
 import { ActivityRepository } from '../activity/activity.repository';
 import { SagaMetrics } from './saga-metrics';
@@ -32,6 +33,7 @@ export class SagaService {
     private readonly people: PeopleDirectory,
     private readonly outbox: OutboxService,
     private readonly metrics: SagaMetrics,
+    private readonly packager: ExportPackager,
     @Inject(PLATFORM_CONFIG) private readonly config: RetentionConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {}
@@ -96,9 +98,10 @@ export class SagaService {
       tenantId: string;
       subjectId: string | null;
       counts: Record<string, number> | null;
+      document?: { file: string; sha256: string } | null;
     },
     now: Date,
-  ): Promise<'confirmed' | 'duplicate' | 'unknown'> {
+  ): Promise<'confirmed' | 'duplicate' | 'unknown' | 'packed'> {
     const r = await this.requests.lockById(manager, confirmation.requestId);
     if (!r) return 'unknown';
     if (
@@ -108,14 +111,42 @@ export class SagaService {
       throw new ConfirmationMismatchError();
     }
     if (r.state !== 'running') return 'duplicate';
-    const first = await this.requests.confirm(manager, r.id, confirmation.service, now, confirmation.counts);
+    const first = await this.requests.confirm(
+      manager,
+      r.id,
+      confirmation.service,
+      now,
+      confirmation.counts,
+      confirmation.document ?? null,
+    );
     if (!first) return 'duplicate';
-    const waiting = (await this.requests.participants(r.id, manager)).filter((p) => !p.confirmedAt);
-    if (waiting.length === 0) await this.complete(manager, r, now);
-    return 'confirmed';
+    const participants = await this.requests.participants(r.id, manager);
+    if (participants.some((p) => !p.confirmedAt)) return 'confirmed';
+    return this.complete(manager, r, participants, now);
   }
 
-  private async complete(manager: EntityManager, r: SubjectRequest, now: Date): Promise<void> {
+  private async complete(
+    manager: EntityManager,
+    r: SubjectRequest,
+    participants: Participant[],
+    now: Date,
+  ): Promise<'confirmed' | 'packed'> {
+    if (r.kind === 'export') {
+      try {
+        await this.packager.pack(manager, r, participants, now);
+      } catch (err) {
+        if (!(err instanceof ExportDocumentError)) throw err;
+        await this.requests.move(manager, r, 'failed', null, now, { completed_at: now });
+        this.logger.error(
+          { requestId: r.id, reason: err.message },
+          'export failed: a document could not be packed',
+        );
+        return 'confirmed';
+      }
+      await this.requests.move(manager, r, 'completed', null, now, { completed_at: now });
+      this.logger.info({ requestId: r.id, kind: r.kind }, 'request completed');
+      return 'packed';
+    }
     await this.requests.move(manager, r, 'completed', null, now, { completed_at: now });
     if (r.kind === 'erasure' && r.subjectId) {
       // What retention itself kept about the subject goes too; the request keeps the pseudonym only.
@@ -124,6 +155,7 @@ export class SagaService {
       await this.requests.forgetSubject(manager, r.id);
     }
     this.logger.info({ requestId: r.id, kind: r.kind }, 'request completed');
+    return 'confirmed';
   }
 
   /** One pass of the driver over running requests with silent participants (locked, one replica each). */
