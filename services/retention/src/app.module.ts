@@ -6,6 +6,7 @@ import { retentionConfigShape } from './retention.config';
 import { RetentionModule } from './retention.module';
 import { RetentionCore1764300000100 } from './database/migrations/1764300000100-retention-core';
 import { ExportPackage1764300000200 } from './database/migrations/1764300000200-export-package';
+import { SweepCursor1764300000300 } from './database/migrations/1764300000300-sweep-cursor';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { ExportPackage1764300000200 } from './database/migrations/1764300000200-
           PeopleDirectory1763900000050,
           RetentionCore1764300000100,
           ExportPackage1764300000200,
+          SweepCursor1764300000300,
         ],
       },
     }),

@@ -28,6 +28,9 @@ import { DownloadsService } from './exports/downloads.service';
 import { ExportPackagesRepository } from './exports/export-packages.repository';
 import { ExportPackager } from './exports/export-packager';
 import { PackageStore } from './exports/package-store';
+import { SweepController } from './expiry/sweep.controller';
+import { SweepRepository } from './expiry/sweep.repository';
+import { SweepService } from './expiry/sweep.service';
 
 @Module({
   imports: [InternalAuthModule, CaseloadAccessModule, PeopleDirectoryModule],
@@ -36,6 +39,7 @@ import { PackageStore } from './exports/package-store';
     RequestsController,
     LegalHoldController,
     DownloadsController,
+    SweepController,
     TenantConsumer,
     ConfirmationConsumer,
     ActivityConsumer,
@@ -60,6 +64,8 @@ import { PackageStore } from './exports/package-store';
     ExportPackagesRepository,
     ExportPackager,
     PackageStore,
+    SweepRepository,
+    SweepService,
   ],
   exports: [SagaDriver],
 })

@@ -114,6 +114,8 @@ export const auditActions = [
   /** An org admin read an erasure certificate, or changed the organisation's retention policy. */
   'retention.certificate_read',
   'retention.policy_change',
+  /** An org admin read the dry-run report of the expiry sweep (which clients it would erase). */
+  'retention.sweep_report',
   /** An export package was created, downloaded, or expired unread. */
   'retention.export_create',
   'retention.export_download',

@@ -9,8 +9,8 @@ export const retentionErasureScheduledV1 = defineEvent({
   payload: z.object({
     requestId: z.uuid(),
     runsAt: z.iso.datetime({ offset: false }),
-    /** The org admin whose approval scheduled it. */
-    approvedBy: z.uuid(),
+    /** The org admin whose approval scheduled it; null: the retention sweep (the record's period ended). */
+    approvedBy: z.uuid().nullable(),
   }),
 });
 export type RetentionErasureScheduledV1 = z.infer<typeof retentionErasureScheduledV1.payload>;

@@ -58,7 +58,7 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
   beforeAll(async () => {
     stack = await startStack(
       { OPENAPI_DOCS: 'true' },
-      { caseload: true, content: true, messaging: true, audit: true },
+      { caseload: true, content: true, messaging: true, audit: true, retention: true },
     );
     const res = await fetch(`${stack.gatewayUrl}/api/docs`);
     expect(res.status).toBe(200);

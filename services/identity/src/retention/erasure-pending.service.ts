@@ -41,20 +41,17 @@ export class ErasurePendingService {
     if (user.status === 'deactivated') return;
     await this.users.setStatus(user.id, 'deactivated', manager);
     await this.sessions.revokeAllForUser(user.id, 'deactivated', manager);
-    await this.outbox.add(
-      manager,
-      identityUserDeactivatedV1,
-      { userId: user.id, byUserId: event.payload.approvedBy },
-      { tenantId: event.tenantId, subjectId: user.id },
-    );
-    await this.record(
-      manager,
-      'user.deactivate',
-      event.payload.approvedBy,
-      user.id,
-      event.tenantId,
-      'erasure_scheduled',
-    );
+    const by = event.payload.approvedBy;
+    // identity.user.deactivated.v1 names an admin; a sweep's erasure has none (the sessions still end).
+    if (by) {
+      await this.outbox.add(
+        manager,
+        identityUserDeactivatedV1,
+        { userId: user.id, byUserId: by },
+        { tenantId: event.tenantId, subjectId: user.id },
+      );
+    }
+    await this.record(manager, 'user.deactivate', by, user.id, event.tenantId, 'erasure_scheduled');
   }
 
   async cancelled(
@@ -90,7 +87,7 @@ export class ErasurePendingService {
   private record(
     manager: EntityManager,
     action: 'user.deactivate' | 'user.reactivate',
-    adminId: string,
+    adminId: string | null,
     userId: string,
     tenantId: string,
     reason: string,
@@ -101,11 +98,11 @@ export class ErasurePendingService {
         action,
         outcome: 'success',
         actorId: adminId,
-        actorRole: 'org_admin',
+        actorRole: adminId ? 'org_admin' : null,
         resource: 'user',
         resourceId: userId,
         reason,
-        basis: 'organisation_admin',
+        basis: adminId ? 'organisation_admin' : 'system',
       },
       { tenantId, subjectId: userId },
     );

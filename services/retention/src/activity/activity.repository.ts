@@ -84,22 +84,32 @@ export class ActivityRepository {
   }
 
   /**
-   * Clients of the organisation whose records expired by `now` (end of treatment + years), not under a
-   * legal hold and with no open erasure, after `afterId` (a sweep resumes where it stopped), in id order.
+   * Clients of the organisation whose records expired by `now` (end of treatment + years; for NL from
+   * the 1 January after it, art. 7:454 lid 3 BW), not under a legal hold and with no open erasure, after
+   * `afterId` (a sweep resumes where it stopped), in id order.
    */
-  async expired(tenantId: string, years: number, now: Date, afterId: string | null, limit: number) {
+  async expired(
+    tenantId: string,
+    policy: { years: number; country: 'NL' | 'GB' },
+    now: Date,
+    afterId: string | null,
+    limit: number,
+  ) {
     const rows: { client_id: string; ended: Date }[] = await this.dataSource.query(
-      `SELECT a.client_id, greatest(a.last_assignment_end, a.last_activity_at) AS ended
-         FROM client_activity a
-        WHERE a.tenant_id = $1 AND a.open_assignments = 0
-          AND greatest(a.last_assignment_end, a.last_activity_at) + make_interval(years => $2) <= $3
-          AND ($4::uuid IS NULL OR a.client_id > $4)
-          AND NOT EXISTS (SELECT 1 FROM legal_hold h WHERE h.tenant_id = a.tenant_id AND h.subject_id = a.client_id)
-          AND NOT EXISTS (SELECT 1 FROM subject_request r WHERE r.tenant_id = a.tenant_id
-                AND r.subject_id = a.client_id AND r.kind = 'erasure'
-                AND r.state IN ('requested', 'approved', 'pending', 'running'))
-        ORDER BY a.client_id LIMIT $5`,
-      [tenantId, years, now, afterId, limit],
+      `SELECT client_id, ended FROM (
+         SELECT a.client_id, greatest(a.last_assignment_end, a.last_activity_at) AS ended
+           FROM client_activity a
+          WHERE a.tenant_id = $1 AND a.open_assignments = 0 AND ($5::uuid IS NULL OR a.client_id > $5)
+            AND NOT EXISTS (SELECT 1 FROM legal_hold h WHERE h.tenant_id = a.tenant_id AND h.subject_id = a.client_id)
+            AND NOT EXISTS (SELECT 1 FROM subject_request r WHERE r.tenant_id = a.tenant_id
+                  AND r.subject_id = a.client_id AND r.kind = 'erasure'
+                  AND r.state IN ('requested', 'approved', 'pending', 'running'))
+       ) c
+       WHERE ended IS NOT NULL
+         AND (CASE WHEN $3 = 'NL' THEN date_trunc('year', ended AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1 year'
+                   ELSE ended END) + make_interval(years => $2) <= $4
+       ORDER BY client_id LIMIT $6`,
+      [tenantId, policy.years, policy.country, now, afterId, limit],
     );
     return rows.map((r) => ({ clientId: r.client_id, endOfTreatment: r.ended }));
   }

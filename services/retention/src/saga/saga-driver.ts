@@ -7,6 +7,7 @@ import type { RetentionConfig } from '../retention.config';
 import { RequestsRepository } from '../requests/requests.repository';
 import { SagaService } from './saga.service';
 import { DownloadsService } from '../exports/downloads.service';
+import { SweepService } from '../expiry/sweep.service';
 
 const BATCH = 100;
 
@@ -26,6 +27,7 @@ export class SagaDriver implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly requests: RequestsRepository,
     private readonly saga: SagaService,
     private readonly downloads: DownloadsService,
+    private readonly sweeps: SweepService,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: RetentionConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
@@ -47,14 +49,14 @@ export class SagaDriver implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** One pass; answers how many erasures started and how many requests were sent again (or marked stuck). */
-  tick(): Promise<{ started: number; resent: number; expired: number }> {
+  tick(): Promise<{ started: number; resent: number; expired: number; swept: number }> {
     // No client started this work: its audit entries name the tick and the unspecified address.
     return requestContext.run({ requestId: `retention-tick:${randomUUID()}`, sourceAddress: '::' }, () =>
       this.pass(),
     );
   }
 
-  private async pass(): Promise<{ started: number; resent: number; expired: number }> {
+  private async pass(): Promise<{ started: number; resent: number; expired: number; swept: number }> {
     const now = this.clock.now();
     const started = await this.dataSource.transaction(async (manager) => {
       const due = await this.requests.dueToRun(manager, now, BATCH);
@@ -65,6 +67,8 @@ export class SagaDriver implements OnApplicationBootstrap, OnApplicationShutdown
       this.saga.resendSilent(manager, now, BATCH),
     );
     const expired = await this.downloads.expire(BATCH);
-    return { started, resent, expired };
+    // The day's expiry sweep, a bounded part per tick until every organisation is done for the day.
+    const swept = await this.sweeps.sweep();
+    return { started, resent, expired, swept };
   }
 }
