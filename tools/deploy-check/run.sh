@@ -111,7 +111,7 @@ render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.replica
   die "the single-replica render failed: $(cat "$out/single.yaml")"
 expect_docs 'a single-replica service gets no PodDisruptionBudget (it would block node drains)' "$out/single.yaml" \
   'kind: PodDisruptionBudget\n' \
-  'PodDisruptionBudget/therapy-room-audit PodDisruptionBudget/therapy-room-caseload PodDisruptionBudget/therapy-room-content PodDisruptionBudget/therapy-room-gateway PodDisruptionBudget/therapy-room-messaging'
+  'PodDisruptionBudget/therapy-room-audit PodDisruptionBudget/therapy-room-caseload PodDisruptionBudget/therapy-room-content PodDisruptionBudget/therapy-room-gateway PodDisruptionBudget/therapy-room-messaging PodDisruptionBudget/therapy-room-retention'
 say "rendered properties hold (per-service egress, no budget over a single pod)"
 
 # --- 4. guards: each case must fail to render, with its own message

@@ -13,6 +13,7 @@ export const gatewayConfigShape = {
   CONTENT_URL: z.url(),
   MESSAGING_URL: z.url(),
   AUDIT_URL: z.url(),
+  RETENTION_URL: z.url(),
   /**
    * Live streams (GET /api/messaging/stream): this often the gateway checks the session again (a
    * revoked one ends the stream) and writes a comment line so that no proxy closes an idle stream.

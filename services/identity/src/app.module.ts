@@ -18,6 +18,7 @@ import { MessageNoticeMails1764100000900 } from './database/migrations/176410000
 import { AccountProtection1764200000100 } from './database/migrations/1764200000100-account-protection';
 import { OutsideAccessNoticeMails1764200000900 } from './database/migrations/1764200000900-outside-access-notice-mails';
 import { ErasedSubjects1764300000000 } from '@therapy-room/data-protection';
+import { ErasurePending1764300000200 } from './database/migrations/1764300000200-erasure-pending';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -40,6 +41,7 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           AccountProtection1764200000100,
           OutsideAccessNoticeMails1764200000900,
           ErasedSubjects1764300000000,
+          ErasurePending1764300000200,
         ],
       },
     }),

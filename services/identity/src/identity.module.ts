@@ -54,6 +54,9 @@ import { SsoLoginController } from './sso/sso-login.controller';
 const subjectRights = subjectRightsParticipant(ErasureService);
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
+import { ErasurePendingConsumer } from './retention/erasure-pending.consumer';
+import { ErasurePendingService } from './retention/erasure-pending.service';
+
 @Module({
   imports: [InternalAuthModule, MailModule],
   controllers: [
@@ -62,6 +65,7 @@ const subjectRights = subjectRightsParticipant(ErasureService);
     ...subjectRights.controllers,
     MessageNoticeConsumer,
     OutsideAccessNoticeConsumer,
+    ErasurePendingConsumer,
     InvitationsController,
     PasswordResetController,
     TwoFactorController,
@@ -73,6 +77,7 @@ const subjectRights = subjectRightsParticipant(ErasureService);
   ],
   providers: [
     PasswordHasher,
+    ErasurePendingService,
     TenantsRepository,
     TenantsService,
     LicenceService,

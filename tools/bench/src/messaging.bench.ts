@@ -237,6 +237,7 @@ async function main() {
     CONTENT_URL: NOT_STARTED,
     MESSAGING_URL: messaging.url,
     AUDIT_URL: NOT_STARTED,
+    RETENTION_URL: NOT_STARTED,
     INTERNAL_TOKEN_KID: signingKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
   });

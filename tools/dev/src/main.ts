@@ -19,6 +19,7 @@ const caseloadPort = process.env.CASELOAD_PORT ?? '3002';
 const contentPort = process.env.CONTENT_PORT ?? '3003';
 const messagingPort = process.env.MESSAGING_PORT ?? '3004';
 const auditPort = process.env.AUDIT_PORT ?? '3005';
+const retentionPort = process.env.RETENTION_PORT ?? '3006';
 const database = 'therapy_room';
 const colours: Record<string, string> = {
   gateway: '\x1b[36m',
@@ -27,6 +28,7 @@ const colours: Record<string, string> = {
   content: '\x1b[92m',
   messaging: '\x1b[93m',
   audit: '\x1b[91m',
+  retention: '\x1b[95m',
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
@@ -255,6 +257,20 @@ async function main() {
     saveServiceEnv('audit', auditEnv);
     await start('audit', auditEnv);
 
+    const retentionEnv = {
+      ...common,
+      SERVICE_NAME: 'retention',
+      PORT: retentionPort,
+      ...(await databaseEnv('retention')),
+      // Kept with this region's data: certificates' pseudonyms made with one key are not found with another.
+      RETENTION_PSEUDONYM_KEY: persistentSecret(`retention-pseudonym-key-${region}`, () =>
+        randomBytes(32).toString('base64'),
+      ),
+      EXPORT_ROOT: join(dataRoot, `exports-${region}`),
+    };
+    saveServiceEnv('retention', retentionEnv);
+    await start('retention', retentionEnv);
+
     await start('gateway', {
       ...common,
       SERVICE_NAME: 'gateway',
@@ -265,6 +281,7 @@ async function main() {
       CONTENT_URL: `http://127.0.0.1:${contentPort}`,
       MESSAGING_URL: `http://127.0.0.1:${messagingPort}`,
       AUDIT_URL: `http://127.0.0.1:${auditPort}`,
+      RETENTION_URL: `http://127.0.0.1:${retentionPort}`,
       INTERNAL_TOKEN_KID: signingKey.kid,
       INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
       // The public API's OpenAPI document at GET /api/docs (development only).
