@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 
@@ -22,7 +22,13 @@ export async function wipeLocalData(
     );
     if (!/^y(es)?$/i.test(answer.trim())) return false;
   }
-  for (const entry of entries) rmSync(join(dataRoot, entry), { recursive: true, force: true });
+  for (const entry of entries) {
+    // A cluster kept where the postgres system user can reach it (tools/postgres/src/reachable.ts).
+    const cluster = join(dataRoot, entry, 'data');
+    if (lstatSync(cluster, { throwIfNoEntry: false })?.isSymbolicLink() && existsSync(cluster))
+      rmSync(realpathSync(cluster), { recursive: true, force: true });
+    rmSync(join(dataRoot, entry), { recursive: true, force: true });
+  }
   return true;
 }
 
