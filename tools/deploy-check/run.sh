@@ -104,6 +104,11 @@ for region in eea uk; do
   expect_docs "$region: only identity may reach the mail relay" "$out/$region.yaml" \
     'smtp-relay' 'NetworkPolicy/therapy-room-identity'
 done
+for region in eea uk; do
+  expect_docs "$region: audit's retention sweep is scheduled (and nothing else)" "$out/$region.yaml" \
+    'kind: CronJob\n' 'CronJob/therapy-room-audit-retention-sweep'
+  grep -q "services/audit/src/cli.js" "$out/$region.yaml" || die "$region: the retention sweep does not run audit's CLI"
+done
 render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.replicas=1 > "$out/single.yaml" 2>&1 ||
   die "the single-replica render failed: $(cat "$out/single.yaml")"
 expect_docs 'a single-replica service gets no PodDisruptionBudget (it would block node drains)' "$out/single.yaml" \
@@ -179,6 +184,10 @@ expect_refused 'a secret in plain env' 'services.identity.env.SMTP_PASSWORD look
   "${eea[@]}" --set services.identity.env.SMTP_PASSWORD=hunter2
 expect_refused 'a private key among the public keys' 'is a PRIVATE key' \
   "${eea[@]}" --set-string 'global.internalToken.publicKeys.eea-2025-01=-----BEGIN PRIVATE KEY-----'
+expect_refused 'a CronJob schedule that is not cron' "at '/services/audit/cronJobs/retention-sweep/schedule'" \
+  "${eea[@]}" --set services.audit.cronJobs.retention-sweep.schedule=daily
+expect_refused 'a typo in a CronJob (comand)' "additional properties 'comand' not allowed" \
+  "${eea[@]}" --set 'services.audit.cronJobs.retention-sweep.comand[0]=x'
 say "$guards guard cases refused as expected"
 
 # --- 5. images: the Dockerfile linted, the services compiled and loadable from JavaScript alone

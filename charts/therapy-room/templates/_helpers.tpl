@@ -314,3 +314,32 @@ cluster) the lookups are empty and only secretsRevision counts.
 {{- end -}}
 {{- list $data ($g.secretsRevision | default "" | toString) | toJson | sha256sum -}}
 {{- end -}}
+
+{{/* A service's container env (its Deployment and its CronJobs): secrets by reference only. */}}
+{{- define "therapy-room.serviceEnv" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+- name: NODE_ENV
+  value: production
+{{- if $svc.database.enabled }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "therapy-room.dbUrlSecretName" (list $root $name $svc) }}
+      key: {{ $svc.database.urlSecret.key | default "url" }}
+{{- with $svc.database.ownerUrlSecret }}
+# The schema's owner, for migrations only (audit: the runtime role may not change the log).
+- name: DATABASE_OWNER_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .name }}
+      key: {{ .key | default "url" }}
+{{- end }}
+{{- end }}
+{{- range $k, $ref := $svc.secretEnv }}
+- name: {{ $k }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.secretName }}
+      key: {{ $ref.key }}
+{{- end }}
+{{- end -}}
