@@ -26,12 +26,13 @@ const cacheDir = () =>
  */
 export async function ensureMailpit(
   say: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ bin: string } | { reason: string }> {
   const dir = join(cacheDir(), `mailpit-${MAILPIT_VERSION}`);
   const bin = join(dir, 'mailpit');
   if (existsSync(bin)) return { bin };
   try {
-    await run('go', ['version']);
+    await run('go', ['version'], { env });
   } catch {
     return {
       reason: 'Go is not installed, so there is no local mail catcher: mails wait in identity’s mail_outbox',
@@ -45,17 +46,15 @@ export async function ensureMailpit(
   const building = mkdtempSync(join(cacheDir(), '.mailpit-'));
   try {
     await run('go', ['install', `${MAILPIT_MODULE}@${MAILPIT_VERSION}`], {
-      env: { ...process.env, GOBIN: building, GOFLAGS: '-buildvcs=false' },
+      env: { ...env, GOBIN: building, GOFLAGS: '-buildvcs=false' },
       maxBuffer: 16 * 1024 * 1024,
     });
     mkdirSync(dir, { recursive: true });
     renameSync(join(building, 'mailpit'), bin);
     return { bin };
   } catch (err) {
-    const detail = String((err as { stderr?: string }).stderr ?? (err as Error).message)
-      .trim()
-      .split('\n')
-      .pop();
+    const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
+    const detail = (stderr || (err as Error).message).trim().split('\n').pop();
     return { reason: `building Mailpit failed (${detail}): mails wait in identity’s mail_outbox` };
   } finally {
     rmSync(building, { recursive: true, force: true });
@@ -141,7 +140,7 @@ export async function startLocalMail(options: {
     const { protocol, host } = new URL(env.SMTP_URL);
     return { smtpUrl: env.SMTP_URL, fact: { external: `${protocol}//${host}` }, stop: none };
   }
-  const found = await ensureMailpit(options.say);
+  const found = await ensureMailpit(options.say, { ...process.env, ...env });
   if ('reason' in found) {
     options.say(found.reason);
     return { fact: { reason: found.reason }, stop: none };
