@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@therapy-room/local-postgres';
@@ -77,6 +77,10 @@ describe('npm start, as a newcomer runs it', () => {
 
   afterAll(async () => {
     await Promise.all(runs.filter((r) => r.child.exitCode === null).map(stop));
+    // As root, the cluster may live where the postgres user can reach it, linked from here.
+    const cluster = join(data, 'postgres-eea', 'data');
+    if (lstatSync(cluster, { throwIfNoEntry: false })?.isSymbolicLink())
+      rmSync(realpathSync(cluster), { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
   });
 
@@ -92,9 +96,7 @@ describe('npm start, as a newcomer runs it', () => {
     const alex = await signIn('alex@demo.example');
     const flags = await sam.expect<{ items: unknown[] }>('GET', '/api/content/flags', undefined, [200]);
     const caseload = await sam.expect<{ items: unknown[] }>('GET', '/api/caseload/clients', undefined, [200]);
-    const unread = await alex.expect<{ total: number }>('GET', '/api/messaging/unread', undefined, [
-      200,
-    ]);
+    const unread = await alex.expect<{ total: number }>('GET', '/api/messaging/unread', undefined, [200]);
     const me = await alex.expect<{ id: string }>('GET', '/api/me', undefined, [200]);
     const report = await alex.expect<{ series: { points: unknown[] }[] }>(
       'GET',
