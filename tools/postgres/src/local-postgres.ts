@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,6 +86,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     onError: (message: unknown) => options.onLog?.(String(message).trimEnd()),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    // A start stopped during initdb leaves a folder initdb refuses; without PG_VERSION it holds no cluster.
+    if (existsSync(databaseDir) && readdirSync(databaseDir).length > 0)
+      for (const entry of readdirSync(databaseDir))
+        rmSync(join(databaseDir, entry), { recursive: true, force: true });
     await pg.initialise();
     if (!temporary) (await import('node:fs')).writeFileSync(passwordFile, superPassword, { mode: 0o600 });
   }

@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, lstatSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -38,5 +48,29 @@ asRoot('the local PostgreSQL under a private folder (running as root)', () => {
     query('CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)');
     expect(lstatSync(join(dataDir, 'data')).isSymbolicLink()).toBe(true);
     expect(query('SELECT v FROM kept')).toEqual([{ v: 42 }]);
+  });
+});
+
+describe('the local PostgreSQL after a start stopped during initdb', () => {
+  it('initialises again instead of refusing the half-written folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'half-'));
+    chmodSync(root, 0o755);
+    const dataDir = join(root, 'postgres-eea');
+    mkdirSync(join(dataDir, 'data', 'base'), { recursive: true });
+    writeFileSync(join(dataDir, 'data', 'postgresql.conf'), '# initdb was stopped here\n');
+    try {
+      const run = spawnSync(
+        process.execPath,
+        ['-r', '@swc-node/register', join(__dirname, 'run-local-postgres.ts'), dataDir, 'SELECT 1 AS one'],
+        { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8', timeout: 90_000 },
+      );
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([{ one: 1 }]);
+    } finally {
+      const cluster = join(dataDir, 'data');
+      if (lstatSync(cluster, { throwIfNoEntry: false })?.isSymbolicLink())
+        rmSync(realpathSync(cluster), { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
