@@ -7,7 +7,8 @@ import { demo } from '../src/demo';
 import { GatewaySession } from '../src/gateway-session';
 import { repoRoot } from '../src/service-process';
 
-jest.setTimeout(360_000);
+// Two whole-platform starts (PostgreSQL, Kafka, Mailpit, six services, the demo); 340 s seen at load 20-60.
+jest.setTimeout(600_000);
 
 const READY = 'Ctrl-C stops everything';
 const strip = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
