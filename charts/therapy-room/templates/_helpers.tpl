@@ -317,3 +317,67 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+checksum/secrets of a service's pods: the data of every Secret they read (database URLs, secretEnv,
+the Kafka CA), looked up in the cluster at install/upgrade, plus global.secretsRevision. A rotated
+password or key rolls exactly the pods that read it on the next upgrade; under `helm template` (no
+cluster) the lookups are empty and only secretsRevision counts.
+*/}}
+{{- define "therapy-room.secretsChecksum" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $g := $root.Values.global -}}
+{{- $names := list -}}
+{{- if $svc.database.enabled -}}
+{{- $names = append $names (include "therapy-room.dbUrlSecretName" (list $root $name $svc)) -}}
+{{- with $svc.database.ownerUrlSecret }}{{ $names = append $names .name }}{{ end -}}
+{{- end -}}
+{{- if $svc.keysDatabase.enabled -}}
+{{- $names = append $names (include "therapy-room.keysDbUrlSecretName" (list $root $name $svc)) -}}
+{{- end -}}
+{{- range $k, $ref := $svc.secretEnv }}{{ $names = append $names $ref.secretName }}{{ end -}}
+{{- if $g.kafka.tls.enabled }}{{ with $g.kafka.tls.caSecret.name }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- $data := dict -}}
+{{- range $n := $names | uniq | sortAlpha -}}
+{{- $found := lookup "v1" "Secret" $root.Release.Namespace $n -}}
+{{- $_ := set $data $n (get $found "data" | default dict) -}}
+{{- end -}}
+{{- list $data ($g.secretsRevision | default "" | toString) | toJson | sha256sum -}}
+{{- end -}}
+
+{{/* A service's container env (its Deployment and its CronJobs): secrets by reference only. */}}
+{{- define "therapy-room.serviceEnv" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+- name: NODE_ENV
+  value: production
+{{- if $svc.database.enabled }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "therapy-room.dbUrlSecretName" (list $root $name $svc) }}
+      key: {{ $svc.database.urlSecret.key | default "url" }}
+{{- with $svc.database.ownerUrlSecret }}
+# The schema's owner, for migrations only (audit: the runtime role may not change the log).
+- name: DATABASE_OWNER_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .name }}
+      key: {{ .key | default "url" }}
+{{- end }}
+{{- end }}
+{{- if $svc.keysDatabase.enabled }}
+# The service's key role in the region's key database (data keys live apart from the data).
+- name: DATA_KEYS_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "therapy-room.keysDbUrlSecretName" (list $root $name $svc) }}
+      key: {{ $svc.keysDatabase.urlSecret.key | default "url" }}
+{{- end }}
+{{- range $k, $ref := $svc.secretEnv }}
+- name: {{ $k }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.secretName }}
+      key: {{ $ref.key }}
+{{- end }}
+{{- end -}}

@@ -11,8 +11,14 @@ import { dataRoot, persistentSecret, saveServiceEnv } from './stack-env';
 import { runIdentityCli } from './run-identity-cli';
 import { runContentCli } from './run-content-cli';
 import { demo, seedArgs } from './demo';
+import { startOptionsOrExit } from './options';
+import { wipeLocalData } from './fresh';
+import { startLocalMail } from './mailpit';
+import { setUpDemo } from './demo-setup';
+import { banner } from './banner';
 
-const region = process.env.REGION ?? 'eea';
+const options = startOptionsOrExit();
+const region = options.regions[0];
 const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
 const identityPort = process.env.IDENTITY_PORT ?? '3001';
 const caseloadPort = process.env.CASELOAD_PORT ?? '3002';
@@ -32,6 +38,7 @@ const colours: Record<string, string> = {
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
+  mail: '\x1b[96m',
 };
 const say = (who: string, line: string) =>
   process.stdout.write(`${colours[who] ?? ''}${who.padEnd(8)}\x1b[0m | ${line}\n`);
@@ -79,7 +86,16 @@ async function main() {
   takeOverSignals();
 
   try {
+    if (options.regions.length > 1)
+      throw new Error('this version runs one region at a time: --region eea or uk');
+    if (options.fresh && !(await wipeLocalData(dataRoot, { yes: options.yes })))
+      return say('dev', 'nothing deleted, nothing started');
     say('dev', `starting the ${region} region (data in ${dataRoot})`);
+    const mail = await startLocalMail({
+      say: (l) => say('mail', l),
+      database: join(dataRoot, `mailpit-${region}.db`),
+    });
+    stops.push(() => mail.stop());
     const [postgres, kafka] = await Promise.all([
       startPostgresOrUseExternal({ dataDir: join(dataRoot, `postgres-${region}`) }) as Promise<
         LocalPostgres & { external: boolean }
@@ -158,9 +174,9 @@ async function main() {
       SERVICE_NAME: 'identity',
       PORT: identityPort,
       ...(await databaseEnv('identity')),
-      // Mails (invitations, resets) go to a local SMTP catcher when one is given; otherwise identity
+      // Mails (invitations, resets, notices) go to SMTP_URL or the local Mailpit; with neither, identity
       // warns "mail not sent: SMTP_URL unset" and keeps them in mail_outbox (see README).
-      ...(process.env.SMTP_URL ? { SMTP_URL: process.env.SMTP_URL } : {}),
+      ...(mail.smtpUrl ? { SMTP_URL: mail.smtpUrl } : {}),
       PUBLIC_URL: `http://localhost:${gatewayPort}`,
       // Kept with this region's data: TOTP secrets stored with one key cannot be read with another.
       TOTP_ENCRYPTION_KEY: persistentSecret(`totp-encryption-key-${region}`, () =>
@@ -289,19 +305,30 @@ async function main() {
     });
 
     const url = `http://localhost:${gatewayPort}`;
-    process.stdout.write(`
-  Therapy Room (${region}) is running at ${url}
-
-  Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
-  Try it (the org admin then needs a second factor: enrol on first login, \`npm run totp -- SECRET\`
-  prints the code; see "Walkthrough with curl" in README.md):
-    curl -H 'content-type: application/json' \\
-         -d '{"organisation":"${demo.slug}","email":"${demo.adminEmail}","password":"${demo.adminPassword}"}' ${url}/api/auth/login
-
-  Ctrl-C stops everything.
-`);
+    // The platform runs whatever happens to the demo: a failure there is one line in the banner.
+    const demoSetup = await setUpDemo({
+      gatewayUrl: url,
+      region,
+      identityEnv,
+      inboxUrl: mail.inboxUrl,
+    }).catch((err: Error) => ({
+      note: `setting them up failed: ${err.message}`,
+      seeded: [],
+      adminTotpSecret: undefined,
+    }));
+    if (demoSetup.seeded.length) say('dev', `demo history created for ${demoSetup.seeded.join(', ')}`);
+    process.stdout.write(
+      banner({
+        region,
+        gatewayUrl: url,
+        mail: mail.fact,
+        otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        adminTotpSecret: demoSetup.adminTotpSecret,
+        demoNote: demoSetup.note,
+      }),
+    );
   } catch (err) {
-    say('dev', `failed: ${(err as Error).message}`);
+    say('dev', `failed: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
   }
 }

