@@ -9,7 +9,7 @@ import { AuditEmitter, OutboxService, PermanentEventError, PLATFORM_CONFIG } fro
 import { ExportLocationError, SubjectDataCipher, writeSubjectExport } from '@therapy-room/data-protection';
 import type { MessagingConfig } from '../messaging.config';
 import { ConversationsRepository } from '../conversations/conversations.repository';
-import { bodyField } from '../conversations/conversations.service';
+import { bodyField } from '../conversations/message-body-field';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
