@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { messagingNotificationDueV1 } from '@therapy-room/contracts';
 import { Clock, OutboxService, PLATFORM_CONFIG } from '@therapy-room/platform';
-import { PeopleDirectory } from '@therapy-room/people-directory';
 import type { MessagingConfig } from '../messaging.config';
 import { StreamHub } from '../stream/stream-hub';
 import { ConversationsRepository, type Conversation } from '../conversations/conversations.repository';
@@ -19,7 +18,6 @@ export class NoticesService {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly notifications: NotificationsRepository,
-    private readonly people: PeopleDirectory,
     private readonly outbox: OutboxService,
     private readonly hub: StreamHub,
     @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
@@ -28,19 +26,20 @@ export class NoticesService {
 
   async afterSend(manager: EntityManager, conversation: Conversation, recipientId: string): Promise<void> {
     const now = this.clock.now();
-    const [state, preference, recipient, streamOpen] = await Promise.all([
-      this.conversations.participant(manager, conversation.id, recipientId),
-      this.notifications.emailEnabled(recipientId, manager),
-      this.people.find(conversation.tenantId, recipientId, manager),
-      this.notifications.streamOpen(manager, recipientId, this.hub.freshSeconds, now),
-    ]);
+    const facts = await this.notifications.noticeFacts(manager, {
+      conversationId: conversation.id,
+      tenantId: conversation.tenantId,
+      recipientId,
+      freshSeconds: this.hub.freshSeconds,
+      at: now,
+    });
     const decision = decideNotification(
       {
-        emailEnabled: preference ?? true,
-        active: recipient?.status !== 'deactivated',
-        streamOpen,
-        lastSeenAt: state?.lastSeenAt ?? null,
-        lastNotifiedAt: state?.lastNotifiedAt ?? null,
+        emailEnabled: facts.emailEnabled ?? true,
+        active: !facts.deactivated,
+        streamOpen: facts.streamOpen,
+        lastSeenAt: facts.lastSeenAt,
+        lastNotifiedAt: facts.lastNotifiedAt,
       },
       {
         intervalSeconds: this.config.MESSAGING_NOTIFY_INTERVAL_SECONDS,
