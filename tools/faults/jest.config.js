@@ -17,5 +17,7 @@ module.exports = {
     },
   ],
   maxWorkers: 1,
+  // Sockets of killed processes' peers (keep-alive, Kafka admin) may linger after the suite stopped everything.
+  forceExit: true,
   reporters: root.reporters,
 };

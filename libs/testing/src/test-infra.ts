@@ -45,8 +45,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = uniqueName('t');
   await ensureDatabase(testAdminUrl(), name);
   const adminUrl = testAdminUrl(name);
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
+  // Reconnected on the next query when the server went away (the fault suite restarts PostgreSQL).
+  const connect = async () => {
+    const client = new Client({ connectionString: adminUrl });
+    client.on('error', () => {
+      if (admin === client) broken = true;
+    });
+    await client.connect();
+    return client;
+  };
+  let broken = false;
+  let admin = await connect();
   return {
     name,
     adminUrl,
@@ -71,10 +80,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       };
     },
     async query<T>(sql: string, params?: unknown[]) {
+      if (broken) {
+        await admin.end().catch(() => undefined);
+        admin = await connect();
+        broken = false;
+      }
       return (await admin.query(sql, params)).rows as T[];
     },
     async drop() {
-      await admin.end();
+      await admin.end().catch(() => undefined);
       const root = new Client({ connectionString: testAdminUrl() });
       await root.connect();
       await root.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => root.end());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { identityUserProfileChangedV1, identityUserRegisteredV1 } from '@therapy-room/contracts';
+import { identityUserProfileChangedV1, identityUserRegisteredV1, topics } from '@therapy-room/contracts';
 import {
   expectEventually,
   publishEvent,
@@ -28,6 +28,12 @@ const PAIRS = 4;
 const SENDERS_PER_PAIR = 2;
 /** Every service's schema; all of them consume events. */
 const SERVICES = ['identity', 'caseload', 'content', 'messaging', 'audit'] as const;
+/**
+ * The consumer groups services share (one per service and topic); a broadcast group (per process,
+ * from the latest offset) of a killed process stays behind for ever and is not one of them.
+ */
+const sharedGroups = (prefix: string) =>
+  new Set(SERVICES.flatMap((service) => topics.map((topic) => `${prefix}${service}.${topic}`)));
 const report = (line: string) => process.stdout.write(`fault suite: ${line}\n`);
 
 describe(`${SENDS} acknowledged sends under faults`, () => {
@@ -35,7 +41,7 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   let stack: TestStack;
   const savedEnv = { ...process.env };
-  let pairs: {
+  const pairs: {
     pro: { id: string; cookie: string };
     client: { id: string; cookie: string };
     conversationId: string;
@@ -70,38 +76,41 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
         { tenantId: org.tenantId, subjectId: id },
       );
     };
-    pairs = await Promise.all(
-      Array.from({ length: PAIRS }, async () => {
-        const pro = await stack.addActiveUser(org, 'professional');
-        const client = await stack.addActiveUser(org, 'client');
-        await announce(pro.id, 'professional');
-        await announce(client.id, 'client');
-        await expectEventually(async () => {
-          const res = await fetch(`${stack.gatewayUrl}/api/caseload/assignments`, {
-            method: 'POST',
-            headers: { cookie: admin, 'content-type': 'application/json' },
-            body: JSON.stringify({ clientId: client.id, professionalId: pro.id }),
+    // One pair after the other: identity refuses a burst of logins (503) to keep its event loop free.
+    for (let i = 0; i < PAIRS; i += 1) {
+      pairs.push(
+        await (async () => {
+          const pro = await stack.addActiveUser(org, 'professional');
+          const client = await stack.addActiveUser(org, 'client');
+          await announce(pro.id, 'professional');
+          await announce(client.id, 'client');
+          await expectEventually(async () => {
+            const res = await fetch(`${stack.gatewayUrl}/api/caseload/assignments`, {
+              method: 'POST',
+              headers: { cookie: admin, 'content-type': 'application/json' },
+              body: JSON.stringify({ clientId: client.id, professionalId: pro.id }),
+            });
+            expect(res.status).toBe(201);
           });
-          expect(res.status).toBe(201);
-        });
-        const proCookie = (await stack.loginAs(pro)).cookie;
-        const clientCookie = (await stack.loginAs(client)).cookie;
-        const conversationId = await expectEventually(async () => {
-          const res = await fetch(`${stack.gatewayUrl}/api/messaging/conversations`, {
-            method: 'POST',
-            headers: { cookie: proCookie, 'content-type': 'application/json' },
-            body: JSON.stringify({ clientId: client.id }),
+          const proCookie = (await stack.loginAs(pro)).cookie;
+          const clientCookie = (await stack.loginAs(client)).cookie;
+          const conversationId = await expectEventually(async () => {
+            const res = await fetch(`${stack.gatewayUrl}/api/messaging/conversations`, {
+              method: 'POST',
+              headers: { cookie: proCookie, 'content-type': 'application/json' },
+              body: JSON.stringify({ clientId: client.id }),
+            });
+            expect(res.status).toBe(201);
+            return ((await res.json()) as { id: string }).id;
           });
-          expect(res.status).toBe(201);
-          return ((await res.json()) as { id: string }).id;
-        });
-        return {
-          pro: { id: pro.id, cookie: proCookie },
-          client: { id: client.id, cookie: clientCookie },
-          conversationId,
-        };
-      }),
-    );
+          return {
+            pro: { id: pro.id, cookie: proCookie },
+            client: { id: client.id, cookie: clientCookie },
+            conversationId,
+          };
+        })(),
+      );
+    }
   }, 600_000);
 
   afterAll(async () => {
@@ -178,7 +187,8 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
       });
     const restartService = async (name: 'messaging' | 'gateway') => {
       await stack[name]!.stop('SIGKILL');
-      await stack.restart(name, {});
+      // On a crowded machine a start can miss its 60 s readiness window: try again, as an orchestrator would.
+      await stack.restart(name, {}).catch(() => stack.restart(name, {}));
     };
     const faultLog: string[] = [];
     const fault = async (name: string, run: () => Promise<void>) => {
@@ -222,6 +232,12 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
     );
     await faults;
     const sendingMs = Date.now() - started;
+    const acked = [...acknowledged.values()].reduce((n, ids) => n + ids.length, 0);
+    for (const line of faultLog) report(line);
+    report(
+      `${counts.sent} sends, ${acked} acknowledged (${counts.created} created, ${counts.retriedAnsweredOriginal} retries answered with the original) in ${(sendingMs / 1000).toFixed(1)} s; ` +
+        `${counts.failedAttempts} attempts without an answer, ${counts.refusedAttempts} answered non-2xx (retried)`,
+    );
 
     // Back to zero: nothing waits in any outbox, no consumer group is behind (within 60 s of the last fault).
     const drained = await expectEventually(
@@ -231,9 +247,7 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
         );
         expect(outbox.reduce((n, r) => n + r.n, 0)).toBe(0);
         const lag = await consumerLag(infra.admin, stack.prefix);
-        const shared = [...lag].filter(([group]) =>
-          SERVICES.some((s) => group.startsWith(`${stack.prefix}${s}.`)),
-        );
+        const shared = [...lag].filter(([group]) => sharedGroups(stack.prefix).has(group));
         expect(shared.filter(([, behind]) => behind > 0)).toEqual([]);
         return Date.now() - lastFaultAt;
       },
@@ -255,12 +269,6 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
       missing += [...acked].filter((id) => !seen.has(id)).length;
       unacknowledged += [...seen.keys()].filter((id) => !acked.has(id)).length;
     }
-    const acked = [...acknowledged.values()].reduce((n, ids) => n + ids.length, 0);
-    for (const line of faultLog) report(line);
-    report(
-      `${counts.sent} sends, ${acked} acknowledged (${counts.created} created, ${counts.retriedAnsweredOriginal} retries answered with the original) in ${(sendingMs / 1000).toFixed(1)} s; ` +
-        `${counts.failedAttempts} attempts without an answer, ${counts.refusedAttempts} answered non-2xx (retried)`,
-    );
     report(
       `recipients hold ${received} messages: ${missing} acknowledged missing, ${duplicates} duplicated, ${unacknowledged} never acknowledged`,
     );
@@ -279,17 +287,17 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
     const before = await tableChecksums(stack.db.query, schemas);
     const replay = (s: string) => `${stack.prefix}${s}-replay`;
     for (const service of SERVICES) await stack.restart(service, { KAFKA_CONSUMER_GROUP: replay(service) });
-    const original = await consumerLag(infra.admin, stack.prefix);
     // Every shared group of a service has its replay twin, and every twin is at the end of its topic.
+    const original = await consumerLag(infra.admin, stack.prefix);
+    const expected = SERVICES.flatMap((service) =>
+      topics
+        .filter((topic) => original.has(`${stack.prefix}${service}.${topic}`))
+        .map((topic) => `${replay(service)}.${topic}`),
+    );
     await expectEventually(
       async () => {
         const lag = await consumerLag(infra.admin, stack.prefix);
-        for (const service of SERVICES) {
-          const twins = [...original.keys()]
-            .filter((g) => g.startsWith(`${stack.prefix}${service}.`))
-            .map((g) => g.replace(`${stack.prefix}${service}.`, `${replay(service)}.`));
-          for (const twin of twins) expect([twin, lag.get(twin)]).toEqual([twin, 0]);
-        }
+        expect(expected.filter((twin) => lag.get(twin) !== 0)).toEqual([]);
       },
       { timeoutMs: 120_000, intervalMs: 500 },
     );
