@@ -55,7 +55,8 @@ const claimsSchema = z.object({
 
 export interface SigningKey {
   kid: string;
-  privateKeyPem: string;
+  /** The PEM, or the key parsed once from it (parsing a PEM costs more than an ES256 signature). */
+  privateKeyPem: string | KeyObject;
 }
 /** Public keys by kid. During a rotation it holds both the old and the new key. */
 export type PublicKeySet = Record<string, string>;
@@ -151,7 +152,9 @@ export function verifyInternalToken(
 }
 
 /** A fresh P-256 key pair (local stacks and tests; clusters load keys from secrets). */
-export function generateSigningKey(kid: string = randomUUID()): SigningKey & { publicKeyPem: string } {
+export function generateSigningKey(
+  kid: string = randomUUID(),
+): SigningKey & { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     kid,

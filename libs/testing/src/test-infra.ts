@@ -56,8 +56,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await ensureDatabase(testAdminUrl(), name);
   await ensureDatabase(testAdminUrl(), keysName);
   const adminUrl = testAdminUrl(name);
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
+  // Reconnected on the next query when the server went away (the fault suite restarts PostgreSQL).
+  const connect = async () => {
+    const client = new Client({ connectionString: adminUrl });
+    client.on('error', () => {
+      if (admin === client) broken = true;
+    });
+    await client.connect();
+    return client;
+  };
+  let broken = false;
+  let admin = await connect();
   const keysAdmin = new Client({ connectionString: testAdminUrl(keysName) });
   await keysAdmin.connect();
   return {
@@ -96,14 +105,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       };
     },
     async query<T>(sql: string, params?: unknown[]) {
+      if (broken) {
+        await admin.end().catch(() => undefined);
+        admin = await connect();
+        broken = false;
+      }
       return (await admin.query(sql, params)).rows as T[];
     },
     async keysQuery<T>(sql: string, params?: unknown[]) {
       return (await keysAdmin.query(sql, params)).rows as T[];
     },
     async drop() {
-      await admin.end();
-      await keysAdmin.end();
+      await admin.end().catch(() => undefined);
+      await keysAdmin.end().catch(() => undefined);
       const root = new Client({ connectionString: testAdminUrl() });
       await root.connect();
       await root

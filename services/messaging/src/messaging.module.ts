@@ -6,6 +6,10 @@ import { PeopleDirectoryModule } from '@therapy-room/people-directory';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
+import { ConversationAccessService } from './conversations/conversation-access.service';
+import { MessageReadingService } from './conversations/message-reading.service';
+import { MessageSendingService } from './conversations/message-sending.service';
+import { NoticesService } from './notifications/notices.service';
 import { NotificationsRepository } from './notifications/notifications.repository';
 import { PreferencesController } from './notifications/preferences.controller';
 import { StreamController } from './stream/stream.controller';
@@ -28,7 +32,11 @@ const subjectRights = subjectRightsParticipant(ErasureService);
   ],
   providers: [
     ConversationsRepository,
+    ConversationAccessService,
     ConversationsService,
+    MessageReadingService,
+    MessageSendingService,
+    NoticesService,
     NotificationsRepository,
     StreamHub,
     PresenceRepository,

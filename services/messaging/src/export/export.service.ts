@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditEmitter } from '@therapy-room/platform';
 import { SubjectDataCipher, type SubjectRequest } from '@therapy-room/data-protection';
 import { ConversationsRepository } from '../conversations/conversations.repository';
-import { bodyField } from '../conversations/conversations.service';
+import { bodyField } from '../conversations/message-body-field';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
