@@ -11,6 +11,7 @@ import { dataRoot, persistentSecret, saveServiceEnv } from './stack-env';
 import { runIdentityCli } from './run-identity-cli';
 import { runContentCli } from './run-content-cli';
 import { demo, seedArgs } from './demo';
+import { buildWebApp } from './web-build';
 
 const region = process.env.REGION ?? 'eea';
 const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
@@ -233,8 +234,11 @@ async function main() {
     saveServiceEnv('audit', auditEnv);
     await start('audit', auditEnv);
 
+    // The browser app, served by the gateway at / (built here when its sources changed).
+    const webRoot = buildWebApp((line) => say('dev', line));
     await start('gateway', {
       ...common,
+      WEB_ROOT: webRoot,
       SERVICE_NAME: 'gateway',
       PORT: gatewayPort,
       HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
@@ -251,7 +255,7 @@ async function main() {
 
     const url = `http://localhost:${gatewayPort}`;
     process.stdout.write(`
-  Therapy Room (${region}) is running at ${url}
+  Therapy Room (${region}) is running at ${url} — open it in a browser.
 
   Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
   Try it (the org admin then needs a second factor: enrol on first login, \`npm run totp -- SECRET\`
