@@ -90,7 +90,8 @@ export function LoginScreen() {
             </p>
           </div>
         )}
-        <Form className="form" onSubmit={submitCode(step.challenge)} validationErrors={fieldErrors(error)}>
+        {/* Keyed: React must not reuse the password form's inputs (their typed values) for the code. */}
+        <Form key="code" className="form" onSubmit={submitCode(step.challenge)} validationErrors={fieldErrors(error)}>
           <Problem error={error} />
           <Field
             name="code"
@@ -115,7 +116,7 @@ export function LoginScreen() {
           {t('login.endedIdle')}
         </p>
       )}
-      <Form className="form" onSubmit={submitPassword} validationErrors={fieldErrors(error)}>
+      <Form key="password" className="form" onSubmit={submitPassword} validationErrors={fieldErrors(error)}>
         <Problem error={error} />
         <Field name="organisation" label={t('login.organisation')} isRequired autoComplete="organization" />
         <Field name="email" type="email" label={t('login.email')} isRequired autoComplete="username" />
