@@ -53,9 +53,12 @@ export async function axe(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern.
   if (!hasAxe) await page.evaluate(axeSource);
   // A string: this file is type-checked for Node, without the DOM's types.
-  const violations = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as AxeViolation[];
+  const { violations, passes } = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+       .then((r) => ({ violations: r.violations, passes: r.passes.length }))`,
+  )) as { violations: AxeViolation[]; passes: number };
+  // A check that checked nothing would pass silently: axe must have applied some rules.
+  if (passes === 0) throw new Error('axe applied no rule to this page');
   return violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
@@ -69,17 +72,25 @@ async function chooseLanguage(page: Page, label: 'English' | 'Nederlands') {
 
 /**
  * One screen, checked and recorded: axe in English and in Dutch (0 violations expected; collected for
- * one assertion at the end), and a screenshot in each language at phone width.
+ * one assertion at the end), and a screenshot in each language at phone width. A modal dialog makes
+ * the rest of the page inert (the language switch too): those screens are taken in English only.
  */
-export async function snap(page: Page, name: string, violations: string[]): Promise<void> {
+export async function snap(
+  page: Page,
+  name: string,
+  violations: string[],
+  options: { languages?: readonly ('en' | 'nl')[] } = {},
+): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  const languages = options.languages ?? ['en', 'nl'];
   for (const [label, lang] of [
     ['English', 'en'],
     ['Nederlands', 'nl'],
   ] as const) {
+    if (!languages.includes(lang)) continue;
     if (label === 'Nederlands') await chooseLanguage(page, label);
     violations.push(...(await axe(page)).map((v) => `${name} [${lang}]: ${v}`));
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.${lang}.png`), fullPage: true });
   }
-  await chooseLanguage(page, 'English');
+  if (languages.includes('nl')) await chooseLanguage(page, 'English');
 }

@@ -172,7 +172,7 @@ describe('browser: the therapy room, journey by journey', () => {
     // The admin puts the client in the professional's caseload (once caseload knows both).
     await expectEventually(
       async () => {
-        await admin.reload();
+        await admin.goto(`${base}/`);
         const card = admin.locator('li.card', { hasText: 'Sam de Vries' });
         await card.locator('.select-button').click({ timeout: 2_000 });
         await admin.getByRole('option', { name: 'Dr. Pat Jansen' }).click({ timeout: 2_000 });
@@ -288,7 +288,9 @@ describe('browser: the therapy room, journey by journey', () => {
     await recipient.goto(link.replace('127.0.0.1', 'localhost'));
     await recipient.getByRole('heading', { name: 'Shared report' }).waitFor();
     await recipient.locator('figure.trend').first().waitFor();
-    expect(await recipient.getByText('Blood glucose diary: Blood glucose (mmol/L)').count()).toBe(1);
+    await recipient
+      .locator('figcaption', { hasText: 'Blood glucose diary: Blood glucose (mmol/L)' })
+      .waitFor();
     await snap(recipient, 'shared-report', violations);
 
     await nav(client, 'Who saw my data');
@@ -351,7 +353,7 @@ describe('browser: the therapy room, journey by journey', () => {
     await page.getByRole('heading', { name: 'Welcome, Sam de Vries' }).waitFor();
     await page.clock.fastForward('13:30');
     await page.getByRole('alertdialog').waitFor();
-    await snap(page, 'idle-warning', violations);
+    await snap(page, 'idle-warning', violations, { languages: ['en'] });
     await page.getByRole('button', { name: 'Stay signed in' }).click();
     await page.getByRole('alertdialog').waitFor({ state: 'detached' });
   });

@@ -75,7 +75,7 @@ export function UsersScreen() {
       <section aria-labelledby="people-heading">
         <h2 id="people-heading">{t('users.people')}</h2>
         <Problem error={users.error ?? action.error ?? assign.error} />
-        {action.isSuccess && (
+        {(action.isSuccess || assign.isSuccess) && (
           <p role="status" className="notice">
             {t('users.done')}
           </p>

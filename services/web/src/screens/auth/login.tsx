@@ -91,7 +91,12 @@ export function LoginScreen() {
           </div>
         )}
         {/* Keyed: React must not reuse the password form's inputs (their typed values) for the code. */}
-        <Form key="code" className="form" onSubmit={submitCode(step.challenge)} validationErrors={fieldErrors(error)}>
+        <Form
+          key="code"
+          className="form"
+          onSubmit={submitCode(step.challenge)}
+          validationErrors={fieldErrors(error)}
+        >
           <Problem error={error} />
           <Field
             name="code"

@@ -22,6 +22,14 @@ function valuesOf(fields: DiaryField[], form: FormData): Record<string, unknown>
   return values;
 }
 
+/** A stored value as the person entered it: a choice by its label, a number with its unit. */
+export function shown(field: DiaryField, value: unknown): string {
+  if (field.type === 'choice')
+    return field.options.find((o) => String(o.value) === String(value))?.label ?? String(value);
+  if (field.type === 'number') return `${String(value)} ${field.unit}`;
+  return String(value);
+}
+
 /** A diary entry form from the tool's fields, my entries, and my trends as charts. */
 export function DiaryTool({ work }: { work: Work }) {
   const { t, i18n } = useTranslation();

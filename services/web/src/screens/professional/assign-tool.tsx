@@ -55,9 +55,7 @@ export function AssignTool({ clientId }: { clientId: string }) {
           body: {
             clientId,
             toolId: toolId!,
-            ...(tool?.kind === 'module'
-              ? { supported, ...(sessions ? { sessions: chosen.map((k) => [k]) } : {}) }
-              : {}),
+            ...(tool?.kind === 'module' ? { supported, ...(sessions ? { sessions: chosen } : {}) } : {}),
             ...(tool?.kind === 'questionnaire'
               ? { schedule: schedule === 'repeat' ? { type: 'repeat', everyDays } : { type: 'once' } }
               : {}),

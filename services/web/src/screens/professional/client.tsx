@@ -10,6 +10,7 @@ import { Button, Field } from '../../ui/fields';
 import { Loading, Page, formatDateTime } from '../../ui/page';
 import { Problem } from '../../ui/problem';
 import { AssignTool } from './assign-tool';
+import { shown } from '../client/diary';
 
 /** A client of my caseload: tools and progress, answers and diary entries, trends, flags, feedback. */
 export function ClientScreen({ params }: { params: { clientId: string } }) {
@@ -127,7 +128,7 @@ function AssignmentDetail({ assignment: a }: { assignment: Assignment }) {
               {formatDateTime(e.recordedAt, i18n.language)}:{' '}
               {(w.content.fields ?? [])
                 .filter((f) => e.values[f.key] !== undefined)
-                .map((f) => `${f.label} ${String(e.values[f.key])}`)
+                .map((f) => `${f.label} ${shown(f, e.values[f.key])}`)
                 .join(' · ')}
             </li>
           ))}
