@@ -1,4 +1,4 @@
-import { Suspense, type ReactNode } from 'react';
+import { Suspense, lazy, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { SessionProvider, useSession, type Role } from './session';
@@ -12,19 +12,40 @@ import { LoginScreen } from './screens/auth/login';
 import { ActivateScreen } from './screens/auth/activate';
 import { ResetPasswordScreen } from './screens/auth/reset-password';
 import { AccountScreen } from './screens/auth/account';
-import { SharedReportScreen } from './screens/client/shared-report';
 import { ClientHome } from './screens/client/home';
-import { ToolScreen } from './screens/client/tool';
-import { ShareScreen } from './screens/client/share';
-import { ContactHistoryScreen } from './screens/client/contact-history';
-import { MessagesScreen } from './screens/messages/messages';
-import { CaseloadScreen } from './screens/professional/caseload';
-import { ClientScreen } from './screens/professional/client';
-import { InviteScreen } from './screens/professional/invite';
-import { UsersScreen } from './screens/admin/users';
-import { PrivacyStatementsScreen } from './screens/admin/privacy-statements';
-import { SecurityPolicyScreen } from './screens/admin/security-policy';
-import { StaffAccessScreen } from './screens/admin/staff-access';
+
+// Screens of one role (and the chart library) load when first opened: a client's phone does not
+// download the professional's and the admin's screens.
+const SharedReportScreen = lazy(() =>
+  import('./screens/client/shared-report').then((m) => ({ default: m.SharedReportScreen })),
+);
+const ToolScreen = lazy(() => import('./screens/client/tool').then((m) => ({ default: m.ToolScreen })));
+const ShareScreen = lazy(() => import('./screens/client/share').then((m) => ({ default: m.ShareScreen })));
+const ContactHistoryScreen = lazy(() =>
+  import('./screens/client/contact-history').then((m) => ({ default: m.ContactHistoryScreen })),
+);
+const MessagesScreen = lazy(() =>
+  import('./screens/messages/messages').then((m) => ({ default: m.MessagesScreen })),
+);
+const CaseloadScreen = lazy(() =>
+  import('./screens/professional/caseload').then((m) => ({ default: m.CaseloadScreen })),
+);
+const ClientScreen = lazy(() =>
+  import('./screens/professional/client').then((m) => ({ default: m.ClientScreen })),
+);
+const InviteScreen = lazy(() =>
+  import('./screens/professional/invite').then((m) => ({ default: m.InviteScreen })),
+);
+const UsersScreen = lazy(() => import('./screens/admin/users').then((m) => ({ default: m.UsersScreen })));
+const PrivacyStatementsScreen = lazy(() =>
+  import('./screens/admin/privacy-statements').then((m) => ({ default: m.PrivacyStatementsScreen })),
+);
+const SecurityPolicyScreen = lazy(() =>
+  import('./screens/admin/security-policy').then((m) => ({ default: m.SecurityPolicyScreen })),
+);
+const StaffAccessScreen = lazy(() =>
+  import('./screens/admin/staff-access').then((m) => ({ default: m.StaffAccessScreen })),
+);
 
 export function App() {
   return (
