@@ -16,6 +16,10 @@ import { launch, person, snap } from './browser';
  * is set up and used by its admin, a professional and a client, each in their own browser; axe checks
  * every screen in English and Dutch; screenshots go to build/screenshots.
  */
+// A journey step drives two or three browsers against six services: more than the harness's 120 s
+// default under a loaded CI machine, never minutes of sleeping (every wait is on something visible).
+jest.setTimeout(180_000);
+
 describe('browser: the therapy room, journey by journey', () => {
   let stack: TestStack;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -174,10 +178,10 @@ describe('browser: the therapy room, journey by journey', () => {
       async () => {
         await admin.goto(`${base}/`);
         const card = admin.locator('li.card', { hasText: 'Sam de Vries' });
-        await card.locator('.select-button').click({ timeout: 2_000 });
-        await admin.getByRole('option', { name: 'Dr. Pat Jansen' }).click({ timeout: 2_000 });
+        await card.locator('.select-button').click({ timeout: 5_000 });
+        await admin.getByRole('option', { name: 'Dr. Pat Jansen' }).click({ timeout: 5_000 });
       },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
     await admin.getByText('Done.').or(admin.locator('.problem')).first().waitFor();
     expect(await admin.locator('.problem').count()).toBe(0);
@@ -187,9 +191,9 @@ describe('browser: the therapy room, journey by journey', () => {
     await expectEventually(
       async () => {
         await pro.goto(`${base}/`);
-        await pro.getByRole('link', { name: 'Sam de Vries' }).click({ timeout: 2_000 });
+        await pro.getByRole('link', { name: 'Sam de Vries' }).click({ timeout: 5_000 });
       },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
     await pro.getByRole('heading', { name: 'Sam de Vries' }).waitFor();
     for (const tool of ['Blood glucose diary', 'PHQ-9: mood over the last two weeks']) {
@@ -236,9 +240,9 @@ describe('browser: the therapy room, journey by journey', () => {
     await expectEventually(
       async () => {
         await pro.goto(`${base}/`);
-        await pro.getByText('1 open flag').waitFor({ timeout: 1_500 });
+        await pro.getByText('1 open flag').waitFor({ timeout: 5_000 });
       },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
     await snap(pro, 'professional-caseload', violations);
     await pro.getByRole('link', { name: 'Sam de Vries' }).click();
