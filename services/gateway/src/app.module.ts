@@ -17,6 +17,7 @@ import { SessionRevocationsConsumer } from './auth/session-revocations.consumer'
 import { securityHeaders } from './security/security-headers';
 import { StaffRequestAudit } from './auth/staff-request-audit';
 import { ApiDocsController } from './openapi/api-docs.controller';
+import { webApp } from './web/web-app';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
@@ -25,7 +26,8 @@ import { ApiDocsController } from './openapi/api-docs.controller';
       configShape: gatewayConfigShape,
       openApiFragment: false,
       // Ahead of the body parser and routing: every answer has the headers, every path is checked once.
-      httpMiddleware: [securityHeaders, requestTargetCheck],
+      // The browser app (GET/HEAD outside /api and /health) is served from memory before the check's 404.
+      httpMiddleware: [securityHeaders, webApp(process.env.WEB_ROOT || undefined), requestTargetCheck],
     }),
   ],
   // ForwardProxyController last: its catch-all must not shadow the stream, docs and session routes.

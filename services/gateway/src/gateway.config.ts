@@ -25,6 +25,11 @@ export const gatewayConfigShape = {
    */
   SESSION_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * The built browser app (services/web/dist, or /app/web in an image) served at /; unset: no app,
+   * every path outside /api is 404. Read once, at the first request (services/gateway/src/web).
+   */
+  WEB_ROOT: z.string().optional(),
   /** GET /api/docs serves the public OpenAPI document (development and contract tests only). */
   OPENAPI_DOCS: z.stringbool().default(false),
 };

@@ -16,6 +16,7 @@ import { wipeLocalData } from './fresh';
 import { startLocalMail } from './mailpit';
 import { setUpDemo } from './demo-setup';
 import { banner } from './banner';
+import { buildWebApp } from './web-build';
 
 const options = startOptionsOrExit();
 const region = options.regions[0];
@@ -287,8 +288,11 @@ async function main() {
     saveServiceEnv('retention', retentionEnv);
     await start('retention', retentionEnv);
 
+    // The browser app, served by the gateway at / (built here when its sources changed).
+    const webRoot = buildWebApp((line) => say('dev', line));
     await start('gateway', {
       ...common,
+      WEB_ROOT: webRoot,
       SERVICE_NAME: 'gateway',
       PORT: gatewayPort,
       HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
@@ -327,6 +331,17 @@ async function main() {
         demoNote: demoSetup.note,
       }),
     );
+    process.stdout.write(`
+  Therapy Room (${region}) is running at ${url} — open it in a browser.
+
+  Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
+  Try it (the org admin then needs a second factor: enrol on first login, \`npm run totp -- SECRET\`
+  prints the code; see "Walkthrough with curl" in README.md):
+    curl -H 'content-type: application/json' \\
+         -d '{"organisation":"${demo.slug}","email":"${demo.adminEmail}","password":"${demo.adminPassword}"}' ${url}/api/auth/login
+
+  Ctrl-C stops everything.
+`);
   } catch (err) {
     say('dev', `failed: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
