@@ -125,7 +125,7 @@ describe('erasure reaches everything: tables, Kafka, logs and an earlier backup 
         .send({ clientId: client.id, professionalId: pro.id });
       expect(res.status).toBe(201);
     });
-  }, 120_000);
+  }, 300_000); // six services and the seeding, as real processes: generous for a loaded CI machine
   afterAll(async () => {
     await stack?.stop();
     rmSync(exportRoot, { recursive: true, force: true });
