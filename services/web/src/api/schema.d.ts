@@ -892,6 +892,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/retention/clients/{clientId}/legal-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["retention.LegalHold.get"];
+        put: operations["retention.LegalHold.place"];
+        post?: never;
+        delete: operations["retention.LegalHold.lift"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retention.Downloads.download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["retention.Policy.get"];
+        put: operations["retention.Policy.set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["retention.Requests.list"];
+        put?: never;
+        post: operations["retention.Requests.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["retention.Requests.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retention.Requests.approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retention.Requests.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["retention.Requests.certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}/download-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retention.Downloads.link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retention.Requests.hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/requests/{requestId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retention.Requests.resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/sweep/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["retention.Sweep.dryRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shared-reports/open": {
         parameters: {
             query?: never;
@@ -1220,7 +1412,7 @@ export interface operations {
                 to?: string;
                 clientId?: string;
                 userId?: string;
-                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase";
+                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase" | "retention.request" | "retention.approve" | "retention.refuse" | "retention.hold" | "retention.resume" | "retention.cancel" | "retention.legal_hold" | "retention.legal_hold_lift" | "retention.certificate_read" | "retention.policy_change" | "retention.sweep_report" | "retention.export_create" | "retention.export_download" | "retention.export_expire";
                 outcome?: "success" | "failure" | "throttled" | "locked";
                 limit?: number;
                 offset?: number;
@@ -1292,7 +1484,7 @@ export interface operations {
                 to?: string;
                 clientId?: string;
                 userId?: string;
-                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase";
+                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase" | "retention.request" | "retention.approve" | "retention.refuse" | "retention.hold" | "retention.resume" | "retention.cancel" | "retention.legal_hold" | "retention.legal_hold_lift" | "retention.certificate_read" | "retention.policy_change" | "retention.sweep_report" | "retention.export_create" | "retention.export_download" | "retention.export_expire";
                 outcome?: "success" | "failure" | "throttled" | "locked";
             };
             header?: never;
@@ -6249,6 +6441,1512 @@ export interface operations {
                             /** Format: uuid */
                             conversationId: string;
                             unreadCount: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.LegalHold.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        clientId: string;
+                        held: boolean;
+                        reason: string | null;
+                        placedBy: string | null;
+                        placedAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.LegalHold.place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        clientId: string;
+                        held: boolean;
+                        reason: string | null;
+                        placedBy: string | null;
+                        placedAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.LegalHold.lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        clientId: string;
+                        held: boolean;
+                        reason: string | null;
+                        placedBy: string | null;
+                        placedAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Downloads.download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        format: "therapy-room-export/1";
+                        /** Format: uuid */
+                        requestId: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        documents: {
+                            [key: string]: unknown;
+                        };
+                        fhir: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Policy.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        country: "NL" | "GB";
+                        yearsAfterTreatment: number;
+                        /** @enum {string} */
+                        erasureBeforeExpiry: "allowed" | "refused";
+                        graceDays: number;
+                        idleDays: number | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Policy.set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    country: "NL" | "GB";
+                    yearsAfterTreatment: number;
+                    /** @enum {string} */
+                    erasureBeforeExpiry: "allowed" | "refused";
+                    graceDays: number;
+                    idleDays: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        country: "NL" | "GB";
+                        yearsAfterTreatment: number;
+                        /** @enum {string} */
+                        erasureBeforeExpiry: "allowed" | "refused";
+                        graceDays: number;
+                        idleDays: number | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.list": {
+        parameters: {
+            query?: {
+                clientId?: string;
+                state?: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "erasure" | "export";
+                            /** @enum {string} */
+                            reason: "client_request" | "retention_expired";
+                            /** @enum {string} */
+                            state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                            clientId: string | null;
+                            requestedBy: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                            runsAt: string | null;
+                            onHold: boolean;
+                            possibleFrom: string | null;
+                            completedAt: string | null;
+                            stuck: boolean;
+                            participants: {
+                                service: string;
+                                confirmedAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line or headers are too large (answered by the HTTP server, without a body) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "erasure" | "export";
+                    /** Format: uuid */
+                    clientId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A request of this kind was already open: that one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        requestId: string;
+                        subjectPseudonym: string;
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedAt: string | null;
+                        /** Format: date-time */
+                        completedAt: string;
+                        participants: {
+                            service: string;
+                            /** Format: date-time */
+                            confirmedAt: string;
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Downloads.link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Requests.resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "erasure" | "export";
+                        /** @enum {string} */
+                        reason: "client_request" | "retention_expired";
+                        /** @enum {string} */
+                        state: "requested" | "approved" | "pending" | "running" | "completed" | "failed" | "cancelled" | "refused";
+                        clientId: string | null;
+                        requestedBy: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAt: string | null;
+                        onHold: boolean;
+                        possibleFrom: string | null;
+                        completedAt: string | null;
+                        stuck: boolean;
+                        participants: {
+                            service: string;
+                            confirmedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "retention.Sweep.dryRun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        policy: {
+                            /** @enum {string} */
+                            country: "NL" | "GB";
+                            yearsAfterTreatment: number;
+                            graceDays: number;
+                        };
+                        items: {
+                            /** Format: uuid */
+                            clientId: string;
+                            /** Format: date-time */
+                            endOfTreatment: string;
+                            /** Format: date */
+                            expiredOn: string;
                         }[];
                     };
                 };

@@ -47,7 +47,7 @@ describe('browser: the therapy room, journey by journey', () => {
     smtp = await startSmtpSink();
     stack = await startStack(
       { SMTP_URL: smtp.url, WEB_ROOT: webRoot, OPENAPI_DOCS: 'true' },
-      { caseload: true, content: true, messaging: true, audit: true },
+      { caseload: true, content: true, messaging: true, audit: true, retention: true },
     );
     const seeded = await stack.seedContent();
     if (seeded.code !== 0) throw new Error(`seed-library failed: ${seeded.stderr}`);
