@@ -12,6 +12,7 @@ export * from './validation/zod-validation.pipe';
 export * from './database/database.module';
 export * from './database/platform-migrations';
 export * from './database/provision';
+export * from './database/returning';
 export * from './kafka/kafka-client';
 export * from './kafka/kafka.module';
 export * from './kafka/kafka-errors';

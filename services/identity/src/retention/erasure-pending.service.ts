@@ -7,7 +7,7 @@ import {
   type retentionErasureCancelledV1,
   type retentionErasureScheduledV1,
 } from '@therapy-room/contracts';
-import { AuditEmitter, OutboxService } from '@therapy-room/platform';
+import { AuditEmitter, changedRows, OutboxService } from '@therapy-room/platform';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersRepository } from '../users/users.repository';
 import type { UserStatus } from '../users/user-account.entity';
@@ -61,7 +61,8 @@ export class ErasurePendingService {
     if (!event.subjectId) return;
     const user = await this.users.findInTenantForUpdate(event.tenantId, event.subjectId, manager);
     if (!user) return;
-    const rows: { previous_status: UserStatus }[] = await manager.query(
+    const rows = await changedRows<{ previous_status: UserStatus }>(
+      manager,
       `DELETE FROM erasure_pending WHERE user_id = $1 AND request_id = $2 RETURNING previous_status`,
       [user.id, event.payload.requestId],
     );
