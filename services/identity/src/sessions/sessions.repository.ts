@@ -1,3 +1,4 @@
+import { changedRows } from '@therapy-room/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { Session } from './session.entity';
@@ -33,12 +34,13 @@ export class SessionsRepository {
     manager: EntityManager,
     except?: string,
   ): Promise<{ id: string; tenantId: string }[]> {
-    const [rows] = (await manager.query(
+    const rows = await changedRows<{ id: string; tenant_id: string }>(
+      manager,
       `UPDATE session SET revoked_at = $2
         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND ($3::uuid IS NULL OR id <> $3::uuid)
         RETURNING id, tenant_id`,
       [userId, at, except ?? null],
-    )) as [{ id: string; tenant_id: string }[], number];
+    );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
 

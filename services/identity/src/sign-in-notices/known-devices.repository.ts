@@ -1,3 +1,4 @@
+import { changedRows } from '@therapy-room/platform';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -48,11 +49,12 @@ export class KnownDevicesRepository {
       [randomUUID(), device.userId, device.tenantId, device.deviceHash, device.method, device.at],
     )) as { id: string }[];
     if (inserted) return { id: inserted.id, isNew: true };
-    const [rows] = (await manager.query(
+    const rows = await changedRows<{ id: string }>(
+      manager,
       `UPDATE user_device SET last_seen_at = greatest(last_seen_at, $3)
         WHERE user_id = $1 AND device_hash = $2 RETURNING id`,
       [device.userId, device.deviceHash, device.at],
-    )) as [{ id: string }[], number];
+    );
     return { id: rows[0].id, isNew: false };
   }
 

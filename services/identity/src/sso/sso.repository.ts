@@ -1,3 +1,4 @@
+import { changedRows } from '@therapy-room/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SsoRole } from './dto/sso-config.dto';
@@ -140,22 +141,20 @@ export class SsoRepository {
    * outcome, and two callbacks with one state cannot both get it (the UPDATE decides).
    */
   async consumeLoginState(stateHash: Buffer, now: Date): Promise<SsoLoginStateRow | null> {
-    const [rows] = (await this.dataSource.query(
+    const rows = await changedRows<{
+      id: string;
+      tenant_id: string;
+      binding_hash: Buffer;
+      nonce_hash: Buffer;
+      code_verifier_ciphertext: Buffer;
+      expires_at: Date;
+    }>(
+      this.dataSource,
       `UPDATE sso_login_state SET consumed_at = $2
         WHERE state_hash = $1 AND consumed_at IS NULL AND expires_at > $2
         RETURNING id, tenant_id, binding_hash, nonce_hash, code_verifier_ciphertext, expires_at`,
       [stateHash, now],
-    )) as [
-      {
-        id: string;
-        tenant_id: string;
-        binding_hash: Buffer;
-        nonce_hash: Buffer;
-        code_verifier_ciphertext: Buffer;
-        expires_at: Date;
-      }[],
-      number,
-    ];
+    );
     const row = rows[0];
     if (!row) return null;
     return {

@@ -1,3 +1,4 @@
+import { changedRows } from '@therapy-room/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { StaffAccessGrant, type StaffAccessGrantStatus } from './staff-access-grant.entity';
@@ -38,7 +39,8 @@ export class StaffAccessRepository {
     limit: number,
     manager: EntityManager,
   ): Promise<Pick<StaffAccessGrant, 'id' | 'tenantId' | 'requesterId'>[]> {
-    const [rows] = (await manager.query(
+    const rows = await changedRows<{ id: string; tenant_id: string; requester_id: string }>(
+      manager,
       `UPDATE staff_access_grant SET ended_at = $1
         WHERE id IN (
           SELECT id FROM staff_access_grant
@@ -47,7 +49,7 @@ export class StaffAccessRepository {
           AND ended_at IS NULL
         RETURNING id, tenant_id, requester_id`,
       [now, limit],
-    )) as [{ id: string; tenant_id: string; requester_id: string }[], number];
+    );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, requesterId: r.requester_id }));
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { changedRows } from '@therapy-room/platform';
 
 export interface Conversation {
   id: string;
@@ -307,8 +308,8 @@ export class ConversationsRepository {
     seq: string,
     at: Date,
   ): Promise<{ before: string; after: string } | null> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows] = (await manager.query(
+    const rows = await changedRows<{ before: string; after: string }>(
+      manager,
       `UPDATE participant p SET last_read_seq = GREATEST(p.last_read_seq, $3::bigint),
               last_read_at = CASE WHEN $3::bigint > p.last_read_seq THEN $4::timestamptz ELSE p.last_read_at END,
               last_seen_at = $4::timestamptz
@@ -317,7 +318,7 @@ export class ConversationsRepository {
           AND old.conversation_id = p.conversation_id AND old.user_id = p.user_id
         RETURNING old.last_read_seq AS before, p.last_read_seq AS after`,
       [conversationId, userId, seq, at],
-    )) as [{ before: string; after: string }[], number];
+    );
     return rows[0] ? { before: String(rows[0].before), after: String(rows[0].after) } : null;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { changedRows } from '@therapy-room/platform';
 
 export interface ClientActivity {
   openAssignments: number;
@@ -55,7 +56,8 @@ export class ActivityRepository {
 
   /** A caseload assignment ended at `at`. */
   async assignmentEnded(manager: EntityManager, clientId: string, grantId: string, at: Date) {
-    const ended: unknown[] = await manager.query(
+    const ended = await changedRows(
+      manager,
       `UPDATE client_assignment SET ended_at = $2 WHERE grant_id = $1 AND ended_at IS NULL RETURNING grant_id`,
       [grantId, at],
     );

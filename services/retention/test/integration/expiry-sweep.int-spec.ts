@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { retentionErasureScheduledV1 } from '@therapy-room/contracts';
+import { caseloadAssignmentRevokedV1, retentionErasureScheduledV1 } from '@therapy-room/contracts';
 import { expectEventually } from '@therapy-room/testing';
 import { startRetention, type RetentionFixture } from '../support/retention-fixture';
 
@@ -75,6 +75,30 @@ describe('retention: statutory expiry sweep', () => {
     await fx.tick();
     expect((await fx.as(org.admin).get('/retention/requests').expect(200)).body.items).toHaveLength(1);
     expect((await fx.as(org.admin).get('/retention/sweep/dry-run').expect(200)).body.items).toEqual([]);
+  });
+
+  it('an assignment that ends twice counts once: a client still in another assignment stays in treatment', async () => {
+    const org = await fx.organisation('eea');
+    const [client] = await fx.announce(org.tenantId, [{ role: 'client', name: 'Twi Ce' }]);
+    const first = await fx.grant(org.pro, client);
+    await fx.grant(org.pro, client);
+    await fx.revoke(first, org.pro, client);
+    const handledRevocations = async (): Promise<number> =>
+      (
+        await fx.db.query(`SELECT count(*)::int AS n FROM ${fx.schema}.inbox WHERE topic = $1`, [
+          caseloadAssignmentRevokedV1.topic,
+        ])
+      )[0].n;
+    const before = await handledRevocations();
+    // The same grant ended again (another event: caseload may say it twice); the second is handled...
+    await fx.revoke(first, org.pro, client);
+    await expectEventually(async () => expect(await handledRevocations()).toBe(before + 1));
+    // ...and changes nothing: one assignment is still open.
+    expect(
+      await fx.db.query(`SELECT open_assignments FROM ${fx.schema}.client_activity WHERE client_id = $1`, [
+        client.id,
+      ]),
+    ).toEqual([{ open_assignments: 1 }]);
   });
 
   it('one replica at a time: an organisation whose sweep lock is held elsewhere is left for the next tick', async () => {
