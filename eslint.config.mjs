@@ -66,6 +66,21 @@ export default tseslint.config(
     },
   },
   {
+    // TypeORM answers UPDATE/DELETE … RETURNING with [rows, affected], every other command with rows:
+    // reading the former as rows is a bug that type-checks (it once kept erased accounts deactivated).
+    files: ['services/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='query'] > TemplateLiteral > TemplateElement[value.raw=/^\\s*(UPDATE|DELETE)\\b[\\s\\S]*\\bRETURNING\\b/i]",
+          message: 'Read UPDATE/DELETE … RETURNING with changedRows from @therapy-room/platform.',
+        },
+      ],
+    },
+  },
+  {
     files: testFiles,
     rules: { '@nx/enforce-module-boundaries': boundaries({ testCode: true }) },
   },
