@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, type DatabaseConfig } from '../config/config';
 import { PLATFORM_LOGGER } from '../logging/logger.module';
+import { changedRows } from '../database/returning';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -33,17 +34,18 @@ export class InboxPruner implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Deletes expired inbox rows in bounded batches; returns how many went. */
-  async prune(): Promise<number> {
+  async prune(batch = 5000): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted: unknown[] = await this.dataSource.query(
+      const deleted = await changedRows(
+        this.dataSource,
         `DELETE FROM inbox WHERE event_id IN (
-           SELECT event_id FROM inbox WHERE handled_at < now() - make_interval(days => $1) LIMIT 5000
+           SELECT event_id FROM inbox WHERE handled_at < now() - make_interval(days => $1) LIMIT $2
          ) RETURNING event_id`,
-        [this.config.INBOX_RETENTION_DAYS],
+        [this.config.INBOX_RETENTION_DAYS, batch],
       );
       total += deleted.length;
-      if (deleted.length < 5000) return total;
+      if (deleted.length < batch) return total;
     }
   }
 }

@@ -120,15 +120,22 @@ describe('outbox, inbox and DLQ against real PostgreSQL and Kafka', () => {
     await dlq.stop();
   });
 
-  it('prunes inbox rows older than the retention, keeping recent ones', async () => {
-    const [old, recent] = [uuidv7(), uuidv7()];
+  it('prunes inbox rows older than the retention in batches until none is left, keeping recent ones', async () => {
+    const old = [uuidv7(), uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    const recent = uuidv7();
     await fx.db.query(
-      `INSERT INTO fixture.inbox (event_id, topic, handled_at) VALUES ($1, 't', now() - interval '15 days'), ($2, 't', now() - interval '13 days')`,
-      [old, recent],
+      `INSERT INTO fixture.inbox (event_id, topic, handled_at)
+         SELECT id, 't', now() - interval '15 days' FROM unnest($1::uuid[]) AS id`,
+      [old],
     );
-    expect(await fx.app.get(InboxPruner).prune()).toBeGreaterThanOrEqual(1);
+    await fx.db.query(
+      `INSERT INTO fixture.inbox (event_id, topic, handled_at) VALUES ($1, 't', now() - interval '13 days')`,
+      [recent],
+    );
+    // Batches of two: three rounds (2, 2, 1), the count of what went.
+    expect(await fx.app.get(InboxPruner).prune(2)).toBe(5);
     expect(
-      await fx.db.query(`SELECT event_id FROM fixture.inbox WHERE event_id = ANY($1)`, [[old, recent]]),
+      await fx.db.query(`SELECT event_id FROM fixture.inbox WHERE event_id = ANY($1)`, [[...old, recent]]),
     ).toEqual([{ event_id: recent }]);
   });
 

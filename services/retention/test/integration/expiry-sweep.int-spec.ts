@@ -88,7 +88,7 @@ describe('retention: statutory expiry sweep', () => {
         await fx.db.query(`SELECT count(*)::int AS n FROM ${fx.schema}.inbox WHERE topic = $1`, [
           caseloadAssignmentRevokedV1.topic,
         ])
-      )[0].n;
+      )[0].n as number;
     const before = await handledRevocations();
     // The same grant ended again (another event: caseload may say it twice); the second is handled...
     await fx.revoke(first, org.pro, client);
