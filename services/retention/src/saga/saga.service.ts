@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import {
@@ -14,6 +12,7 @@ import { PeopleDirectory } from '@therapy-room/people-directory';
 import type { RetentionConfig } from '../retention.config';
 import { RequestsRepository, type Participant } from '../requests/requests.repository';
 import { ExportDocumentError, ExportPackager } from '../exports/export-packager';
+import { PackageStore } from '../exports/package-store';
 import type { SubjectRequest } from '../requests/request';
 import { ActivityRepository } from '../activity/activity.repository';
 import { SagaMetrics } from './saga-metrics';
@@ -34,6 +33,7 @@ export class SagaService {
     private readonly outbox: OutboxService,
     private readonly metrics: SagaMetrics,
     private readonly packager: ExportPackager,
+    private readonly packages: PackageStore,
     @Inject(PLATFORM_CONFIG) private readonly config: RetentionConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {}
@@ -78,12 +78,11 @@ export class SagaService {
   }
 
   exportsConfigured(): boolean {
-    return Boolean(this.config.EXPORT_ROOT);
+    return this.packages.configured;
   }
 
   exportLocation(requestId: string): string {
-    if (!this.config.EXPORT_ROOT) throw new Error('EXPORT_ROOT is not configured');
-    return pathToFileURL(join(this.config.EXPORT_ROOT, requestId)).href;
+    return this.packages.locationOf(requestId);
   }
 
   /**
