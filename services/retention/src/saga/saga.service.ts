@@ -9,6 +9,7 @@ import {
 } from '@therapy-room/contracts';
 import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import { PeopleDirectory } from '@therapy-room/people-directory';
+import { CaseloadAccess } from '@therapy-room/caseload-access';
 import type { RetentionConfig } from '../retention.config';
 import { RequestsRepository, type Participant } from '../requests/requests.repository';
 import { ExportDocumentError, ExportPackager } from '../exports/export-packager';
@@ -30,6 +31,7 @@ export class SagaService {
     private readonly requests: RequestsRepository,
     private readonly activity: ActivityRepository,
     private readonly people: PeopleDirectory,
+    private readonly caseload: CaseloadAccess,
     private readonly outbox: OutboxService,
     private readonly metrics: SagaMetrics,
     private readonly packager: ExportPackager,
@@ -100,7 +102,7 @@ export class SagaService {
       document?: { file: string; sha256: string } | null;
     },
     now: Date,
-  ): Promise<'confirmed' | 'duplicate' | 'unknown' | 'packed'> {
+  ): Promise<'confirmed' | 'duplicate' | 'unknown' | 'packed' | 'failed'> {
     const r = await this.requests.lockById(manager, confirmation.requestId);
     if (!r) return 'unknown';
     if (
@@ -129,7 +131,7 @@ export class SagaService {
     r: SubjectRequest,
     participants: Participant[],
     now: Date,
-  ): Promise<'confirmed' | 'packed'> {
+  ): Promise<'confirmed' | 'packed' | 'failed'> {
     if (r.kind === 'export') {
       try {
         await this.packager.pack(manager, r, participants, now);
@@ -140,7 +142,7 @@ export class SagaService {
           { requestId: r.id, reason: err.message },
           'export failed: a document could not be packed',
         );
-        return 'confirmed';
+        return 'failed';
       }
       await this.requests.move(manager, r, 'completed', null, now, { completed_at: now });
       this.logger.info({ requestId: r.id, kind: r.kind }, 'request completed');
@@ -148,8 +150,10 @@ export class SagaService {
     }
     await this.requests.move(manager, r, 'completed', null, now, { completed_at: now });
     if (r.kind === 'erasure' && r.subjectId) {
-      // What retention itself kept about the subject goes too; the request keeps the pseudonym only.
+      // What retention itself kept about the subject goes too (its end-of-treatment projection, its
+      // copy of caseload's grants, its directory entry); the request keeps the pseudonym only.
       await this.activity.erase(manager, r.subjectId);
+      await this.caseload.erase(manager, r.tenantId, r.subjectId);
       await this.people.erase(manager, r.subjectId);
       await this.requests.forgetSubject(manager, r.id);
     }

@@ -174,5 +174,7 @@ describe('retention: export packages in an S3-compatible bucket', () => {
       expect((await fx.as(org.admin).get(`/retention/requests/${id}`).expect(200)).body.state).toBe('failed'),
     );
     expect(await keysUnder(`exports/.packages/${id}`)).toEqual([]);
+    // A failed export leaves no plaintext document behind either.
+    await expectEventually(async () => expect(await keysUnder(`exports/${id}/`)).toEqual([]));
   });
 });
