@@ -7,8 +7,14 @@ import {
 } from '@therapy-room/contracts';
 import { signInternalToken } from '@therapy-room/auth';
 import { S3ExportStorage, writeSubjectExport } from '@therapy-room/data-protection';
-import { startLocalS3, type LocalS3Handle } from '@therapy-room/local-s3';
-import { TEST_CLIENT_ADDRESS, expectEventually, publishEvent, testSigningKey } from '@therapy-room/testing';
+import {
+  TEST_CLIENT_ADDRESS,
+  expectEventually,
+  publishEvent,
+  startLocalS3,
+  testSigningKey,
+  type LocalS3Handle,
+} from '@therapy-room/testing';
 import { startRetention, type RetentionFixture } from '../support/retention-fixture';
 
 const BUCKET = 'therapy-room-exports-test';
