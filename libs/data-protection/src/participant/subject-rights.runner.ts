@@ -38,13 +38,18 @@ import {
  */
 @Injectable()
 export class SubjectRightsRunner {
+  private readonly storage: ExportStorage | null;
+
   constructor(
     @Inject(SUBJECT_RIGHTS_PARTICIPANT) private readonly participant: SubjectRightsParticipant,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig & Partial<DataProtectionConfig>,
     @Optional() private readonly cipher?: SubjectDataCipher,
-  ) {}
+  ) {
+    // EXPORT_ROOT or EXPORT_S3_*: a contradiction (both, a bucket without a region) fails the start.
+    this.storage = exportStorageFrom(this.config);
+  }
 
   async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
     const request = this.requestOf(event, 'erasure');
@@ -65,7 +70,7 @@ export class SubjectRightsRunner {
   async export(event: MessageOf<typeof retentionExportRequestedV1>, manager: EntityManager): Promise<void> {
     const request = this.requestOf(event, 'export');
     if (!this.participant.export) throw new PermanentEventError(`${this.service} exports nothing`);
-    const storage = this.exportStorage();
+    const storage = this.storage;
     if (!storage) {
       throw new PermanentEventError(`no export store is configured: ${this.service} cannot export`);
     }
@@ -88,14 +93,6 @@ export class SubjectRightsRunner {
       { requestId: request.requestId, file: written.file, sha256: written.sha256 },
       { tenantId: request.tenantId, subjectId: request.subjectId },
     );
-  }
-
-  private storage?: ExportStorage | null;
-
-  /** EXPORT_ROOT or EXPORT_S3_*, built on first use. */
-  private exportStorage(): ExportStorage | null {
-    if (this.storage === undefined) this.storage = exportStorageFrom(this.config);
-    return this.storage;
   }
 
   private get service(): string {
