@@ -165,7 +165,7 @@ async function main() {
     `| raw \`DELETE\` of each client's row (baseline) | ${Math.round(baselineMs)} | ${perSecond(baselineMs)} | ${perSecond(baselineMs) * 60} |`,
     `| the sweep: erasure request + 2 transitions + outbox event + audit entry per client (from commit of the seed, tick latency included) | ${Math.round(sweepMs)} | ${perSecond(sweepMs)} | ${sweepPerMinute} |`,
     '',
-    `Sweep at ${(baselineMs / sweepMs).toFixed(2)} × the raw DELETE rate; ${sweepPerMinute} clients/min: ${sweepPerMinute >= TARGET_PER_MINUTE ? 'meets' : 'BELOW'} the ${TARGET_PER_MINUTE}/min target.`,
+    `Sweep at ${(baselineMs / sweepMs).toPrecision(2)} × the raw DELETE rate; ${sweepPerMinute} clients/min: ${sweepPerMinute >= TARGET_PER_MINUTE ? 'meets' : 'BELOW'} the ${TARGET_PER_MINUTE}/min target.`,
     '',
   ].join('\n');
   process.stdout.write(`${report}\n`);
