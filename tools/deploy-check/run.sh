@@ -179,6 +179,10 @@ expect_refused 'a key database host outside the region' 'region guard: services\
   "${eea[@]}" --set global.keysDatabase.host=pg-uk-keys-rw.therapy-room-uk-data.svc.cluster.local
 expect_refused 'a key database without a host' 'keysDatabase enabled but no key database host' \
   "${eea[@]}" --set global.keysDatabase.host=
+expect_refused 'an export bucket endpoint outside the region' 'region guard: global.exports.endpoint host "s3-uk\.therapy-room-uk-data\.svc\.cluster\.local" is not in region eea' \
+  "${eea[@]}" --set global.exports.endpoint=https://s3-uk.therapy-room-uk-data.svc.cluster.local
+expect_refused 'an export bucket without a region' 'global.exports.bucket needs global.exports.region' \
+  "${eea[@]}" --set global.exports.region=
 expect_refused 'both regions values files stacked' 'values files of more than one region are stacked' \
   "${eea[@]}" -f "$chart/values-uk.yaml"
 expect_refused 'a typo in values (serviceDefaults.replicaz)' "additional properties 'replicaz' not allowed" \

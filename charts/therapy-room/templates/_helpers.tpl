@@ -230,7 +230,22 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 
-{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "DATA_KEYS_DATABASE_URL" "DATA_KEYS_ADMIN_URL" "DATA_KEYS_SCHEMA" "DATA_KEYS_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
+{{- with $g.exports.bucket -}}
+{{- if not $g.exports.region -}}
+{{- fail "global.exports.bucket needs global.exports.region" -}}
+{{- end -}}
+{{- with $g.exports.endpoint -}}
+{{- $s3Host := regexReplaceAll "^[a-zA-Z]+://([^/:@]+).*$" (. | toString | trim) "${1}" | lower -}}
+{{- if not (hasSuffix $suffix $s3Host) -}}
+{{- fail (printf "region guard: global.exports.endpoint host %q is not in region %s (must end with %q)" $s3Host $region $suffix) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $g.networkPolicy.enabled (not (or $g.networkPolicy.objectStore.cidrs $g.networkPolicy.objectStore.peers)) -}}
+{{- fail "global.networkPolicy.objectStore: set cidrs or peers (the region's object store), or egress to the export bucket is denied" -}}
+{{- end -}}
+{{- end -}}
+
+{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "DATA_KEYS_DATABASE_URL" "DATA_KEYS_ADMIN_URL" "DATA_KEYS_SCHEMA" "DATA_KEYS_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" "EXPORT_S3_BUCKET" "EXPORT_S3_REGION" "EXPORT_S3_ENDPOINT" "EXPORT_S3_PREFIX" "EXPORT_S3_FORCE_PATH_STYLE" -}}
 {{- $publicCount := 0 -}}
 {{- range $name, $_ := .Values.services -}}
 {{- $svc := include "therapy-room.svcConfig" (list $ $name) | fromJson -}}
@@ -372,6 +387,20 @@ cluster) the lookups are empty and only secretsRevision counts.
     secretKeyRef:
       name: {{ include "therapy-room.keysDbUrlSecretName" (list $root $name $svc) }}
       key: {{ $svc.keysDatabase.urlSecret.key | default "url" }}
+{{- end }}
+{{- $ex := $root.Values.global.exports -}}
+{{- if and $svc.exports $ex.bucket $ex.credentialsSecret.name }}
+# The export bucket's credentials (global.exports.credentialsSecret).
+- name: EXPORT_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ex.credentialsSecret.name }}
+      key: {{ $ex.credentialsSecret.accessKeyIdKey }}
+- name: EXPORT_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ex.credentialsSecret.name }}
+      key: {{ $ex.credentialsSecret.secretAccessKeyKey }}
 {{- end }}
 {{- range $k, $ref := $svc.secretEnv }}
 - name: {{ $k }}

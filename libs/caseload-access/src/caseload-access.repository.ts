@@ -77,6 +77,26 @@ export class CaseloadAccessRepository {
     );
   }
 
+  /**
+   * An erased subject's grants, as client or as professional, ended or not: deleted, their ids
+   * remembered as revoked (a redelivered grant event cannot bring one back). Answers how many went.
+   */
+  async eraseSubject(manager: EntityManager, tenantId: string, subjectId: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await manager.query(
+      `WITH gone AS (
+         DELETE FROM caseload_access_grant
+          WHERE tenant_id = $1 AND (client_id = $2 OR professional_id = $2)
+          RETURNING grant_id, tenant_id),
+       remembered AS (
+         INSERT INTO caseload_access_revoked_grant (grant_id, tenant_id, revoked_at)
+         SELECT grant_id, tenant_id, now() FROM gone
+         ON CONFLICT (grant_id) DO NOTHING)
+       SELECT count(*)::int AS n FROM gone`,
+      [tenantId, subjectId],
+    );
+    return n;
+  }
+
   async hasActiveGrant(
     professionalId: string,
     clientId: string,

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@therapy-room/platform';
 import { CaseloadAccessRepository } from './caseload-access.repository';
@@ -24,6 +25,11 @@ export class CaseloadAccess {
     private readonly grants: CaseloadAccessRepository,
     private readonly clock: Clock,
   ) {}
+
+  /** The erased subject's copy of grants in this service (part of its erasure); answers how many went. */
+  erase(manager: EntityManager, tenantId: string, subjectId: string): Promise<number> {
+    return this.grants.eraseSubject(manager, tenantId, subjectId);
+  }
 
   /** True iff the professional has an active grant for the client. */
   async canAccess(professionalId: string, clientId: string, at?: Date, tenantId?: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secret } from '@therapy-room/platform';
 import { base64KeySchema } from './aead';
+import { exportStorageConfigShape } from './export-storage/export-storage.config';
 
 const masterKeys = z
   .string()
@@ -37,7 +38,7 @@ export const dataProtectionConfigShape = {
   DATA_KEYS_DATABASE_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
   DATA_KEYS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/),
   DATA_KEYS_POOL_MAX: z.coerce.number().int().positive().default(5),
-  /** Directory under which subject exports are written (retention.export.requested.v1). Unset: none. */
-  EXPORT_ROOT: z.string().min(1).optional(),
+  /** Where subject exports are written (retention.export.requested.v1): a directory or a bucket. */
+  ...exportStorageConfigShape,
 };
 export type DataProtectionConfig = z.infer<z.ZodObject<typeof dataProtectionConfigShape>>;

@@ -10,3 +10,7 @@ export * from './participant/subject-rights-participant';
 export * from './participant/subject-rights.runner';
 export * from './participant/subject-rights.consumer';
 export * from './participant/subject-rights-participant.module';
+export * from './export-storage/export-storage';
+export * from './export-storage/export-storage.config';
+export * from './export-storage/directory-export-storage';
+export * from './export-storage/s3-export-storage';

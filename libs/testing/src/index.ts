@@ -18,3 +18,5 @@ export { totpCode, totpStep, buildWebApp } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';
 export * from './service-under-test';
 export * from './validate-openapi';
+/** A real S3-compatible server (S3Proxy) for tests of the cluster's object storage (tools/s3). */
+export { startLocalS3, type LocalS3Handle } from '@therapy-room/local-s3';

@@ -7,6 +7,7 @@ import { AuditModule } from './audit.module';
 import { AuditLog1764200000100 } from './database/migrations/1764200000100-audit-log';
 import { OutsideAccessNotice1764200000200 } from './database/migrations/1764200000200-outside-access-notice';
 import { TenantRetention1764200000300 } from './database/migrations/1764200000300-tenant-retention';
+import { ContactHistoryByTime1764200000400 } from './database/migrations/1764200000400-contact-history-by-time';
 
 @Module({
   imports: [
@@ -19,6 +20,7 @@ import { TenantRetention1764200000300 } from './database/migrations/176420000030
           AuditLog1764200000100,
           OutsideAccessNotice1764200000200,
           TenantRetention1764200000300,
+          ContactHistoryByTime1764200000400,
           ErasedSubjects1764300000000,
         ],
       },

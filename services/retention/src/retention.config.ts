@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exportStorageConfigShape } from '@therapy-room/data-protection';
 import {
   baseConfigShape,
   databaseConfigShape,
@@ -29,7 +30,7 @@ export const retentionConfigShape = {
   RETENTION_EXPORT_LINK_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   /** A client's own export needs a sign-in (password and second factor) at most this long ago. */
   RETENTION_REAUTH_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
-  /** The directory exports are assembled in (the participants write there too). Unset: no exports. */
-  EXPORT_ROOT: z.string().min(1).optional(),
+  /** Where exports are assembled (the participants write there too): a directory or a bucket. Unset: no exports. */
+  ...exportStorageConfigShape,
 };
 export type RetentionConfig = z.infer<z.ZodObject<typeof retentionConfigShape>>;

@@ -1,5 +1,7 @@
 export {
   ensureKafkaClasspath,
+  ensureMavenClasspath,
+  freePorts,
   type KafkaHandle,
   LocalKafka,
   type LocalKafkaOptions,

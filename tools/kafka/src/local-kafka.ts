@@ -128,14 +128,27 @@ export class LocalKafka {
 }
 
 /** Ensures the jars are in the cache (runs mvn when missing) and returns the java classpath string. */
-export async function ensureKafkaClasspath(opts: { onLog?: LogSink } = {}): Promise<string> {
+export function ensureKafkaClasspath(opts: { onLog?: LogSink } = {}): Promise<string> {
+  return ensureMavenClasspath(POM_PATH, `kafka-${KAFKA_VERSION}`, opts);
+}
+
+/**
+ * The jars a pom.xml names (with their runtime dependencies), fetched once from Maven Central by mvn
+ * into `~/.cache/therapy-room/<cacheName>/libs` (THERAPY_ROOM_CACHE overrides the root) under a lock
+ * that concurrent test workers share; returns the java classpath string.
+ */
+export async function ensureMavenClasspath(
+  pomPath: string,
+  cacheName: string,
+  opts: { onLog?: LogSink } = {},
+): Promise<string> {
   const log = opts.onLog ?? discard;
-  const libsDir = kafkaLibsDir();
+  const libsDir = cachedLibsDir(cacheName);
   await requireCommand('java', ['-version']);
   if (!isComplete(libsDir)) {
     await withLock(`${libsDir}.lock`, async () => {
       // Another process may have finished the download while we waited for the lock.
-      if (!isComplete(libsDir)) await fetchJars(libsDir, log);
+      if (!isComplete(libsDir)) await fetchJars(pomPath, libsDir, log);
     });
   }
   return classpathOf(libsDir);
@@ -165,22 +178,22 @@ function parseBrokerList(value: string | undefined): string[] {
 // ---------------------------------------------------------------------------------------------
 // Jar cache
 
-function kafkaLibsDir(): string {
+function cachedLibsDir(cacheName: string): string {
   const cacheRoot = process.env.THERAPY_ROOM_CACHE ?? path.join(os.homedir(), '.cache', 'therapy-room');
-  return path.join(cacheRoot, `kafka-${KAFKA_VERSION}`, 'libs');
+  return path.join(cacheRoot, cacheName, 'libs');
 }
 
 function isComplete(libsDir: string): boolean {
   return existsSync(path.join(libsDir, COMPLETE_MARKER));
 }
 
-async function fetchJars(libsDir: string, log: LogSink): Promise<void> {
+async function fetchJars(pomPath: string, libsDir: string, log: LogSink): Promise<void> {
   await requireCommand('mvn', ['-v']);
   // Start from scratch so jars of an interrupted download never leak into the classpath.
   await fs.rm(libsDir, { recursive: true, force: true });
   await fs.mkdir(libsDir, { recursive: true });
-  log(`local-kafka: fetching Kafka ${KAFKA_VERSION} jars into ${libsDir}`);
-  const args = ['-B', '-q', '-f', POM_PATH, 'dependency:copy-dependencies'];
+  log(`fetching the jars of ${pomPath} into ${libsDir}`);
+  const args = ['-B', '-q', '-f', pomPath, 'dependency:copy-dependencies'];
   args.push('-DincludeScope=runtime', `-DoutputDirectory=${libsDir}`);
   await runToCompletion('mvn', args, log);
   await fs.writeFile(path.join(libsDir, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
@@ -470,7 +483,7 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function freePorts(count: number): Promise<number[]> {
+export function freePorts(count: number): Promise<number[]> {
   // All servers stay open until every port is read, so the ports are distinct.
   const servers = Array.from({ length: count }, () => net.createServer());
   const listening = servers.map(

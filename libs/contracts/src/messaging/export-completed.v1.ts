@@ -9,8 +9,8 @@ export const messagingExportCompletedV1 = defineEvent({
   payload: z.object({
     /** The requestId of the retention.export.requested.v1 this confirms. */
     requestId: z.uuid(),
-    /** The file written, as a `file:` URL. */
-    file: z.url({ protocol: /^file$/ }),
+    /** The document written, as a `file:` URL (EXPORT_ROOT) or an `s3:` URL (the export bucket). */
+    file: z.url({ protocol: /^(file|s3)$/ }),
     /** SHA-256 of the file, hex: whoever assembles the export can check it arrived whole. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),

@@ -8,8 +8,11 @@ export const retentionExportRequestedV1 = defineEvent({
     'participant writes its own file there (`<location>/<service>.json`) and confirms.',
   payload: z.object({
     requestId: z.uuid(),
-    /** Where the export is assembled: a `file:` URL of a directory (under each service's EXPORT_ROOT). */
-    location: z.url({ protocol: /^file$/ }),
+    /**
+     * Where the export is assembled: a `file:` URL of a directory (under each service's EXPORT_ROOT)
+     * or an `s3:` URL of a prefix in the region's export bucket (EXPORT_S3_BUCKET).
+     */
+    location: z.url({ protocol: /^(file|s3)$/ }),
   }),
 });
 export type RetentionExportRequestedV1 = z.infer<typeof retentionExportRequestedV1.payload>;

@@ -18,6 +18,8 @@ import {
 import type { DataProtectionConfig } from '../data-protection.config';
 import { SubjectDataCipher } from '../subject-data-cipher';
 import { ExportLocationError, writeSubjectExport } from '../subject-export';
+import type { ExportStorage } from '../export-storage/export-storage';
+import { exportStorageFrom } from '../export-storage/export-storage.config';
 import {
   SUBJECT_RIGHTS_PARTICIPANT,
   type SubjectRequest,
@@ -31,18 +33,23 @@ import {
  *   copy, in backups and on Kafka, stops opening), the `erased_subject` tombstone (the bare id, so a
  *   late event cannot bring the subject back), the service's parked outbox rows about the subject, and
  *   `<service>.erasure.completed.v1` with the counts, also when the service held nothing;
- * - export: the participant's document written as `<location>/<service>.json` under EXPORT_ROOT and
+ * - export: the participant's document written as `<location>/<service>.json` in the export store and
  *   `<service>.export.completed.v1` naming the file and its hash.
  */
 @Injectable()
 export class SubjectRightsRunner {
+  private readonly storage: ExportStorage | null;
+
   constructor(
     @Inject(SUBJECT_RIGHTS_PARTICIPANT) private readonly participant: SubjectRightsParticipant,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig & Partial<DataProtectionConfig>,
     @Optional() private readonly cipher?: SubjectDataCipher,
-  ) {}
+  ) {
+    // EXPORT_ROOT or EXPORT_S3_*: a contradiction (both, a bucket without a region) fails the start.
+    this.storage = exportStorageFrom(this.config);
+  }
 
   async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
     const request = this.requestOf(event, 'erasure');
@@ -63,8 +70,9 @@ export class SubjectRightsRunner {
   async export(event: MessageOf<typeof retentionExportRequestedV1>, manager: EntityManager): Promise<void> {
     const request = this.requestOf(event, 'export');
     if (!this.participant.export) throw new PermanentEventError(`${this.service} exports nothing`);
-    if (!this.config.EXPORT_ROOT) {
-      throw new PermanentEventError(`EXPORT_ROOT is not configured: ${this.service} cannot export`);
+    const storage = this.storage;
+    if (!storage) {
+      throw new PermanentEventError(`no export store is configured: ${this.service} cannot export`);
     }
     const document = {
       service: this.service,
@@ -74,12 +82,7 @@ export class SubjectRightsRunner {
     };
     let written: { file: string; sha256: string };
     try {
-      written = await writeSubjectExport(
-        this.config.EXPORT_ROOT,
-        event.payload.location,
-        this.service,
-        document,
-      );
+      written = await writeSubjectExport(storage, event.payload.location, this.service, document);
     } catch (err) {
       if (err instanceof ExportLocationError) throw new PermanentEventError(err.message);
       throw err;

@@ -37,7 +37,9 @@ const COLUMNS = `position, occurred_at, action, outcome, reason, actor_ps, actor
 @Injectable()
 export class LogRepository {
   /**
-   * Accesses by others to one person's record, newest first (index audit_record_subject_idx): successful
+   * Accesses by others to one person's record, newest first by when they happened (index
+   * audit_record_subject_time_idx; ties by position), the page after the record at position `before`
+   * (a keyset on occurred_at and position, so out-of-order arrivals neither repeat nor vanish): successful
    * actions by someone other than the person themself, and share links opened (by whoever holds one); the
    * platform's own entries (no actor) left out.
    */
@@ -53,8 +55,9 @@ export class LogRepository {
           AND ((actor_ps IS NOT NULL AND actor_ps <> $2) OR basis = 'shared_report')
           AND outcome = 'success'
           AND ($3::timestamptz IS NULL OR occurred_at >= $3) AND ($4::timestamptz IS NULL OR occurred_at < $4)
-          AND ($5::bigint IS NULL OR position < $5)
-        ORDER BY position DESC LIMIT $6`,
+          AND ($5::bigint IS NULL OR (occurred_at, position) <
+                 (SELECT c.occurred_at, c.position FROM audit_record c WHERE c.tenant_id = $1 AND c.position = $5))
+        ORDER BY occurred_at DESC, position DESC LIMIT $6`,
       [tenantId, subjectPs, q.from ?? null, q.to ?? null, q.before ?? null, q.limit],
     );
   }

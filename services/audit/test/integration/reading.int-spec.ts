@@ -68,6 +68,45 @@ describe('audit: contact history and search', () => {
   });
   afterAll(() => fx?.stop());
 
+  it('the contact history is ordered by when the access happened, not by when audit received it; paging follows that order', async () => {
+    const [late] = await fx.announce(tenantId, [{ role: 'client', name: 'Lotte Late' }]);
+    const t0 = Date.parse('2026-11-02T09:00:00Z');
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
+    // Received in this order (positions ascending), happened in another.
+    const arrivals = [3, 0, 4, 1, 2];
+    const before = (
+      await fx.db.query(`SELECT count(*)::int AS n FROM ${fx.schema}.audit_record WHERE tenant_id = $1`, [
+        tenantId,
+      ])
+    )[0].n as number;
+    for (const [i, minute] of arrivals.entries()) {
+      await fx.entry(
+        tenantId,
+        late.id,
+        { action: 'content.read', actorId: pro.id, resource: 'content.diary', basis: 'caseload_assignment' },
+        { occurredAt: at(minute) },
+      );
+      await fx.records(tenantId, before + i + 1);
+    }
+    const all = await fx.as(late).get('/audit/me/contact-history').expect(200);
+    expect(all.body.items.map((i: { at: string }) => i.at)).toEqual(
+      [4, 3, 2, 1, 0].map(at).map((s) => new Date(s).toISOString()),
+    );
+    const first = await fx.as(late).get('/audit/me/contact-history?limit=2').expect(200);
+    const second = await fx
+      .as(late)
+      .get(`/audit/me/contact-history?limit=2&before=${first.body.nextBefore}`)
+      .expect(200);
+    const third = await fx
+      .as(late)
+      .get(`/audit/me/contact-history?limit=2&before=${second.body.nextBefore}`)
+      .expect(200);
+    expect(
+      [...first.body.items, ...second.body.items, ...third.body.items].map((i: { at: string }) => i.at),
+    ).toEqual(all.body.items.map((i: { at: string }) => i.at));
+    expect(third.body.nextBefore).toBeNull();
+  });
+
   it('a client sees who accessed their record, newest first, without their own actions; outsiders marked, staff as platform support', async () => {
     const res = await fx.as(client).get('/audit/me/contact-history').expect(200);
     expect(res.body.items).toEqual([

@@ -1,7 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { seal } from '@therapy-room/data-protection';
@@ -23,7 +20,7 @@ export class ExportDocumentError extends Error {}
 
 /**
  * Packs a completed export: each participant's JSON document (checked against the checksum it
- * confirmed, and read only from this request's directory under EXPORT_ROOT) plus a FHIR R4 Bundle
+ * confirmed, and read only from this request's place in the export store) plus a FHIR R4 Bundle
  * built from them, sealed with AES-256-GCM under a fresh key of its own. The ciphertext goes to the
  * package store, the key to export_package; the participants' plaintext documents are deleted.
  */
@@ -88,16 +85,9 @@ export class ExportPackager {
 
   private async read(requestId: string, p: Participant): Promise<unknown> {
     if (!p.file || !p.sha256) throw new ExportDocumentError(`${p.service} named no document`);
-    const expected = resolve(join(this.config.EXPORT_ROOT!, requestId, `${p.service}.json`));
-    let path: string;
-    try {
-      path = resolve(fileURLToPath(p.file));
-    } catch {
-      throw new ExportDocumentError(`${p.service} named no file: URL`);
-    }
-    if (path !== expected)
-      throw new ExportDocumentError(`${p.service}'s document is not where the request put it`);
-    const bytes = await readFile(path).catch(() => {
+    const reading = this.store.readDocument(requestId, p.service, p.file);
+    if (!reading) throw new ExportDocumentError(`${p.service}'s document is not where the request put it`);
+    const bytes = await reading.catch(() => {
       throw new ExportDocumentError(`${p.service}'s document is missing`);
     });
     if (createHash('sha256').update(bytes).digest('hex') !== p.sha256) {

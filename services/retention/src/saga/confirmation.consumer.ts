@@ -54,7 +54,7 @@ export class ConfirmationConsumer {
           },
           this.clock.now(),
         );
-        if (outcome === 'packed') packed = payload.requestId;
+        if (outcome === 'packed' || outcome === 'failed') packed = payload.requestId;
         if (outcome === 'unknown') {
           this.logger.info(
             { requestId: payload.requestId, service },
@@ -66,8 +66,8 @@ export class ConfirmationConsumer {
         throw err;
       }
     });
-    // The participants' plaintext documents go once the package is committed (the expiry and the
-    // download clean up again, should this process die in between).
+    // The participants' plaintext documents go once the package (or the failure) is committed (the
+    // expiry and the download clean up again, should this process die in between).
     if (packed) {
       await this.packager
         .cleanUp(packed)

@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import {
@@ -11,9 +9,11 @@ import {
 } from '@therapy-room/contracts';
 import { OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import { PeopleDirectory } from '@therapy-room/people-directory';
+import { CaseloadAccess } from '@therapy-room/caseload-access';
 import type { RetentionConfig } from '../retention.config';
 import { RequestsRepository, type Participant } from '../requests/requests.repository';
 import { ExportDocumentError, ExportPackager } from '../exports/export-packager';
+import { PackageStore } from '../exports/package-store';
 import type { SubjectRequest } from '../requests/request';
 import { ActivityRepository } from '../activity/activity.repository';
 import { SagaMetrics } from './saga-metrics';
@@ -31,9 +31,11 @@ export class SagaService {
     private readonly requests: RequestsRepository,
     private readonly activity: ActivityRepository,
     private readonly people: PeopleDirectory,
+    private readonly caseload: CaseloadAccess,
     private readonly outbox: OutboxService,
     private readonly metrics: SagaMetrics,
     private readonly packager: ExportPackager,
+    private readonly packages: PackageStore,
     @Inject(PLATFORM_CONFIG) private readonly config: RetentionConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {}
@@ -78,12 +80,11 @@ export class SagaService {
   }
 
   exportsConfigured(): boolean {
-    return Boolean(this.config.EXPORT_ROOT);
+    return this.packages.configured;
   }
 
   exportLocation(requestId: string): string {
-    if (!this.config.EXPORT_ROOT) throw new Error('EXPORT_ROOT is not configured');
-    return pathToFileURL(join(this.config.EXPORT_ROOT, requestId)).href;
+    return this.packages.locationOf(requestId);
   }
 
   /**
@@ -101,7 +102,7 @@ export class SagaService {
       document?: { file: string; sha256: string } | null;
     },
     now: Date,
-  ): Promise<'confirmed' | 'duplicate' | 'unknown' | 'packed'> {
+  ): Promise<'confirmed' | 'duplicate' | 'unknown' | 'packed' | 'failed'> {
     const r = await this.requests.lockById(manager, confirmation.requestId);
     if (!r) return 'unknown';
     if (
@@ -130,7 +131,7 @@ export class SagaService {
     r: SubjectRequest,
     participants: Participant[],
     now: Date,
-  ): Promise<'confirmed' | 'packed'> {
+  ): Promise<'confirmed' | 'packed' | 'failed'> {
     if (r.kind === 'export') {
       try {
         await this.packager.pack(manager, r, participants, now);
@@ -141,7 +142,7 @@ export class SagaService {
           { requestId: r.id, reason: err.message },
           'export failed: a document could not be packed',
         );
-        return 'confirmed';
+        return 'failed';
       }
       await this.requests.move(manager, r, 'completed', null, now, { completed_at: now });
       this.logger.info({ requestId: r.id, kind: r.kind }, 'request completed');
@@ -149,8 +150,10 @@ export class SagaService {
     }
     await this.requests.move(manager, r, 'completed', null, now, { completed_at: now });
     if (r.kind === 'erasure' && r.subjectId) {
-      // What retention itself kept about the subject goes too; the request keeps the pseudonym only.
+      // What retention itself kept about the subject goes too (its end-of-treatment projection, its
+      // copy of caseload's grants, its directory entry); the request keeps the pseudonym only.
       await this.activity.erase(manager, r.subjectId);
+      await this.caseload.erase(manager, r.tenantId, r.subjectId);
       await this.people.erase(manager, r.subjectId);
       await this.requests.forgetSubject(manager, r.id);
     }

@@ -3,6 +3,8 @@ import { caseloadAssignmentRevokedV1, retentionErasureScheduledV1 } from '@thera
 import { expectEventually } from '@therapy-room/testing';
 import { startRetention, type RetentionFixture } from '../support/retention-fixture';
 
+const DAY = 24 * 3600 * 1000;
+
 /** The daily expiry sweep: who it erases (and who not), once per day, one replica at a time; the dry run. */
 describe('retention: statutory expiry sweep', () => {
   let fx: RetentionFixture;
@@ -99,6 +101,49 @@ describe('retention: statutory expiry sweep', () => {
         client.id,
       ]),
     ).toEqual([{ open_assignments: 1 }]);
+
+  it("a sweep's erasure, once every participant confirmed, leaves nothing of the client in retention: projection, caseload read model, directory", async () => {
+    const org = await fx.organisation('uk');
+    const [client] = await fx.announce(org.tenantId, [{ role: 'client', name: 'Long Gone' }]);
+    const assignment = await fx.grant(org.pro, client);
+    // A colleague link that ran out stays in the read model (it is history, not revoked).
+    const link = await fx.grant(org.admin, client, { kind: 'link', validUntil: new Date(Date.now() - 1000) });
+    await fx.revoke(assignment, org.pro, client);
+    await expectEventually(async () =>
+      expect(
+        await fx.db.query(
+          `SELECT 1 FROM ${fx.schema}.client_activity WHERE client_id = $1 AND open_assignments = 0`,
+          [client.id],
+        ),
+      ).toHaveLength(1),
+    );
+    fx.clock.set(new Date(fx.clock.now().getTime() + 9 * 366 * DAY));
+    await fx.tick();
+    const [request] = (await fx.as(org.admin).get('/retention/requests').expect(200)).body.items;
+    expect(request).toMatchObject({ clientId: client.id, reason: 'retention_expired', state: 'pending' });
+    fx.clock.advance(31 * DAY);
+    await fx.tick();
+    await fx.confirmAll(request, { tenantId: org.tenantId, subjectId: client.id });
+    await expectEventually(async () =>
+      expect((await fx.as(org.admin).get(`/retention/requests/${request.id}`).expect(200)).body.state).toBe(
+        'completed',
+      ),
+    );
+    const left = await fx.db.query(
+      `SELECT 'grant' AS what FROM ${fx.schema}.caseload_access_grant WHERE client_id = $1
+       UNION ALL SELECT 'activity' FROM ${fx.schema}.client_activity WHERE client_id = $1
+       UNION ALL SELECT 'assignment' FROM ${fx.schema}.client_assignment WHERE client_id = $1
+       UNION ALL SELECT 'person' FROM ${fx.schema}.person WHERE id = $1
+       UNION ALL SELECT 'request' FROM ${fx.schema}.subject_request WHERE subject_id = $1`,
+      [client.id],
+    );
+    expect(left).toEqual([]);
+    // The erased grant cannot come back with a redelivered grant event.
+    expect(
+      await fx.db.query(`SELECT 1 FROM ${fx.schema}.caseload_access_revoked_grant WHERE grant_id = $1`, [
+        link,
+      ]),
+    ).toHaveLength(1);
   });
 
   it('one replica at a time: an organisation whose sweep lock is held elsewhere is left for the next tick', async () => {

@@ -1,0 +1,1 @@
+export { type LocalS3Handle, startLocalS3 } from './local-s3';
