@@ -101,6 +101,7 @@ describe('retention: statutory expiry sweep', () => {
         client.id,
       ]),
     ).toEqual([{ open_assignments: 1 }]);
+  });
 
   it("a sweep's erasure, once every participant confirmed, leaves nothing of the client in retention: projection, caseload read model, directory", async () => {
     const org = await fx.organisation('uk');
