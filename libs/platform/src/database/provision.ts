@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { postgresConnection } from './tls';
 
 /**
  * Creates (idempotently) a service's database role and schema, as an administrator would in a Helm
@@ -23,12 +24,14 @@ export async function provisionServiceSchema(options: {
    * SELECT/INSERT/UPDATE/DELETE on the owner's tables (migrations take back what it must not have).
    */
   owner?: { role: string; password: string };
+  /** PEM CA bundle of the server's certificate: TLS verified as services do (DATABASE_CA_FILE). */
+  caFile?: string;
 }): Promise<void> {
   const { schema, role, database, owner } = options;
   for (const name of [schema, role, database, ...(owner ? [owner.role] : [])]) {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsafe identifier: ${name}`);
   }
-  const admin = new Client({ connectionString: options.adminUrl });
+  const admin = new Client(postgresConnection(options.adminUrl, options.caFile));
   await admin.connect();
   try {
     await admin.query(`SELECT pg_advisory_lock(hashtext('therapy-room-provision'))`);
@@ -56,7 +59,7 @@ export async function provisionServiceSchema(options: {
   }
   const url = new URL(options.adminUrl);
   url.pathname = `/${database}`;
-  const db = new Client({ connectionString: url.toString() });
+  const db = new Client(postgresConnection(url.toString(), options.caFile));
   await db.connect();
   try {
     await db.query(`REVOKE ALL ON SCHEMA public FROM PUBLIC`);
