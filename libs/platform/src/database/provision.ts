@@ -92,10 +92,11 @@ export async function ensureDatabase(
   database: string,
   template?: string,
   owner?: string,
+  caFile?: string,
 ): Promise<void> {
   for (const name of [database, ...(owner ? [owner] : [])])
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsafe identifier: ${name}`);
-  const admin = new Client({ connectionString: adminUrl });
+  const admin = new Client(postgresConnection(adminUrl, caFile));
   await admin.connect();
   try {
     const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]);
@@ -116,9 +117,10 @@ export async function ensureProvisioningAdmin(
   superuserUrl: string,
   role: string,
   password: string,
+  caFile?: string,
 ): Promise<string> {
   if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`Unsafe identifier: ${role}`);
-  const admin = new Client({ connectionString: superuserUrl });
+  const admin = new Client(postgresConnection(superuserUrl, caFile));
   await admin.connect();
   try {
     await admin.query(`SELECT pg_advisory_lock(hashtext('therapy-room-provision'))`);
