@@ -107,6 +107,30 @@ for region in eea uk; do
     "$out/$region.yaml" "cnpg.io/cluster: pg-$region-keys" \
     'NetworkPolicy/therapy-room-content NetworkPolicy/therapy-room-content-provision NetworkPolicy/therapy-room-messaging NetworkPolicy/therapy-room-messaging-provision'
 done
+# TLS: every workload that reaches PostgreSQL or Kafka verifies it with the region's CA bundle, which
+# trust-manager keeps from the operators' own CA Secrets (k8s/<region>/trust-bundle.yaml): no hand copy.
+for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
+  ! grep -q 'cluster-ca-cert' "$f" || die "$(basename "$f"): a workload reads a copied operator CA Secret instead of the CA bundle"
+  want=$(docs_matching "$f" 'name: DATABASE_URL\n')
+  [ -n "$want" ] || die "$(basename "$f"): no workload reads DATABASE_URL"
+  expect_docs "$(basename "$f"): every workload on PostgreSQL verifies its certificate (DATABASE_CA_FILE)" "$f" \
+    'name: DATABASE_CA_FILE, value: "/etc/therapy-room/ca/ca.crt"' "$want"
+  expect_docs "$(basename "$f"): every workload on the key database verifies its certificate" "$f" \
+    'name: DATA_KEYS_DATABASE_CA_FILE, value: "/etc/therapy-room/ca/ca.crt"' "$(docs_matching "$f" 'name: DATA_KEYS_DATABASE_URL\n')"
+  expect_docs "$(basename "$f"): every service and CronJob verifies Kafka's certificate (KAFKA_SSL_CA_FILE)" "$f" \
+    'name: KAFKA_SSL_CA_FILE, value: "/etc/therapy-room/ca/ca.crt"' "$(docs_matching "$f" '\nkind: (Deployment|CronJob)\n')"
+  expect_docs "$(basename "$f"): the CA file comes from the trust bundle's ConfigMap" "$f" \
+    'name: therapy-room-ca-bundle\n' "$(docs_matching "$f" 'name: (DATABASE|KAFKA_SSL)_CA_FILE')"
+done
+for region in eea uk; do
+  bundle=k8s/$region/trust-bundle.yaml
+  for source in "kafka-$region-cluster-ca-cert" "pg-$region-ca" "pg-$region-keys-ca"; do
+    grep -q "secret: { name: $source, key: ca.crt }" "$bundle" || die "$bundle: the CA bundle does not take $source"
+  done
+  grep -q '^  name: therapy-room-ca-bundle$' "$bundle" || die "$bundle: the Bundle must be named as global.caBundle.configMap"
+  grep -q "kubernetes.io/metadata.name: therapy-room-$region }" "$bundle" || die "$bundle: must target therapy-room-$region only"
+done
+say "TLS: PostgreSQL (verify-full) and Kafka verified with the region's CA bundle from trust-manager, in every workload"
 for region in eea uk; do
   expect_docs "$region: audit's retention sweep is scheduled (and nothing else)" "$out/$region.yaml" \
     'kind: CronJob\n' 'CronJob/therapy-room-audit-retention-sweep'

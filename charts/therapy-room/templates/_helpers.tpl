@@ -336,13 +336,17 @@ cluster) the lookups are empty and only secretsRevision counts.
 {{- $names = append $names (include "therapy-room.keysDbUrlSecretName" (list $root $name $svc)) -}}
 {{- end -}}
 {{- range $k, $ref := $svc.secretEnv }}{{ $names = append $names $ref.secretName }}{{ end -}}
-{{- if $g.kafka.tls.enabled }}{{ with $g.kafka.tls.caSecret.name }}{{ $names = append $names . }}{{ end }}{{ end -}}
 {{- $data := dict -}}
 {{- range $n := $names | uniq | sortAlpha -}}
 {{- $found := lookup "v1" "Secret" $root.Release.Namespace $n -}}
 {{- $_ := set $data $n (get $found "data" | default dict) -}}
 {{- end -}}
-{{- list $data ($g.secretsRevision | default "" | toString) | toJson | sha256sum -}}
+{{- /* The CA bundle too: a renewed operator CA rolls the pods that trust it on the next upgrade. */ -}}
+{{- $bundle := dict -}}
+{{- if include "therapy-room.usesCaBundle" (list $root $svc) -}}
+{{- $bundle = get (lookup "v1" "ConfigMap" $root.Release.Namespace ($g.caBundle.configMap | default "")) "data" | default dict -}}
+{{- end -}}
+{{- list $data ($g.secretsRevision | default "" | toString) $bundle | toJson | sha256sum -}}
 {{- end -}}
 
 {{/* A service's container env (its Deployment and its CronJobs): secrets by reference only. */}}
@@ -350,6 +354,7 @@ cluster) the lookups are empty and only secretsRevision counts.
 {{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
 - name: NODE_ENV
   value: production
+{{- include "therapy-room.caBundleEnv" (list $root $svc) }}
 {{- if $svc.database.enabled }}
 - name: DATABASE_URL
   valueFrom:
@@ -380,4 +385,46 @@ cluster) the lookups are empty and only secretsRevision counts.
       name: {{ $ref.secretName }}
       key: {{ $ref.key }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The region's CA bundle (trust-manager's target ConfigMap, k8s/<region>/trust-bundle.yaml): mounted when
+Kafka or a PostgreSQL connection uses TLS. (list $ svc) -> "true" or ""
+*/}}
+{{- define "therapy-room.usesCaBundle" -}}
+{{- $g := (index . 0).Values.global -}}{{- $svc := index . 1 -}}
+{{- if or $g.kafka.tls.enabled (and $svc.database.enabled $g.database.tls.enabled) (and $svc.keysDatabase.enabled $g.keysDatabase.tls.enabled) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "therapy-room.caBundleFile" -}}/etc/therapy-room/ca/ca.crt{{- end -}}
+
+{{/* The CA bundle's env (list $ svc): file paths only, the certificates are public. */}}
+{{- define "therapy-room.caBundleEnv" -}}
+{{- $g := (index . 0).Values.global -}}{{- $svc := index . 1 -}}
+{{- if $g.kafka.tls.enabled }}
+- {name: KAFKA_SSL, value: "true"}
+- {name: KAFKA_SSL_CA_FILE, value: {{ include "therapy-room.caBundleFile" . | quote }}}
+{{- end }}
+{{- if and $svc.database.enabled $g.database.tls.enabled }}
+- {name: DATABASE_CA_FILE, value: {{ include "therapy-room.caBundleFile" . | quote }}}
+{{- end }}
+{{- if and $svc.keysDatabase.enabled $g.keysDatabase.tls.enabled }}
+- {name: DATA_KEYS_DATABASE_CA_FILE, value: {{ include "therapy-room.caBundleFile" . | quote }}}
+{{- end }}
+{{- end -}}
+
+{{- define "therapy-room.caBundleMount" -}}
+- name: ca-bundle
+  mountPath: /etc/therapy-room/ca
+  readOnly: true
+{{- end -}}
+
+{{- define "therapy-room.caBundleVolume" -}}
+{{- $g := (index . 0).Values.global -}}
+- name: ca-bundle
+  configMap:
+    name: {{ required "global.caBundle.configMap is required when Kafka or PostgreSQL TLS is enabled" $g.caBundle.configMap }}
+    items:
+      - key: {{ $g.caBundle.key | default "ca.crt" }}
+        path: ca.crt
 {{- end -}}
