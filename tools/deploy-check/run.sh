@@ -169,6 +169,44 @@ render therapy-room-eea "$chart/values-eea.yaml" --set global.secretsRevision=2 
 got=$(changed_deployments checksum/secrets "$out/eea.yaml" "$out/secrets-revision.yaml")
 want=$(annotation_of "$out/eea.yaml" checksum/secrets | cut -d= -f1 | tr '\n' ' ' | sed 's/ $//')
 [ "$got" = "$want" ] || die "bumping global.secretsRevision must roll every Deployment (checksum/secrets changed on [$got])"
+# Per-service releases: one service's image changes that service's pod template alone; a chart version
+# bump alone changes no pod template (so restarts nothing); images may be pinned by digest.
+pod_template_lines() { # "<Deployment name> <line>" for every line of each Deployment's pod template
+  awk 'BEGIN { RS = "\n---" } /\nkind: Deployment\n/ {
+    name = ""; on = 0; n = split($0, line, "\n")
+    for (i = 1; i <= n; i++) {
+      if (line[i] ~ /^  name: / && name == "") name = substr(line[i], 9)
+      if (line[i] ~ /^  template:/) on = 1
+      if (on) print name " " line[i]
+    }
+  }' "$1"
+}
+changed_pod_templates() { # changed_pod_templates <before> <after>: Deployments whose pod template differs
+  { diff <(pod_template_lines "$1") <(pod_template_lines "$2") || true; } | sed -n 's/^[<>] \([^ ]*\) .*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+cp -r "$chart" "$out/bumped-chart"
+sed -i 's/^version: .*/version: 99.0.0/' "$out/bumped-chart/Chart.yaml"
+"$helm" template therapy-room "$out/bumped-chart" -n therapy-room-eea --kube-version "$KUBE_VERSION" \
+  -f "$chart/values-eea.yaml" > "$out/bumped.yaml" || die "the bumped-chart render failed"
+grep -q 'helm.sh/chart: therapy-room-99.0.0' "$out/bumped.yaml" || die "the chart version bump did not render"
+got=$(changed_pod_templates "$out/eea.yaml" "$out/bumped.yaml")
+[ -z "$got" ] || die "a chart version bump alone must restart nothing (pod templates changed: [$got])"
+digest=sha256:$(printf 'identity-release' | sha256sum | cut -d' ' -f1)
+render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.image.digest="$digest" > "$out/identity-release.yaml" ||
+  die "the identity-release render failed"
+got=$(changed_pod_templates "$out/eea.yaml" "$out/identity-release.yaml")
+[ "$got" = "therapy-room-identity" ] || die "releasing identity's image must restart identity's pods only (changed: [$got])"
+grep -q "image: \"registry.eea.example.org/therapy-room/identity@$digest\"" "$out/identity-release.yaml" ||
+  die "identity's image is not referenced by its digest"
+# The provision Job runs at upgrade only for a service whose provisioning inputs changed (lookup of the
+# running Deployment's therapy-room/provisioned, empty here): that value changes for identity alone.
+provisioned_of() {
+  grep -E '^  name: |^    therapy-room/provisioned: ' "$1" | grep -B1 'therapy-room/provisioned' | grep -v '^--' | paste - - | sort
+}
+got=$({ diff <(provisioned_of "$out/eea.yaml") <(provisioned_of "$out/identity-release.yaml") || true; } |
+  sed -n 's/^> *name: \([^ \t]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')
+[ "$got" = "therapy-room-identity" ] || die "releasing identity must re-provision identity only (changed: [$got])"
+say "releases: one service's image restarts that service alone, a chart version bump restarts nothing, digests pin images"
 say "rendered properties hold (per-service egress, no budget over a single pod, pods roll on their own config and secrets)"
 
 # --- 4. guards: each case must fail to render, with its own message
@@ -219,6 +257,8 @@ expect_refused 'a CronJob schedule that is not cron' "at '/services/audit/cronJo
   "${eea[@]}" --set services.audit.cronJobs.retention-sweep.schedule=daily
 expect_refused 'a typo in a CronJob (comand)' "additional properties 'comand' not allowed" \
   "${eea[@]}" --set 'services.audit.cronJobs.retention-sweep.comand[0]=x'
+expect_refused 'an image digest that is not sha256' "at '/services/identity/image/digest'" \
+  "${eea[@]}" --set services.identity.image.digest=latest
 say "$guards guard cases refused as expected"
 
 # --- 5. images: the Dockerfile linted, the services compiled and loadable from JavaScript alone

@@ -42,6 +42,28 @@ app.kubernetes.io/instance: {{ $ctx.Release.Name }}
 app.kubernetes.io/component: {{ index . 1 }}
 {{- end -}}
 
+{{/*
+Labels of one service's pods: no chart version and no app version, so that a chart version bump alone
+changes no pod template and restarts nothing (the image reference says what runs). (list $ "identity")
+*/}}
+{{- define "therapy-room.podLabels" -}}
+{{ include "therapy-room.selectorLabels" . }}
+app.kubernetes.io/part-of: therapy-room
+therapy-room/region: {{ (index . 0).Values.global.region | quote }}
+{{- end -}}
+
+{{/*
+What a service's provision Job acts on: its image, database settings and the Secrets it reads (role
+passwords). At upgrade the Job is rendered only when this differs from the value the service's running
+Deployment records (annotation therapy-room/provisioned), so a release of one service provisions that
+service alone; at install (no Deployment yet) and under `helm template` every Job is rendered.
+(list $ name svc) -> sha256
+*/}}
+{{- define "therapy-room.provisionChecksum" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}{{- $g := $root.Values.global -}}
+{{- list $svc.image $svc.database $svc.keysDatabase $g.image $g.database $g.keysDatabase $g.caBundle (include "therapy-room.secretsChecksum" .) | toJson | sha256sum -}}
+{{- end -}}
+
 {{/* Labels of one service's resources: (list $ "identity") */}}
 {{- define "therapy-room.labels" -}}
 {{ include "therapy-room.selectorLabels" . }}
