@@ -96,6 +96,11 @@ expect_docs() { # expect_docs <what> <file> <ERE> <expected kind/name list, sort
   got=$(docs_matching "$2" "$3")
   [ "$got" = "$4" ] || die "$1: expected [$4], got [$got]"
 }
+for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
+  # Egress to HTTPS (OIDC issuers) and SMTP ports, whatever the peer: identity's policy only.
+  expect_docs "$(basename "$f"): only identity may open HTTPS or SMTP connections" "$f" \
+    'port: (443|465|587|25)(\n|$)' 'NetworkPolicy/therapy-room-identity'
+done
 for region in eea uk; do
   expect_docs "$region: only identity may reach public HTTPS (OIDC issuers)" "$out/$region.yaml" \
     'cidr: "0\.0\.0\.0/0"' 'NetworkPolicy/therapy-room-identity'
