@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { Client } from 'pg';
-import { createTestDatabase, testProvisionUrl, type TestDatabase } from '@therapy-room/testing';
+import { createTestDatabase, spawnTs, testProvisionUrl, type TestDatabase } from '@therapy-room/testing';
 
 /**
  * The Helm hook provisions with CloudNativePG's `therapy_room_admin`: CREATEROLE and owner of the
@@ -71,5 +72,33 @@ describe('provisioning with a non-superuser administrator', () => {
     await contentDb.query(`CREATE TABLE secret_probe (id integer)`);
     const admin = await connect(testProvisionUrl(db.name));
     await expect(admin.query(`SELECT * FROM content.secret_probe`)).rejects.toThrow(/permission denied/);
+  });
+
+  it("runs the Helm hook's entry (tools/dev/src/provision.ts) with the cluster's kind of administrator", async () => {
+    const url = (role: string) =>
+      Object.assign(new URL(testProvisionUrl(db.name)), {
+        username: role,
+        password: `${role}-hook-pw`,
+      }).toString();
+    const hook = spawnTs('tools/dev/src/provision.ts', [], {
+      DATABASE_ADMIN_URL: testProvisionUrl(),
+      DATABASE_URL: url('hooked_svc'),
+      DATABASE_OWNER_URL: url('hooked_owner'),
+      DATABASE_SCHEMA: 'hooked',
+    });
+    const output: string[] = [];
+    hook.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    hook.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const [code] = (await once(hook, 'exit')) as [number];
+    expect({ code, output: output.join('') }).toEqual({
+      code: 0,
+      output: 'provisioned role hooked_svc and schema hooked\n',
+    });
+    const owner = await db.query(
+      `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'hooked'`,
+    );
+    expect(owner).toEqual([{ owner: 'hooked_owner' }]);
+    const runtime = await connect(url('hooked_svc'));
+    expect((await runtime.query(`SHOW search_path`)).rows).toEqual([{ search_path: 'hooked' }]);
   });
 });
