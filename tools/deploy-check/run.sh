@@ -96,6 +96,11 @@ expect_docs() { # expect_docs <what> <file> <ERE> <expected kind/name list, sort
   got=$(docs_matching "$2" "$3")
   [ "$got" = "$4" ] || die "$1: expected [$4], got [$got]"
 }
+for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
+  # Egress to HTTPS (OIDC issuers) and SMTP ports, whatever the peer: identity's policy only.
+  expect_docs "$(basename "$f"): only identity may open HTTPS or SMTP connections" "$f" \
+    'port: (443|465|587|25)(\n|$)' 'NetworkPolicy/therapy-room-identity'
+done
 for region in eea uk; do
   expect_docs "$region: only identity may reach public HTTPS (OIDC issuers)" "$out/$region.yaml" \
     'cidr: "0\.0\.0\.0/0"' 'NetworkPolicy/therapy-room-identity'
@@ -107,6 +112,30 @@ for region in eea uk; do
     "$out/$region.yaml" "cnpg.io/cluster: pg-$region-keys" \
     'NetworkPolicy/therapy-room-content NetworkPolicy/therapy-room-content-provision NetworkPolicy/therapy-room-messaging NetworkPolicy/therapy-room-messaging-provision'
 done
+# TLS: every workload that reaches PostgreSQL or Kafka verifies it with the region's CA bundle, which
+# trust-manager keeps from the operators' own CA Secrets (k8s/<region>/trust-bundle.yaml): no hand copy.
+for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
+  ! grep -q 'cluster-ca-cert' "$f" || die "$(basename "$f"): a workload reads a copied operator CA Secret instead of the CA bundle"
+  want=$(docs_matching "$f" 'name: DATABASE_URL\n')
+  [ -n "$want" ] || die "$(basename "$f"): no workload reads DATABASE_URL"
+  expect_docs "$(basename "$f"): every workload on PostgreSQL verifies its certificate (DATABASE_CA_FILE)" "$f" \
+    'name: DATABASE_CA_FILE, value: "/etc/therapy-room/ca/ca.crt"' "$want"
+  expect_docs "$(basename "$f"): every workload on the key database verifies its certificate" "$f" \
+    'name: DATA_KEYS_DATABASE_CA_FILE, value: "/etc/therapy-room/ca/ca.crt"' "$(docs_matching "$f" 'name: DATA_KEYS_DATABASE_URL\n')"
+  expect_docs "$(basename "$f"): every service and CronJob verifies Kafka's certificate (KAFKA_SSL_CA_FILE)" "$f" \
+    'name: KAFKA_SSL_CA_FILE, value: "/etc/therapy-room/ca/ca.crt"' "$(docs_matching "$f" '\nkind: (Deployment|CronJob)\n')"
+  expect_docs "$(basename "$f"): the CA file comes from the trust bundle's ConfigMap" "$f" \
+    'name: therapy-room-ca-bundle\n' "$(docs_matching "$f" 'name: (DATABASE|KAFKA_SSL)_CA_FILE')"
+done
+for region in eea uk; do
+  bundle=k8s/$region/trust-bundle.yaml
+  for source in "kafka-$region-cluster-ca-cert" "pg-$region-ca" "pg-$region-keys-ca"; do
+    grep -q "secret: { name: $source, key: ca.crt }" "$bundle" || die "$bundle: the CA bundle does not take $source"
+  done
+  grep -q '^  name: therapy-room-ca-bundle$' "$bundle" || die "$bundle: the Bundle must be named as global.caBundle.configMap"
+  grep -q "kubernetes.io/metadata.name: therapy-room-$region }" "$bundle" || die "$bundle: must target therapy-room-$region only"
+done
+say "TLS: PostgreSQL (verify-full) and Kafka verified with the region's CA bundle from trust-manager, in every workload"
 for region in eea uk; do
   expect_docs "$region: audit's retention sweep is scheduled (and nothing else)" "$out/$region.yaml" \
     'kind: CronJob\n' 'CronJob/therapy-room-audit-retention-sweep'
@@ -145,6 +174,44 @@ render therapy-room-eea "$chart/values-eea.yaml" --set global.secretsRevision=2 
 got=$(changed_deployments checksum/secrets "$out/eea.yaml" "$out/secrets-revision.yaml")
 want=$(annotation_of "$out/eea.yaml" checksum/secrets | cut -d= -f1 | tr '\n' ' ' | sed 's/ $//')
 [ "$got" = "$want" ] || die "bumping global.secretsRevision must roll every Deployment (checksum/secrets changed on [$got])"
+# Per-service releases: one service's image changes that service's pod template alone; a chart version
+# bump alone changes no pod template (so restarts nothing); images may be pinned by digest.
+pod_template_lines() { # "<Deployment name> <line>" for every line of each Deployment's pod template
+  awk 'BEGIN { RS = "\n---" } /\nkind: Deployment\n/ {
+    name = ""; on = 0; n = split($0, line, "\n")
+    for (i = 1; i <= n; i++) {
+      if (line[i] ~ /^  name: / && name == "") name = substr(line[i], 9)
+      if (line[i] ~ /^  template:/) on = 1
+      if (on) print name " " line[i]
+    }
+  }' "$1"
+}
+changed_pod_templates() { # changed_pod_templates <before> <after>: Deployments whose pod template differs
+  { diff <(pod_template_lines "$1") <(pod_template_lines "$2") || true; } | sed -n 's/^[<>] \([^ ]*\) .*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+cp -r "$chart" "$out/bumped-chart"
+sed -i 's/^version: .*/version: 99.0.0/' "$out/bumped-chart/Chart.yaml"
+"$helm" template therapy-room "$out/bumped-chart" -n therapy-room-eea --kube-version "$KUBE_VERSION" \
+  -f "$chart/values-eea.yaml" > "$out/bumped.yaml" || die "the bumped-chart render failed"
+grep -q 'helm.sh/chart: therapy-room-99.0.0' "$out/bumped.yaml" || die "the chart version bump did not render"
+got=$(changed_pod_templates "$out/eea.yaml" "$out/bumped.yaml")
+[ -z "$got" ] || die "a chart version bump alone must restart nothing (pod templates changed: [$got])"
+digest=sha256:$(printf 'identity-release' | sha256sum | cut -d' ' -f1)
+render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.image.digest="$digest" > "$out/identity-release.yaml" ||
+  die "the identity-release render failed"
+got=$(changed_pod_templates "$out/eea.yaml" "$out/identity-release.yaml")
+[ "$got" = "therapy-room-identity" ] || die "releasing identity's image must restart identity's pods only (changed: [$got])"
+grep -q "image: \"registry.eea.example.org/therapy-room/identity@$digest\"" "$out/identity-release.yaml" ||
+  die "identity's image is not referenced by its digest"
+# The provision Job runs at upgrade only for a service whose provisioning inputs changed (lookup of the
+# running Deployment's therapy-room/provisioned, empty here): that value changes for identity alone.
+provisioned_of() {
+  grep -E '^  name: |^    therapy-room/provisioned: ' "$1" | grep -B1 'therapy-room/provisioned' | grep -v '^--' | paste - - | sort
+}
+got=$({ diff <(provisioned_of "$out/eea.yaml") <(provisioned_of "$out/identity-release.yaml") || true; } |
+  sed -n 's/^> *name: \([^ \t]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')
+[ "$got" = "therapy-room-identity" ] || die "releasing identity must re-provision identity only (changed: [$got])"
+say "releases: one service's image restarts that service alone, a chart version bump restarts nothing, digests pin images"
 say "rendered properties hold (per-service egress, no budget over a single pod, pods roll on their own config and secrets)"
 
 # --- 4. guards: each case must fail to render, with its own message
@@ -199,6 +266,8 @@ expect_refused 'a CronJob schedule that is not cron' "at '/services/audit/cronJo
   "${eea[@]}" --set services.audit.cronJobs.retention-sweep.schedule=daily
 expect_refused 'a typo in a CronJob (comand)' "additional properties 'comand' not allowed" \
   "${eea[@]}" --set 'services.audit.cronJobs.retention-sweep.comand[0]=x'
+expect_refused 'an image digest that is not sha256' "at '/services/identity/image/digest'" \
+  "${eea[@]}" --set services.identity.image.digest=latest
 say "$guards guard cases refused as expected"
 
 # --- 5. images: the Dockerfile linted, the services compiled and loadable from JavaScript alone

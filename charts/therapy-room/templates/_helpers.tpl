@@ -42,6 +42,28 @@ app.kubernetes.io/instance: {{ $ctx.Release.Name }}
 app.kubernetes.io/component: {{ index . 1 }}
 {{- end -}}
 
+{{/*
+Labels of one service's pods: no chart version and no app version, so that a chart version bump alone
+changes no pod template and restarts nothing (the image reference says what runs). (list $ "identity")
+*/}}
+{{- define "therapy-room.podLabels" -}}
+{{ include "therapy-room.selectorLabels" . }}
+app.kubernetes.io/part-of: therapy-room
+therapy-room/region: {{ (index . 0).Values.global.region | quote }}
+{{- end -}}
+
+{{/*
+What a service's provision Job acts on: its image, database settings and the Secrets it reads (role
+passwords). At upgrade the Job is rendered only when this differs from the value the service's running
+Deployment records (annotation therapy-room/provisioned), so a release of one service provisions that
+service alone; at install (no Deployment yet) and under `helm template` every Job is rendered.
+(list $ name svc) -> sha256
+*/}}
+{{- define "therapy-room.provisionChecksum" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}{{- $g := $root.Values.global -}}
+{{- list $svc.image $svc.database $svc.keysDatabase $g.image $g.database $g.keysDatabase $g.caBundle (include "therapy-room.secretsChecksum" .) | toJson | sha256sum -}}
+{{- end -}}
+
 {{/* Labels of one service's resources: (list $ "identity") */}}
 {{- define "therapy-room.labels" -}}
 {{ include "therapy-room.selectorLabels" . }}
@@ -351,13 +373,17 @@ cluster) the lookups are empty and only secretsRevision counts.
 {{- $names = append $names (include "therapy-room.keysDbUrlSecretName" (list $root $name $svc)) -}}
 {{- end -}}
 {{- range $k, $ref := $svc.secretEnv }}{{ $names = append $names $ref.secretName }}{{ end -}}
-{{- if $g.kafka.tls.enabled }}{{ with $g.kafka.tls.caSecret.name }}{{ $names = append $names . }}{{ end }}{{ end -}}
 {{- $data := dict -}}
 {{- range $n := $names | uniq | sortAlpha -}}
 {{- $found := lookup "v1" "Secret" $root.Release.Namespace $n -}}
 {{- $_ := set $data $n (get $found "data" | default dict) -}}
 {{- end -}}
-{{- list $data ($g.secretsRevision | default "" | toString) | toJson | sha256sum -}}
+{{- /* The CA bundle too: a renewed operator CA rolls the pods that trust it on the next upgrade. */ -}}
+{{- $bundle := dict -}}
+{{- if include "therapy-room.usesCaBundle" (list $root $svc) -}}
+{{- $bundle = get (lookup "v1" "ConfigMap" $root.Release.Namespace ($g.caBundle.configMap | default "")) "data" | default dict -}}
+{{- end -}}
+{{- list $data ($g.secretsRevision | default "" | toString) $bundle | toJson | sha256sum -}}
 {{- end -}}
 
 {{/* A service's container env (its Deployment and its CronJobs): secrets by reference only. */}}
@@ -365,6 +391,7 @@ cluster) the lookups are empty and only secretsRevision counts.
 {{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
 - name: NODE_ENV
   value: production
+{{- include "therapy-room.caBundleEnv" (list $root $svc) }}
 {{- if $svc.database.enabled }}
 - name: DATABASE_URL
   valueFrom:
@@ -409,4 +436,46 @@ cluster) the lookups are empty and only secretsRevision counts.
       name: {{ $ref.secretName }}
       key: {{ $ref.key }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The region's CA bundle (trust-manager's target ConfigMap, k8s/<region>/trust-bundle.yaml): mounted when
+Kafka or a PostgreSQL connection uses TLS. (list $ svc) -> "true" or ""
+*/}}
+{{- define "therapy-room.usesCaBundle" -}}
+{{- $g := (index . 0).Values.global -}}{{- $svc := index . 1 -}}
+{{- if or $g.kafka.tls.enabled (and $svc.database.enabled $g.database.tls.enabled) (and $svc.keysDatabase.enabled $g.keysDatabase.tls.enabled) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "therapy-room.caBundleFile" -}}/etc/therapy-room/ca/ca.crt{{- end -}}
+
+{{/* The CA bundle's env (list $ svc): file paths only, the certificates are public. */}}
+{{- define "therapy-room.caBundleEnv" -}}
+{{- $g := (index . 0).Values.global -}}{{- $svc := index . 1 -}}
+{{- if $g.kafka.tls.enabled }}
+- {name: KAFKA_SSL, value: "true"}
+- {name: KAFKA_SSL_CA_FILE, value: {{ include "therapy-room.caBundleFile" . | quote }}}
+{{- end }}
+{{- if and $svc.database.enabled $g.database.tls.enabled }}
+- {name: DATABASE_CA_FILE, value: {{ include "therapy-room.caBundleFile" . | quote }}}
+{{- end }}
+{{- if and $svc.keysDatabase.enabled $g.keysDatabase.tls.enabled }}
+- {name: DATA_KEYS_DATABASE_CA_FILE, value: {{ include "therapy-room.caBundleFile" . | quote }}}
+{{- end }}
+{{- end -}}
+
+{{- define "therapy-room.caBundleMount" -}}
+- name: ca-bundle
+  mountPath: /etc/therapy-room/ca
+  readOnly: true
+{{- end -}}
+
+{{- define "therapy-room.caBundleVolume" -}}
+{{- $g := (index . 0).Values.global -}}
+- name: ca-bundle
+  configMap:
+    name: {{ required "global.caBundle.configMap is required when Kafka or PostgreSQL TLS is enabled" $g.caBundle.configMap }}
+    items:
+      - key: {{ $g.caBundle.key | default "ca.crt" }}
+        path: ca.crt
 {{- end -}}

@@ -36,6 +36,8 @@ export const dataProtectionConfigShape = {
    * the key backups of that time are gone (docs/data-protection.md).
    */
   DATA_KEYS_DATABASE_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
+  /** PEM CA bundle of the key database's server certificate: TLS verified as with DATABASE_CA_FILE. */
+  DATA_KEYS_DATABASE_CA_FILE: z.string().min(1).optional(),
   DATA_KEYS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/),
   DATA_KEYS_POOL_MAX: z.coerce.number().int().positive().default(5),
   /** Where subject exports are written (retention.export.requested.v1): a directory or a bucket. */

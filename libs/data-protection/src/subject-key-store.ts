@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
+import { PLATFORM_CONFIG, PLATFORM_LOGGER, postgresConnection } from '@therapy-room/platform';
 import type { DataProtectionConfig } from './data-protection.config';
 
 export interface StoredKey {
@@ -30,7 +30,7 @@ export class SubjectKeyStore implements OnModuleInit, OnApplicationShutdown {
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
     this.pool = new Pool({
-      connectionString: config.DATA_KEYS_DATABASE_URL,
+      ...postgresConnection(config.DATA_KEYS_DATABASE_URL, config.DATA_KEYS_DATABASE_CA_FILE),
       max: config.DATA_KEYS_POOL_MAX,
       options: `-c search_path=${config.DATA_KEYS_SCHEMA}`,
       application_name: 'subject-key-store',

@@ -10,6 +10,8 @@ export * from './errors/problem-exception.filter';
 export * from './errors/storable-text';
 export * from './validation/zod-validation.pipe';
 export * from './database/database.module';
+export * from './database/migrate';
+export * from './database/tls';
 export * from './database/platform-migrations';
 export * from './database/provision';
 export * from './database/returning';

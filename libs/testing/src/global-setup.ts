@@ -1,6 +1,7 @@
 import { startPostgresOrUseExternal } from '@therapy-room/local-postgres';
 import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
 import { collectTopics } from './kafka-probe';
+import { useTestPostgres } from './test-infra';
 
 /**
  * One real PostgreSQL and one real Kafka broker for the whole test run (or the external ones named by
@@ -13,7 +14,8 @@ export default async function globalSetup(): Promise<void> {
     startPostgresOrUseExternal({ fast: true }),
     startKafkaOrUseExternal(),
   ]);
-  process.env.TEST_DATABASE_ADMIN_URL = postgres.adminUrl();
+  // Roles and schemas are provisioned as in a cluster: by a CREATEROLE administrator, not a superuser.
+  await useTestPostgres(postgres.adminUrl());
   process.env.KAFKA_BROKERS = kafka.brokers.join(',');
   // The first consumer group on a new broker waits for __consumer_offsets to be created; do that once
   // here rather than inside some test's timing.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
+import { ensureDatabase, ensureProvisioningAdmin, provisionServiceSchema } from '@therapy-room/platform';
 import { gatewayCallPurpose, generateSigningKey, signGatewayServiceToken } from '@therapy-room/auth';
 
 export const testAdminUrl = (database = 'postgres'): string => {
@@ -11,6 +11,29 @@ export const testAdminUrl = (database = 'postgres'): string => {
     );
   return Object.assign(new URL(url), { pathname: `/${database}` }).toString();
 };
+/** The non-superuser administrator (LOGIN CREATEROLE CREATEDB) that provisions roles and schemas in tests. */
+export const TEST_PROVISIONING_ADMIN = 'therapy_room_test_admin';
+export const testProvisionUrl = (database = 'postgres'): string => {
+  const url = process.env.TEST_DATABASE_PROVISION_URL;
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_PROVISION_URL is not set: integration tests run through the root jest config (npm test)',
+    );
+  return Object.assign(new URL(url), { pathname: `/${database}` }).toString();
+};
+/**
+ * Points the test helpers at a PostgreSQL server: its superuser (databases, test inspection) and a
+ * non-superuser administrator created from it, which provisions every role and schema as in a cluster,
+ * so a statement only a superuser may run fails in the tests too.
+ */
+export async function useTestPostgres(superuserUrl: string): Promise<void> {
+  process.env.TEST_DATABASE_ADMIN_URL = superuserUrl;
+  process.env.TEST_DATABASE_PROVISION_URL = await ensureProvisioningAdmin(
+    superuserUrl,
+    TEST_PROVISIONING_ADMIN,
+    rolePassword(TEST_PROVISIONING_ADMIN),
+  );
+}
 export const testBrokers = (): string[] => {
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers)
@@ -53,8 +76,9 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = uniqueName('t');
   const keysName = `${name}_keys`;
-  await ensureDatabase(testAdminUrl(), name);
-  await ensureDatabase(testAdminUrl(), keysName);
+  // Owned by the provisioning administrator, as CloudNativePG's initdb makes its owner.
+  await ensureDatabase(testAdminUrl(), name, undefined, TEST_PROVISIONING_ADMIN);
+  await ensureDatabase(testAdminUrl(), keysName, undefined, TEST_PROVISIONING_ADMIN);
   const adminUrl = testAdminUrl(name);
   // Reconnected on the next query when the server went away (the fault suite restarts PostgreSQL).
   const connect = async () => {
@@ -78,7 +102,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const role = `${schema}_svc`;
       const owner = options.separateOwner ? `${schema}_owner` : undefined;
       await provisionServiceSchema({
-        adminUrl: testAdminUrl(),
+        adminUrl: testProvisionUrl(),
         database: name,
         schema,
         role,
@@ -88,7 +112,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       // The service's schema in the key database, reached through its own key role.
       const keysRole = `${schema}_keys`;
       await provisionServiceSchema({
-        adminUrl: testAdminUrl(),
+        adminUrl: testProvisionUrl(),
         database: keysName,
         schema,
         role: keysRole,

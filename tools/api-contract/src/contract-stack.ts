@@ -7,6 +7,7 @@ import {
   sessionCookieOf,
   startStack,
   type TestStack,
+  useTestPostgres,
 } from '@therapy-room/testing';
 
 export type Role = 'org_admin' | 'professional' | 'client' | 'platform_staff';
@@ -44,7 +45,7 @@ export async function startContractStack(
     startKafkaOrUseExternal(),
   ]);
   // libs/testing's stack reads these, as under the test runner's global setup.
-  process.env.TEST_DATABASE_ADMIN_URL = postgres.adminUrl();
+  await useTestPostgres(postgres.adminUrl());
   process.env.KAFKA_BROKERS = kafka.brokers.join(',');
   log(`postgres on ${postgres.port}, kafka on ${kafka.brokers.join(',')}`);
   const stopInfra = async () => {

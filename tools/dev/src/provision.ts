@@ -1,7 +1,7 @@
 // Creates a service's database role and schema (idempotent). Run by the Helm pre-install/upgrade hook Job
 // with DATABASE_ADMIN_URL (an administrator) and DATABASE_URL (the service's own role and database);
 // with DATA_KEYS_DATABASE_URL, DATA_KEYS_ADMIN_URL and DATA_KEYS_SCHEMA, its key role and schema in
-// the region's key database too.
+// the region's key database too. DATABASE_CA_FILE / DATA_KEYS_DATABASE_CA_FILE: verify the servers' TLS certificates.
 import { provisionServiceSchema } from '@therapy-room/platform';
 
 async function main() {
@@ -29,6 +29,7 @@ async function main() {
     owner: ownerUrl
       ? { role: decodeURIComponent(ownerUrl.username), password: decodeURIComponent(ownerUrl.password) }
       : undefined,
+    caFile: process.env.DATABASE_CA_FILE,
   });
   process.stdout.write(`provisioned role ${decodeURIComponent(url.username)} and schema ${schema}\n`);
   // A service that seals health data also has a schema in the region's key database.
@@ -46,6 +47,7 @@ async function main() {
       schema: keysSchema,
       role: decodeURIComponent(keysUrl.username),
       password: decodeURIComponent(keysUrl.password),
+      caFile: process.env.DATA_KEYS_DATABASE_CA_FILE,
     });
     process.stdout.write(
       `provisioned key role ${decodeURIComponent(keysUrl.username)} and schema ${keysSchema} in the key database\n`,

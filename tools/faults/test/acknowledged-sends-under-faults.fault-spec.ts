@@ -7,6 +7,7 @@ import {
   startSmtpSink,
   startStack,
   type TestStack,
+  useTestPostgres,
 } from '@therapy-room/testing';
 import { consumerLag, startFaultInfra, tableChecksums } from './fault-stack';
 
@@ -50,7 +51,7 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
   beforeAll(async () => {
     infra = await startFaultInfra();
     // The stack's databases and topics live on the suite's own servers.
-    process.env.TEST_DATABASE_ADMIN_URL = infra.postgres.adminUrl;
+    await useTestPostgres(infra.postgres.adminUrl);
     process.env.KAFKA_BROKERS = infra.kafka.brokers.join(',');
     smtp = await startSmtpSink();
     stack = await startStack(

@@ -13,6 +13,8 @@ export interface LocalPostgresOptions {
   /** Trade durability for speed (tests): fsync and synchronous_commit off. */
   fast?: boolean;
   onLog?: (line: string) => void;
+  /** Extra server settings (`-c name=value`), e.g. ssl=on with its certificate files. */
+  settings?: Record<string, string>;
 }
 
 export interface LocalPostgres {
@@ -80,6 +82,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   const flags = options.fast
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
     : [];
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

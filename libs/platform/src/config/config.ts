@@ -67,6 +67,11 @@ export const databaseConfigShape = {
   DATABASE_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/),
   DATABASE_POOL_MAX: int(10),
+  /**
+   * PEM CA bundle (mounted from a Secret or trust bundle) that signed PostgreSQL's server certificate:
+   * every connection then uses TLS and verifies the certificate and the host name (sslmode=verify-full).
+   */
+  DATABASE_CA_FILE: z.string().min(1).optional(),
   OUTBOX_BATCH_SIZE: int(500),
   /**
    * A batch's messages add up to at most this many bytes (a larger row goes alone), below the broker's

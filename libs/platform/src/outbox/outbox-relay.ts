@@ -9,6 +9,7 @@ import { KafkaProducer } from '../kafka/kafka.module';
 import { prefixed } from '../kafka/kafka-client';
 import { OutboxService, outboxChannel } from './outbox.service';
 import { isKafkaUnavailable } from '../kafka/kafka-errors';
+import { postgresConnection } from '../database/tls';
 
 interface OutboxRow {
   seq: string;
@@ -123,7 +124,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async listen() {
     const client = new Client({
-      connectionString: this.config.DATABASE_URL,
+      ...postgresConnection(this.config.DATABASE_URL, this.config.DATABASE_CA_FILE),
       application_name: `${this.config.SERVICE_NAME}-outbox`,
     });
     client.on('notification', () => this.wake());
