@@ -80,8 +80,11 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
     // A topic's own settings (e.g. a short retention for personal data) hold for its DLQ too.
     const configOf = new Map<string, { name: string; value: string }[]>();
     for (const topic of topics) {
-      const retentionMs = eventContracts[topic].topicConfig?.retentionMs;
-      const entries = retentionMs ? [{ name: 'retention.ms', value: String(retentionMs) }] : [];
+      const { retentionMs, cleanupPolicy } = eventContracts[topic].topicConfig ?? {};
+      const entries = [
+        ...(retentionMs ? [{ name: 'retention.ms', value: String(retentionMs) }] : []),
+        ...(cleanupPolicy ? [{ name: 'cleanup.policy', value: cleanupPolicy }] : []),
+      ];
       configOf.set(prefixed(prefix, topic), entries);
       configOf.set(prefixed(prefix, dlqTopic(topic)), entries);
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { identityTenantCreatedV1 } from '@therapy-room/contracts';
+import { identityDirectoryEntryPublishedV1, identityTenantCreatedV1 } from '@therapy-room/contracts';
 import { OutboxService, PLATFORM_CONFIG } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { PasswordHasher } from '../common/password-hasher';
@@ -60,6 +60,19 @@ export class TenantsService {
           manager,
           identityTenantCreatedV1,
           { tenantId, slug: dto.slug, region: dto.region, professionalSeats: dto.professionalSeats },
+          { tenantId },
+        );
+        // The directory entry (slug, home region, base URL): the one record MirrorMaker 2 carries to
+        // the other region, so that its gateway sends this organisation's users here.
+        await this.outbox.add(
+          manager,
+          identityDirectoryEntryPublishedV1,
+          {
+            tenantId,
+            slug: dto.slug,
+            region: dto.region,
+            baseUrl: this.config.PUBLIC_URL.replace(/\/$/, ''),
+          },
           { tenantId },
         );
         const adminId = await this.users.addUser(manager, {
