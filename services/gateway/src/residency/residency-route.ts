@@ -61,7 +61,13 @@ export function routingAnswer(
 ): RoutingAnswer {
   if (!home || home.region === here) return { kind: 'here' };
   if (request.secFetchMode === 'navigate') {
-    return { kind: 'redirect', status: 307, location: new URL(request.originalUrl, `${home.baseUrl}/`).href };
+    // Only the path and query of this request are kept, on the home base URL: never a host it named.
+    const { pathname, search } = new URL(request.originalUrl, 'http://request.invalid');
+    return {
+      kind: 'redirect',
+      status: 307,
+      location: `${home.baseUrl.replace(/\/$/, '')}${pathname}${search}`,
+    };
   }
   return { kind: 'misdirected', baseUrl: home.baseUrl, region: home.region };
 }
