@@ -18,3 +18,5 @@ export { totpCode, totpStep } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';
 export * from './service-under-test';
 export * from './validate-openapi';
+export * from './regions';
+export * from './kafka-scan';

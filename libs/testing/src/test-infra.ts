@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
 import { gatewayCallPurpose, generateSigningKey, signGatewayServiceToken } from '@therapy-room/auth';
 
-export const testAdminUrl = (database = 'postgres'): string => {
+export const testAdminUrl = (database = 'postgres'): string => runAdminUrl(database);
+const runAdminUrl = (database: string): string => {
   const url = process.env.TEST_DATABASE_ADMIN_URL;
   if (!url)
     throw new Error(
@@ -40,8 +41,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database per test file (cheap: PostgreSQL copies template1). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database per test file (cheap: PostgreSQL copies template1), on the run's PostgreSQL or on
+ * another server (its superuser URL: e.g. a second region's own PostgreSQL).
+ */
+export async function createTestDatabase(serverAdminUrl?: string): Promise<TestDatabase> {
+  const testAdminUrl = (database = 'postgres') =>
+    serverAdminUrl
+      ? Object.assign(new URL(serverAdminUrl), { pathname: `/${database}` }).toString()
+      : runAdminUrl(database);
   const name = uniqueName('t');
   await ensureDatabase(testAdminUrl(), name);
   const adminUrl = testAdminUrl(name);

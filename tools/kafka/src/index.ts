@@ -5,3 +5,9 @@ export {
   type LocalKafkaOptions,
   startKafkaOrUseExternal,
 } from './local-kafka';
+export {
+  mirrorMakerProperties,
+  startMirrorMaker,
+  type MirrorMakerHandle,
+  type MirrorMakerOptions,
+} from './mirror-maker';

@@ -30,10 +30,10 @@ export interface KafkaHandle {
 
 type LogSink = (line: string) => void;
 
-const KAFKA_VERSION = '3.9.1';
-const PACKAGE_DIR = path.join(__dirname, '..');
+export const KAFKA_VERSION = '3.9.1';
+export const PACKAGE_DIR = path.join(__dirname, '..');
 const POM_PATH = path.join(PACKAGE_DIR, 'pom.xml');
-const LOG4J_PATH = path.join(PACKAGE_DIR, 'log4j.properties');
+export const LOG4J_PATH = path.join(PACKAGE_DIR, 'log4j.properties');
 const HOST = '127.0.0.1';
 const READY_TOPIC = '__local_kafka_ready';
 const LOG_TAIL_LINES = 40;
@@ -44,7 +44,7 @@ const LOCK_POLL_MS = 250;
 const READY_POLL_MS = 500;
 const COMPLETE_MARKER = '.complete';
 // Keeps the JVM from grabbing every core and a quarter of RAM on small CI machines.
-const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
+export const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 const PREREQUISITES_HINT =
   'Java 17 and Maven are prerequisites of the local Kafka broker (tools/kafka). ' +
   'Install them, e.g. `apt-get install -y openjdk-17-jre-headless maven` ' +
@@ -119,13 +119,25 @@ export class LocalKafka {
 
 /** Ensures the jars are in the cache (runs mvn when missing) and returns the java classpath string. */
 export async function ensureKafkaClasspath(opts: { onLog?: LogSink } = {}): Promise<string> {
+  return ensureMavenClasspath(`kafka-${KAFKA_VERSION}`, POM_PATH, opts);
+}
+
+/**
+ * The jars a pom names, fetched once from Maven Central into the cache (`<cache>/<name>/libs`, under a
+ * lock, complete or not at all), as a java classpath string.
+ */
+export async function ensureMavenClasspath(
+  name: string,
+  pomPath: string,
+  opts: { onLog?: LogSink } = {},
+): Promise<string> {
   const log = opts.onLog ?? discard;
-  const libsDir = kafkaLibsDir();
+  const libsDir = libsDirOf(name);
   await requireCommand('java', ['-version']);
   if (!isComplete(libsDir)) {
     await withLock(`${libsDir}.lock`, async () => {
       // Another process may have finished the download while we waited for the lock.
-      if (!isComplete(libsDir)) await fetchJars(libsDir, log);
+      if (!isComplete(libsDir)) await fetchJars(libsDir, pomPath, log);
     });
   }
   return classpathOf(libsDir);
@@ -155,22 +167,22 @@ function parseBrokerList(value: string | undefined): string[] {
 // ---------------------------------------------------------------------------------------------
 // Jar cache
 
-function kafkaLibsDir(): string {
+function libsDirOf(name: string): string {
   const cacheRoot = process.env.THERAPY_ROOM_CACHE ?? path.join(os.homedir(), '.cache', 'therapy-room');
-  return path.join(cacheRoot, `kafka-${KAFKA_VERSION}`, 'libs');
+  return path.join(cacheRoot, name, 'libs');
 }
 
 function isComplete(libsDir: string): boolean {
   return existsSync(path.join(libsDir, COMPLETE_MARKER));
 }
 
-async function fetchJars(libsDir: string, log: LogSink): Promise<void> {
+async function fetchJars(libsDir: string, pomPath: string, log: LogSink): Promise<void> {
   await requireCommand('mvn', ['-v']);
   // Start from scratch so jars of an interrupted download never leak into the classpath.
   await fs.rm(libsDir, { recursive: true, force: true });
   await fs.mkdir(libsDir, { recursive: true });
-  log(`local-kafka: fetching Kafka ${KAFKA_VERSION} jars into ${libsDir}`);
-  const args = ['-B', '-q', '-f', POM_PATH, 'dependency:copy-dependencies'];
+  log(`local-kafka: fetching ${path.basename(path.dirname(libsDir))} jars into ${libsDir}`);
+  const args = ['-B', '-q', '-f', pomPath, 'dependency:copy-dependencies'];
   args.push('-DincludeScope=runtime', `-DoutputDirectory=${libsDir}`);
   await runToCompletion('mvn', args, log);
   await fs.writeFile(path.join(libsDir, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
@@ -396,7 +408,7 @@ function removeExitHooks(): void {
   for (const signal of FORWARDED_SIGNALS) process.off(signal, onFatalSignal);
 }
 
-function trackChild(child: ChildProcess, exited: Promise<void>): void {
+export function trackChild(child: ChildProcess, exited: Promise<void>): void {
   if (runningChildren.size === 0) installExitHooks();
   runningChildren.add(child);
   void exited.then(() => {
@@ -408,7 +420,7 @@ function trackChild(child: ChildProcess, exited: Promise<void>): void {
 // Maven 3.8 prints bare ANSI reset codes even with -B -q; they carry no information.
 const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
-function forEachLine(stream: Readable | null, onLine: LogSink): void {
+export function forEachLine(stream: Readable | null, onLine: LogSink): void {
   if (!stream) return;
   createInterface({ input: stream, crlfDelay: Infinity }).on('line', (raw: string) => {
     const line = raw.replace(ANSI_ESCAPE, '');
@@ -454,7 +466,7 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function freePorts(count: number): Promise<number[]> {
+export function freePorts(count: number): Promise<number[]> {
   // All servers stay open until every port is read, so the ports are distinct.
   const servers = Array.from({ length: count }, () => net.createServer());
   const listening = servers.map(
