@@ -20,3 +20,4 @@ export * from './service-under-test';
 export * from './validate-openapi';
 export * from './regions';
 export * from './kafka-scan';
+export * from './postgres-scan';
