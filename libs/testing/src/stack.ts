@@ -40,6 +40,8 @@ export interface TestStack {
   db: TestDatabase;
   prefix: string;
   region: Region;
+  /** The gateway's metrics endpoint (region stacks only). */
+  gatewayMetricsUrl?: string;
   createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
   /**
    * An active account with a password, written straight into identity's table (no invitation, no
@@ -161,6 +163,8 @@ export async function startStack(
     AUDIT_URL: audit?.url ?? NOT_STARTED_URL,
     INTERNAL_TOKEN_KID: testSigningKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
+    // A region's gateway serves its metrics (e.g. how many organisations its directory holds).
+    ...(infra ? { METRICS_PORT: String(await freePort()) } : {}),
     ...extraEnv,
   });
   const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
@@ -192,6 +196,9 @@ export async function startStack(
     db,
     prefix,
     region,
+    gatewayMetricsUrl: gatewayEnv.METRICS_PORT
+      ? `http://127.0.0.1:${gatewayEnv.METRICS_PORT}/metrics`
+      : undefined,
     async restart(service, envOverrides) {
       if (!stack[service]) throw new Error(`${service} was not started in this stack`);
       await stack[service].stop();

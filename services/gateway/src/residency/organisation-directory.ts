@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { Gauge } from 'prom-client';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { directoryTopicsFor, identityDirectoryEntryPublishedV1, type Region } from '@therapy-room/contracts';
 import {
   KAFKA,
+  Metrics,
   PLATFORM_CONFIG,
   PLATFORM_LOGGER,
   prefixed,
@@ -42,7 +44,25 @@ export class OrganisationDirectory implements ReadinessProbe, OnModuleInit, OnAp
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PLATFORM_CONFIG) private readonly config: GatewayConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Optional() metrics?: Metrics,
+  ) {
+    if (metrics) {
+      const entries = this.entries;
+      new Gauge({
+        name: 'therapy_room_directory_organisations',
+        help: 'Organisations in the directory this gateway has read, by home region (the other regions: through MirrorMaker 2)',
+        labelNames: ['home_region'],
+        registers: [metrics.registry],
+        collect() {
+          this.reset();
+          const counts = new Map<string, number>();
+          for (const byRegion of entries.values())
+            for (const region of byRegion.keys()) counts.set(region, (counts.get(region) ?? 0) + 1);
+          for (const [region, count] of counts) this.set({ home_region: region }, count);
+        },
+      });
+    }
+  }
 
   /**
    * The entry of a slug, or undefined for a slug no region has published. This region's own entry comes

@@ -73,17 +73,37 @@ describe('residency: two regions, each organisation’s data in its home region 
     it('runs the whole flow: redirected at the other address, then caseload, tools, messages and a shared report at home', async () => {
       homeStack = regions.regions[home].stack;
       otherStack = regions.regions[other].stack;
+      // The other region learns of the organisation from its directory entry (MirrorMaker 2). Waiting
+      // on the gateway's directory metric, not on a login: a login there before the entry arrives
+      // would be evaluated there (an unknown organisation's throttle charge and audit entry).
+      const directorySize = async () => {
+        const text = await (await fetch(otherStack.gatewayMetricsUrl!)).text();
+        const line = text
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('therapy_room_directory_organisations') && l.includes(`home_region="${home}"`),
+          );
+        return Number(line?.split(' ').pop() ?? 0);
+      };
+      const before = await directorySize();
       const tenant = await homeStack.createTenant({ slug: `${home}-clinic-${run}` });
       needles.set('tenant id', tenant.tenantId).set('slug', tenant.slug);
       needles.set('admin id', tenant.adminId).set('admin e-mail', tenant.adminEmail);
       const login = { organisation: tenant.slug, email: tenant.adminEmail, password: tenant.adminPassword };
-
-      // The other region learns of the organisation from its directory entry (MirrorMaker 2).
-      await expectEventually(
-        async () =>
-          expect((await request(otherStack.gatewayUrl).post('/api/auth/login').send(login)).status).toBe(421),
-        { timeoutMs: 60_000 },
-      );
+      await expectEventually(async () => expect(await directorySize()).toBe(before + 1), {
+        timeoutMs: 90_000,
+      });
+      // Throttle rows hold hashed keys, which no search finds: they are counted instead.
+      const throttleRows = async () => {
+        const [row] = await otherStack.db.query<{ n: string }>(
+          `SELECT (SELECT count(*) FROM identity.login_throttle) + (SELECT count(*) FROM identity.login_address_throttle)
+                + (SELECT count(*) FROM identity.login_account_throttle) + (SELECT count(*) FROM identity.session) AS n`,
+        );
+        return Number(row.n);
+      };
+      const otherRowsBefore = await throttleRows();
+      await request(otherStack.gatewayUrl).post('/api/auth/login').send(login).expect(421);
       const redirected = await request(otherStack.gatewayUrl)
         .post('/api/auth/login')
         .set('sec-fetch-mode', 'navigate')
@@ -104,6 +124,7 @@ describe('residency: two regions, each organisation’s data in its home region 
       const admin = (await homeStack.loginAs(tenant)).cookie;
       // A home session presented at the other address is refused there.
       await request(otherStack.gatewayUrl).get('/api/me').set('cookie', admin).expect(401);
+      expect(await throttleRows()).toBe(otherRowsBefore);
 
       const pro = await invite(homeStack, admin, 'professional', `Petra Professional ${run}`);
       const client = await invite(homeStack, admin, 'client', `Karel Client ${run}`);
