@@ -16,6 +16,8 @@ export interface TopicConfig {
   retentionMs?: number;
   /** `compact`: Kafka keeps the latest message per key (the topic is a table, e.g. the directory). */
   cleanupPolicy?: 'compact';
+  /** Partitions when the topic is created (default: the provisioning's, 3 locally). */
+  partitions?: number;
 }
 
 export type PayloadOf<C extends EventContract> = z.infer<C['payload']>;

@@ -7,21 +7,21 @@ export const demo = {
   adminPassword: process.env.DEMO_ADMIN_PASSWORD ?? 'Demo-Password-2026!',
 };
 
-export function seedArgs(region: string): string[] {
+export function seedArgs(region: string, organisation: typeof demo = demo): string[] {
   return [
     'create-tenant',
     '--slug',
-    demo.slug,
+    organisation.slug,
     '--name',
-    demo.name,
+    organisation.name,
     '--region',
     region,
     '--seats',
     '5',
     '--admin-email',
-    demo.adminEmail,
+    organisation.adminEmail,
     '--admin-name',
-    demo.adminName,
+    organisation.adminName,
     '--if-not-exists',
   ];
 }

@@ -1,25 +1,10 @@
 // `npm start`: the whole platform on this machine — a real PostgreSQL and Kafka, every service as its
 // own process with prefixed logs, the demo organisation seeded. Ctrl-C stops everything.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
-import { generateSigningKey } from '@therapy-room/auth';
-import { startPostgresOrUseExternal, type LocalPostgres } from '@therapy-room/local-postgres';
-import { startKafkaOrUseExternal } from '@therapy-room/local-kafka';
-import { startServiceProcess, type ServiceProcess } from './service-process';
-import { dataRoot, persistentSecret, saveServiceEnv } from './stack-env';
-import { runIdentityCli } from './run-identity-cli';
-import { runContentCli } from './run-content-cli';
-import { demo, seedArgs } from './demo';
+// `npm start -- --regions eea,uk`: both regions side by side (region.ts), MirrorMaker 2 between them.
+import { regionPlans } from './region-plan';
+import { startRegionServices, startRegionStores, type RegionContext } from './region';
+import { startDirectoryMirror } from './mirror';
 
-const region = process.env.REGION ?? 'eea';
-const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
-const identityPort = process.env.IDENTITY_PORT ?? '3001';
-const caseloadPort = process.env.CASELOAD_PORT ?? '3002';
-const contentPort = process.env.CONTENT_PORT ?? '3003';
-const messagingPort = process.env.MESSAGING_PORT ?? '3004';
-const auditPort = process.env.AUDIT_PORT ?? '3005';
-const database = 'therapy_room';
 const colours: Record<string, string> = {
   gateway: '\x1b[36m',
   identity: '\x1b[35m',
@@ -30,9 +15,11 @@ const colours: Record<string, string> = {
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
+  mm2: '\x1b[96m',
 };
+/** `uk/identity` (two regions) is coloured as `identity`. */
 const say = (who: string, line: string) =>
-  process.stdout.write(`${colours[who] ?? ''}${who.padEnd(8)}\x1b[0m | ${line}\n`);
+  process.stdout.write(`${colours[who.split('/').pop()!] ?? ''}${who.padEnd(8)}\x1b[0m | ${line}\n`);
 
 /** pino JSON lines become "level message {fields}"; anything else passes through. */
 function readable(line: string): string {
@@ -77,180 +64,28 @@ async function main() {
   takeOverSignals();
 
   try {
-    say('dev', `starting the ${region} region (data in ${dataRoot})`);
-    const [postgres, kafka] = await Promise.all([
-      startPostgresOrUseExternal({ dataDir: join(dataRoot, `postgres-${region}`) }) as Promise<
-        LocalPostgres & { external: boolean }
-      >,
-      startKafkaOrUseExternal({ onLog: (l) => /ERROR|FATAL/.test(l) && say('kafka', l) }),
-    ]);
-    stops.push(
-      () => postgres.stop(),
-      () => kafka.stop(),
-    );
-    takeOverSignals();
-    say(
-      'postgres',
-      postgres.external ? 'using DATABASE_ADMIN_URL' : `PostgreSQL on 127.0.0.1:${postgres.port}`,
-    );
-    say(
-      'kafka',
-      kafka.external
-        ? `using KAFKA_BROKERS=${kafka.brokers.join(',')}`
-        : `Kafka on ${kafka.brokers.join(',')}`,
-    );
-
-    await ensureDatabase(postgres.adminUrl(), database);
-    const signingKey = generateSigningKey(`dev-${Date.now()}`);
-    const common = {
-      REGION: region,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      INTERNAL_TOKEN_PUBLIC_KEYS: JSON.stringify({ [signingKey.kid]: signingKey.publicKeyPem }),
+    const plans = regionPlans(process.argv.slice(2), process.env);
+    const ctx: RegionContext = {
+      say,
+      readable,
+      stops,
+      takeOverSignals,
+      onServiceExit: (name, code) =>
+        !stopping && (say('dev', `${name} exited (${code}); stopping the stack`), void stopAll(1)),
     };
+    const stores = await Promise.all(plans.map((plan) => startRegionStores(plan, ctx)));
+    // Two regions: MirrorMaker 2 carries the organisation directory (and nothing else) between them.
+    const mirror = plans.length > 1 ? startDirectoryMirror(plans, stores, ctx) : Promise.resolve();
+    mirror.catch(() => undefined); // awaited below, once the services are up
 
-    /** Each service's own role and schema (a new password each start: roles are re-provisioned). */
-    const databaseEnv = async (schema: string, options: { separateOwner?: boolean } = {}) => {
-      const role = `${schema}_svc`;
-      const password = randomBytes(18).toString('base64url');
-      const owner = options.separateOwner
-        ? { role: `${schema}_owner`, password: randomBytes(18).toString('base64url') }
-        : undefined;
-      await provisionServiceSchema({
-        adminUrl: postgres.adminUrl(),
-        database,
-        schema,
-        role,
-        password,
-        owner,
-      });
-      const url = (r: string, pw: string) => `postgres://${r}:${pw}@127.0.0.1:${postgres.port}/${database}`;
-      return {
-        DATABASE_URL: url(role, password),
-        DATABASE_SCHEMA: schema,
-        ...(owner ? { DATABASE_OWNER_URL: url(owner.role, owner.password) } : {}),
-      };
-    };
-    const identityEnv = {
-      ...common,
-      SERVICE_NAME: 'identity',
-      PORT: identityPort,
-      ...(await databaseEnv('identity')),
-      // Mails (invitations, resets) go to a local SMTP catcher when one is given; otherwise identity
-      // warns "mail not sent: SMTP_URL unset" and keeps them in mail_outbox (see README).
-      ...(process.env.SMTP_URL ? { SMTP_URL: process.env.SMTP_URL } : {}),
-      PUBLIC_URL: `http://localhost:${gatewayPort}`,
-      // Kept with this region's data: TOTP secrets stored with one key cannot be read with another.
-      TOTP_ENCRYPTION_KEY: persistentSecret(`totp-encryption-key-${region}`, () =>
-        randomBytes(32).toString('base64'),
-      ),
-    };
-    saveServiceEnv('identity', identityEnv);
-    const services: ServiceProcess[] = [];
-    const start = async (name: string, env: Record<string, string>) => {
-      const service = await startServiceProcess(name, env, { onLine: (l) => say(name, readable(l)) });
-      services.push(service);
-      stops.push(() => service.stop());
-      service.process.once(
-        'exit',
-        (code) => !stopping && (say('dev', `${name} exited (${code}); stopping the stack`), void stopAll(1)),
-      );
-      return service;
-    };
-    await start('identity', identityEnv);
+    const urls: string[] = [];
+    for (const [i, plan] of plans.entries()) urls.push((await startRegionServices(plan, stores[i], ctx)).url);
+    await mirror;
 
-    const seeded = await runIdentityCli(seedArgs(region), {
-      ...identityEnv,
-      LOG_LEVEL: 'error',
-      TENANT_ADMIN_PASSWORD: demo.adminPassword,
-    });
-    if (seeded.code !== 0) throw new Error(`seeding the demo organisation failed: ${seeded.stderr.trim()}`);
-    say('dev', `demo organisation ${JSON.parse(seeded.stdout).created ? 'created' : 'already there'}`);
-
-    const caseloadEnv = {
-      ...common,
-      SERVICE_NAME: 'caseload',
-      PORT: caseloadPort,
-      ...(await databaseEnv('caseload')),
-    };
-    saveServiceEnv('caseload', caseloadEnv);
-    await start('caseload', caseloadEnv);
-
-    const contentEnv = {
-      ...common,
-      SERVICE_NAME: 'content',
-      PORT: contentPort,
-      ...(await databaseEnv('content')),
-      // Kept with this region's data: texts sealed under one master key cannot be read with another.
-      DATA_MASTER_KEYS: JSON.stringify({
-        [`dev-${region}-1`]: persistentSecret(`data-master-key-${region}`, () =>
-          randomBytes(32).toString('base64'),
-        ),
-      }),
-      DATA_MASTER_KEY_ID: `dev-${region}-1`,
-      EXPORT_ROOT: join(dataRoot, `exports-${region}`),
-    };
-    saveServiceEnv('content', contentEnv);
-    await start('content', contentEnv);
-    const library = await runContentCli(['seed-library'], { ...contentEnv, LOG_LEVEL: 'error' });
-    if (library.code !== 0) throw new Error(`seeding the content library failed: ${library.stderr.trim()}`);
-    say('dev', `content library seeded: ${library.stdout.trim()}`);
-
-    const messagingEnv = {
-      ...common,
-      SERVICE_NAME: 'messaging',
-      PORT: messagingPort,
-      ...(await databaseEnv('messaging')),
-      // The region's master key (the same file as content's): message bodies are sealed under it.
-      DATA_MASTER_KEYS: JSON.stringify({
-        [`dev-${region}-1`]: persistentSecret(`data-master-key-${region}`, () =>
-          randomBytes(32).toString('base64'),
-        ),
-      }),
-      DATA_MASTER_KEY_ID: `dev-${region}-1`,
-      EXPORT_ROOT: join(dataRoot, `exports-${region}`),
-    };
-    saveServiceEnv('messaging', messagingEnv);
-    await start('messaging', messagingEnv);
-
-    const auditEnv = {
-      ...common,
-      SERVICE_NAME: 'audit',
-      PORT: auditPort,
-      // The log's schema is owned by audit_owner (migrations); audit_svc may only read and append.
-      ...(await databaseEnv('audit', { separateOwner: true })),
-      // Kept with this region's data: pseudonyms made with one key are not found with another.
-      AUDIT_PSEUDONYM_KEY: persistentSecret(`audit-pseudonym-key-${region}`, () =>
-        randomBytes(32).toString('base64'),
-      ),
-      AUDIT_SIGNING_KEYS: JSON.stringify({
-        [`dev-${region}-1`]: persistentSecret(`audit-signing-key-${region}`, () =>
-          generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        ),
-      }),
-      AUDIT_SIGNING_KEY_ID: `dev-${region}-1`,
-    };
-    saveServiceEnv('audit', auditEnv);
-    await start('audit', auditEnv);
-
-    await start('gateway', {
-      ...common,
-      SERVICE_NAME: 'gateway',
-      PORT: gatewayPort,
-      HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
-      IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
-      CASELOAD_URL: `http://127.0.0.1:${caseloadPort}`,
-      CONTENT_URL: `http://127.0.0.1:${contentPort}`,
-      MESSAGING_URL: `http://127.0.0.1:${messagingPort}`,
-      AUDIT_URL: `http://127.0.0.1:${auditPort}`,
-      INTERNAL_TOKEN_KID: signingKey.kid,
-      INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
-      // The public API's OpenAPI document at GET /api/docs (development only).
-      OPENAPI_DOCS: 'true',
-    });
-
-    const url = `http://localhost:${gatewayPort}`;
-    process.stdout.write(`
+    for (const [i, plan] of plans.entries()) {
+      const { region, demo } = plan;
+      const url = urls[i];
+      process.stdout.write(`
   Therapy Room (${region}) is running at ${url}
 
   Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
@@ -258,9 +93,9 @@ async function main() {
   prints the code; see "Walkthrough with curl" in README.md):
     curl -H 'content-type: application/json' \\
          -d '{"organisation":"${demo.slug}","email":"${demo.adminEmail}","password":"${demo.adminPassword}"}' ${url}/api/auth/login
-
-  Ctrl-C stops everything.
 `);
+    }
+    process.stdout.write('\n  Ctrl-C stops everything.\n');
   } catch (err) {
     say('dev', `failed: ${(err as Error).message}`);
     await stopAll(1);

@@ -19,7 +19,9 @@ export const identityDirectoryEntryPublishedV1 = defineEvent({
     region: regionSchema,
     baseUrl: z.url({ protocol: /^https?$/ }),
   }),
-  topicConfig: { cleanupPolicy: 'compact' },
+  // One partition: the directory is small, read whole, and its mirror in another region (created by
+  // MirrorMaker 2 or by a gateway that starts first) must have the same partitions as its source.
+  topicConfig: { cleanupPolicy: 'compact', partitions: 1 },
 });
 export type IdentityDirectoryEntryPublishedV1 = z.infer<typeof identityDirectoryEntryPublishedV1.payload>;
 
