@@ -3,6 +3,7 @@ import { InternalAuthModule } from '@therapy-room/auth';
 import { PasswordHasher } from './common/password-hasher';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
+import { DirectoryPublisher } from './tenants/directory-publisher';
 import { LicenceService } from './tenants/licence.service';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
@@ -73,6 +74,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     PasswordHasher,
     TenantsRepository,
     TenantsService,
+    DirectoryPublisher,
     LicenceService,
     UsersRepository,
     UsersService,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { identityDirectoryEntryPublishedV1, identityTenantCreatedV1 } from '@therapy-room/contracts';
+import { identityTenantCreatedV1 } from '@therapy-room/contracts';
 import { OutboxService, PLATFORM_CONFIG } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { PasswordHasher } from '../common/password-hasher';
@@ -9,6 +9,7 @@ import type { IdentityConfig } from '../identity.config';
 import { assertPasswordAllowed } from '../passwords/password-policy';
 import { UsersService } from '../users/users.service';
 import { TenantsRepository } from './tenants.repository';
+import { DirectoryPublisher } from './directory-publisher';
 import type { CreateTenantDto } from './dto/create-tenant.dto';
 
 const isUniqueViolation = (err: unknown, constraint: string) =>
@@ -24,6 +25,7 @@ export class TenantsService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly outbox: OutboxService,
+    private readonly directory: DirectoryPublisher,
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
@@ -64,17 +66,7 @@ export class TenantsService {
         );
         // The directory entry (slug, home region, base URL): the one record MirrorMaker 2 carries to
         // the other region, so that its gateway sends this organisation's users here.
-        await this.outbox.add(
-          manager,
-          identityDirectoryEntryPublishedV1,
-          {
-            tenantId,
-            slug: dto.slug,
-            region: dto.region,
-            baseUrl: this.config.PUBLIC_URL.replace(/\/$/, ''),
-          },
-          { tenantId },
-        );
+        await this.directory.publish(manager, { id: tenantId, slug: dto.slug, region: dto.region });
         const adminId = await this.users.addUser(manager, {
           tenantId,
           email: dto.admin.email,
