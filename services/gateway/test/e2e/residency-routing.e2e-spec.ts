@@ -159,6 +159,13 @@ describe('gateway e2e: residency routing by the organisation directory', () => {
           }),
         ),
       );
+      // Every start publishes every entry again (a new or emptied directory topic is whole again).
+      await stack.restart('identity', {});
+      await expectEventually(() =>
+        expect(
+          directory.messages.filter((m) => JSON.parse(m.value!.toString('utf8')).tenantId === local.tenantId),
+        ).toHaveLength(2),
+      );
     } finally {
       await directory.stop();
     }
