@@ -35,12 +35,23 @@ export class DirectoryPublisher implements OnApplicationBootstrap {
     );
   }
 
-  async onApplicationBootstrap() {
+  /** In the background: starting (and readiness) never waits on it; a failure is logged, not fatal. */
+  onApplicationBootstrap() {
+    void this.republishAll().catch((err: Error) =>
+      this.logger.error(
+        { err },
+        'organisation directory entries not published again; they will be at the next start',
+      ),
+    );
+  }
+
+  async republishAll(): Promise<number> {
     const count = await this.dataSource.transaction(async (manager) => {
       const tenants = await manager.find(Tenant, { select: { id: true, slug: true, region: true } });
       for (const tenant of tenants) await this.publish(manager, tenant);
       return tenants.length;
     });
     this.logger.info({ organisations: count }, 'organisation directory entries published');
+    return count;
   }
 }
