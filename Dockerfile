@@ -65,6 +65,10 @@ COPY --from=build /src/dist/app/tools/dev/ ./tools/dev/
 COPY --from=build /src/dist/app/services/${SERVICE}/ ./services/${SERVICE}/
 # Content's library seeds (content-cli seed-library); small, so every image has them.
 COPY --from=build /src/dist/app/seeds/ ./seeds/
+# The browser app's static files (a few hundred KB): the gateway serves them at / (WEB_ROOT); the
+# other services never read them.
+COPY --from=build /src/dist/app/web/ ./web/
+ENV WEB_ROOT=/app/web
 USER 10001:10001
 # PORT and METRICS_PORT come from the chart (gateway 3000, services 3001+; metrics 9464).
 CMD ["sh", "-c", "exec node --enable-source-maps services/${SERVICE}/src/main.js"]

@@ -24,7 +24,12 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      // The browser app's own sources are not Node code: its unit specs sit in services/web/test.
+      testMatch: ['**/src/**/*.spec.ts', '<rootDir>/services/web/test/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

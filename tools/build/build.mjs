@@ -1,4 +1,4 @@
-// Compiles the services to JavaScript: dist/app mirrors the repository (libs/<lib>/src/*.js,
+// Compiles the services to JavaScript (and builds the browser app into dist/app/web): dist/app mirrors the repository (libs/<lib>/src/*.js,
 // services/<service>/src/*.js, tools/dev/src/provision.js) with each package's package.json, the
 // runtime files that are not TypeScript (identity's common-password list) and the content seeds.
 // Packages' "main" is extensionless ("src/index"), so the same package.json resolves to TypeScript in
@@ -45,7 +45,13 @@ const copy = (from) => {
 
 const packages = ['libs', 'services']
   .flatMap((group) => readdirSync(join(root, group)).map((name) => join(group, name)))
-  .filter((dir) => dir !== join('libs', 'testing') && existsSync(join(root, dir, 'package.json')));
+  // libs/testing is test code; services/web is the browser app, built by Vite below, not by tsc.
+  .filter(
+    (dir) =>
+      dir !== join('libs', 'testing') &&
+      dir !== join('services', 'web') &&
+      existsSync(join(root, dir, 'package.json')),
+  );
 packages.push(join('tools', 'dev'));
 for (const dir of packages) {
   copy(join(root, dir, 'package.json'));
@@ -57,6 +63,10 @@ for (const dir of packages) {
 }
 copy(join(root, 'package.json'));
 cpSync(join(root, 'seeds'), join(out, 'seeds'), { recursive: true });
+
+// The browser app: static files the gateway serves (WEB_ROOT=/app/web in the image).
+execFileSync('npm', ['run', 'build', '-w', 'services/web', '--silent'], { cwd: root, stdio: 'inherit' });
+cpSync(join(root, 'services', 'web', 'dist'), join(out, 'web'), { recursive: true });
 
 // Local runs of dist/app resolve @therapy-room/* to the compiled packages (an image gets the same
 // links from npm ci); every other dependency comes from the repository's node_modules.

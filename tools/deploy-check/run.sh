@@ -108,6 +108,14 @@ for region in eea uk; do
     'topicsPattern: "^identity\\.directory-entry\\.published\\.v1$"' ] ||
     die "$region: MirrorMaker 2 must replicate the organisation directory topic and no other"
   expect_docs "$region: no other topic pattern is mirrored" "$out/$region.yaml" 'topicsPattern:' 'KafkaMirrorMaker2/directory-mirror'
+  expect_docs "$region: only the services that seal health data (and their provision jobs) reach the key database" \
+    "$out/$region.yaml" "cnpg.io/cluster: pg-$region-keys" \
+    'NetworkPolicy/therapy-room-content NetworkPolicy/therapy-room-content-provision NetworkPolicy/therapy-room-messaging NetworkPolicy/therapy-room-messaging-provision'
+done
+for region in eea uk; do
+  expect_docs "$region: audit's retention sweep is scheduled (and nothing else)" "$out/$region.yaml" \
+    'kind: CronJob\n' 'CronJob/therapy-room-audit-retention-sweep'
+  grep -q "services/audit/src/cli.js" "$out/$region.yaml" || die "$region: the retention sweep does not run audit's CLI"
 done
 expect_docs 'the dedicated deployment is its own entry point: no directory mirror' "$out/dedicated-acme.yaml" \
   'kind: KafkaMirrorMaker2' ''
@@ -115,8 +123,36 @@ render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.replica
   die "the single-replica render failed: $(cat "$out/single.yaml")"
 expect_docs 'a single-replica service gets no PodDisruptionBudget (it would block node drains)' "$out/single.yaml" \
   'kind: PodDisruptionBudget\n' \
-  'PodDisruptionBudget/therapy-room-audit PodDisruptionBudget/therapy-room-caseload PodDisruptionBudget/therapy-room-content PodDisruptionBudget/therapy-room-gateway PodDisruptionBudget/therapy-room-messaging'
-say "rendered properties hold (per-service egress, no budget over a single pod)"
+  'PodDisruptionBudget/therapy-room-audit PodDisruptionBudget/therapy-room-caseload PodDisruptionBudget/therapy-room-content PodDisruptionBudget/therapy-room-gateway PodDisruptionBudget/therapy-room-messaging PodDisruptionBudget/therapy-room-retention'
+# Deployment name and one pod annotation, one pair a line: annotation_of <file> <annotation>
+annotation_of() {
+  awk -v key="$2" 'BEGIN { RS = "\n---" } /\nkind: Deployment\n/ {
+    name = ""; value = ""; n = split($0, line, "\n")
+    for (i = 1; i <= n; i++) {
+      if (line[i] ~ /^  name: / && name == "") name = substr(line[i], 9)
+      if (index(line[i], "        " key ": ") == 1) value = substr(line[i], length(key) + 11)
+    }
+    print name "=" value
+  }' "$1" | sort
+}
+changed_deployments() { # changed_deployments <annotation> <before file> <after file>: names whose value changed
+  { diff <(annotation_of "$2" "$1") <(annotation_of "$3" "$1") || true; } | sed -n 's/^> \([^=]*\)=.*/\1/p' | tr '\n' ' ' | sed 's/ $//'
+}
+for key in checksum/config checksum/secrets; do
+  missing=$(annotation_of "$out/eea.yaml" "$key" | grep -E '=$' || true)
+  [ -z "$missing" ] || die "Deployments without a $key annotation: $missing"
+done
+render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.env.MAIL_MAX_ATTEMPTS=12 > "$out/identity-env.yaml" ||
+  die "the changed-identity-settings render failed"
+got=$(changed_deployments checksum/config "$out/eea.yaml" "$out/identity-env.yaml")
+[ "$got" = "therapy-room-identity" ] ||
+  die "a change to identity's settings must roll identity's pods only (checksum/config changed on [$got])"
+render therapy-room-eea "$chart/values-eea.yaml" --set global.secretsRevision=2 > "$out/secrets-revision.yaml" ||
+  die "the secretsRevision render failed"
+got=$(changed_deployments checksum/secrets "$out/eea.yaml" "$out/secrets-revision.yaml")
+want=$(annotation_of "$out/eea.yaml" checksum/secrets | cut -d= -f1 | tr '\n' ' ' | sed 's/ $//')
+[ "$got" = "$want" ] || die "bumping global.secretsRevision must roll every Deployment (checksum/secrets changed on [$got])"
+say "rendered properties hold (per-service egress, no budget over a single pod, pods roll on their own config and secrets)"
 
 # --- 4. guards: each case must fail to render, with its own message
 guards=0
@@ -146,6 +182,10 @@ expect_refused 'a database host outside the region' 'region guard: services\.[a-
   "${eea[@]}" --set global.database.host=pg-uk-rw.therapy-room-uk-data.svc.cluster.local
 expect_refused 'one service database host outside the region' 'region guard: services.identity database host "pg.example.com" is not in region eea' \
   "${eea[@]}" --set services.identity.database.host=pg.example.com
+expect_refused 'a key database host outside the region' 'region guard: services\.(content|messaging) key database host "pg-uk-keys-rw\.therapy-room-uk-data\.svc\.cluster\.local" is not in region eea' \
+  "${eea[@]}" --set global.keysDatabase.host=pg-uk-keys-rw.therapy-room-uk-data.svc.cluster.local
+expect_refused 'a key database without a host' 'keysDatabase enabled but no key database host' \
+  "${eea[@]}" --set global.keysDatabase.host=
 expect_refused 'both regions values files stacked' 'values files of more than one region are stacked' \
   "${eea[@]}" -f "$chart/values-uk.yaml"
 expect_refused 'a typo in values (serviceDefaults.replicaz)' "additional properties 'replicaz' not allowed" \
@@ -161,6 +201,10 @@ expect_refused 'a directory source naming this region' 'directory.sources: eea i
   --set 'directory.sources[0].caSecret=x' --set 'directory.sources[0].userSecret=x'
 expect_refused 'a private key among the public keys' 'is a PRIVATE key' \
   "${eea[@]}" --set-string 'global.internalToken.publicKeys.eea-2025-01=-----BEGIN PRIVATE KEY-----'
+expect_refused 'a CronJob schedule that is not cron' "at '/services/audit/cronJobs/retention-sweep/schedule'" \
+  "${eea[@]}" --set services.audit.cronJobs.retention-sweep.schedule=daily
+expect_refused 'a typo in a CronJob (comand)' "additional properties 'comand' not allowed" \
+  "${eea[@]}" --set 'services.audit.cronJobs.retention-sweep.comand[0]=x'
 say "$guards guard cases refused as expected"
 
 # --- 5. images: the Dockerfile linted, the services compiled and loadable from JavaScript alone

@@ -107,6 +107,21 @@ Deep merge that, unlike sprig's merge/mergeOverwrite, lets an override set false
 {{- $svc.database.provision.adminUrlSecret.name | default (printf "%s-db-admin" (include "therapy-room.fullname" $ctx)) -}}
 {{- end -}}
 
+{{- define "therapy-room.keysDbUrlSecretName" -}}
+{{- $ctx := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $svc.keysDatabase.urlSecret.name | default (printf "%s-keys-db" (include "therapy-room.svcName" (list $ctx $name))) -}}
+{{- end -}}
+
+{{- define "therapy-room.keysDbAdminSecretName" -}}
+{{- $ctx := index . 0 -}}{{- $svc := index . 2 -}}
+{{- $svc.keysDatabase.adminUrlSecret.name | default (printf "%s-keys-db-admin" (include "therapy-room.fullname" $ctx)) -}}
+{{- end -}}
+
+{{- define "therapy-room.keysDbSchema" -}}
+{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $svc.keysDatabase.schema | default (replace "-" "_" $name) -}}
+{{- end -}}
+
 {{- define "therapy-room.dbSchema" -}}
 {{- $name := index . 1 -}}{{- $svc := index . 2 -}}
 {{- $svc.database.schema | default (replace "-" "_" $name) -}}
@@ -215,7 +230,7 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 
-{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
+{{- $reserved := list "SERVICE_NAME" "REGION" "HOST" "PORT" "METRICS_PORT" "KAFKA_BROKERS" "KAFKA_CLIENT_ID" "KAFKA_TOPIC_PREFIX" "DATABASE_URL" "DATABASE_ADMIN_URL" "DATABASE_OWNER_URL" "DATABASE_SCHEMA" "DATABASE_POOL_MAX" "DATA_KEYS_DATABASE_URL" "DATA_KEYS_ADMIN_URL" "DATA_KEYS_SCHEMA" "DATA_KEYS_POOL_MAX" "INTERNAL_TOKEN_PUBLIC_KEYS" "INTERNAL_TOKEN_PRIVATE_KEY" -}}
 {{- $publicCount := 0 -}}
 {{- range $name, $_ := .Values.services -}}
 {{- $svc := include "therapy-room.svcConfig" (list $ $name) | fromJson -}}
@@ -242,6 +257,18 @@ seccompProfile:
 {{- if not (or $g.networkPolicy.postgres.cidrs $g.networkPolicy.postgres.peers) -}}
 {{- fail "global.networkPolicy.postgres: set cidrs or peers (the region's Postgres), or egress to Postgres is denied" -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $svc.keysDatabase.enabled -}}
+{{- $keysHost := include "therapy-room.hostOf" ($g.keysDatabase.host | default "") -}}
+{{- if not $keysHost -}}
+{{- fail (printf "services.%s: keysDatabase enabled but no key database host (global.keysDatabase.host) is set in the region values file" $name) -}}
+{{- end -}}
+{{- if not (hasSuffix $suffix $keysHost) -}}
+{{- fail (printf "region guard: services.%s key database host %q is not in region %s (must end with %q)" $name $keysHost $region $suffix) -}}
+{{- end -}}
+{{- if and $g.networkPolicy.enabled (not (or $g.networkPolicy.keysPostgres.cidrs $g.networkPolicy.keysPostgres.peers)) -}}
+{{- fail "global.networkPolicy.keysPostgres: set cidrs or peers (the region's key database), or egress to it is denied" -}}
 {{- end -}}
 {{- end -}}
 {{- range $k, $v := $svc.env -}}
@@ -289,4 +316,68 @@ seccompProfile:
 {{- fail (printf "region guard: namespace %s has no therapy-room/region label (apply k8s/%s/namespaces.yaml first)" .Release.Namespace $region) -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+checksum/secrets of a service's pods: the data of every Secret they read (database URLs, secretEnv,
+the Kafka CA), looked up in the cluster at install/upgrade, plus global.secretsRevision. A rotated
+password or key rolls exactly the pods that read it on the next upgrade; under `helm template` (no
+cluster) the lookups are empty and only secretsRevision counts.
+*/}}
+{{- define "therapy-room.secretsChecksum" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+{{- $g := $root.Values.global -}}
+{{- $names := list -}}
+{{- if $svc.database.enabled -}}
+{{- $names = append $names (include "therapy-room.dbUrlSecretName" (list $root $name $svc)) -}}
+{{- with $svc.database.ownerUrlSecret }}{{ $names = append $names .name }}{{ end -}}
+{{- end -}}
+{{- if $svc.keysDatabase.enabled -}}
+{{- $names = append $names (include "therapy-room.keysDbUrlSecretName" (list $root $name $svc)) -}}
+{{- end -}}
+{{- range $k, $ref := $svc.secretEnv }}{{ $names = append $names $ref.secretName }}{{ end -}}
+{{- if $g.kafka.tls.enabled }}{{ with $g.kafka.tls.caSecret.name }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- $data := dict -}}
+{{- range $n := $names | uniq | sortAlpha -}}
+{{- $found := lookup "v1" "Secret" $root.Release.Namespace $n -}}
+{{- $_ := set $data $n (get $found "data" | default dict) -}}
+{{- end -}}
+{{- list $data ($g.secretsRevision | default "" | toString) | toJson | sha256sum -}}
+{{- end -}}
+
+{{/* A service's container env (its Deployment and its CronJobs): secrets by reference only. */}}
+{{- define "therapy-room.serviceEnv" -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}{{- $svc := index . 2 -}}
+- name: NODE_ENV
+  value: production
+{{- if $svc.database.enabled }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "therapy-room.dbUrlSecretName" (list $root $name $svc) }}
+      key: {{ $svc.database.urlSecret.key | default "url" }}
+{{- with $svc.database.ownerUrlSecret }}
+# The schema's owner, for migrations only (audit: the runtime role may not change the log).
+- name: DATABASE_OWNER_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .name }}
+      key: {{ .key | default "url" }}
+{{- end }}
+{{- end }}
+{{- if $svc.keysDatabase.enabled }}
+# The service's key role in the region's key database (data keys live apart from the data).
+- name: DATA_KEYS_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "therapy-room.keysDbUrlSecretName" (list $root $name $svc) }}
+      key: {{ $svc.keysDatabase.urlSecret.key | default "url" }}
+{{- end }}
+{{- range $k, $ref := $svc.secretEnv }}
+- name: {{ $k }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.secretName }}
+      key: {{ $ref.key }}
+{{- end }}
 {{- end -}}

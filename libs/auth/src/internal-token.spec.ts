@@ -20,6 +20,15 @@ describe('internal token', () => {
     expect(verifyInternalToken(signInternalToken(actor, current, 'caseload'), keys, caseload)).toEqual(actor);
   });
 
+  it('carries when the session was authenticated (auth_time, whole seconds), for steps that need it fresh', () => {
+    const authenticated = { ...actor, authenticatedAt: '2026-11-02T10:00:07.000Z' };
+    const token = signInternalToken(authenticated, current, 'caseload');
+    expect((jwt.decode(token) as { auth_time: number }).auth_time).toBe(
+      Date.parse('2026-11-02T10:00:07Z') / 1000,
+    );
+    expect(verifyInternalToken(token, keys, caseload)).toEqual(authenticated);
+  });
+
   it('accepts tokens of every key in the set (rotation overlap) and refuses unknown kids', () => {
     expect(verifyInternalToken(signInternalToken(actor, previous, 'caseload'), keys, caseload).userId).toBe(
       actor.userId,

@@ -12,7 +12,14 @@ const ALGORITHM = INTERNAL_TOKEN_ALGORITHM;
  * and each service accepts only tokens for its own SERVICE_NAME: a token for content is refused by
  * messaging, so a token seen by one service is worth nothing at another.
  */
-export const internalAudiences = ['identity', 'caseload', 'content', 'messaging', 'audit'] as const;
+export const internalAudiences = [
+  'identity',
+  'caseload',
+  'content',
+  'messaging',
+  'audit',
+  'retention',
+] as const;
 export type InternalAudience = (typeof internalAudiences)[number];
 
 /** Who is acting: what the gateway vouches for after authenticating the session. */
@@ -24,6 +31,12 @@ export const actorSchema = z.object({
   sessionId: z.string().min(1),
   /** Platform staff acting in this (another) organisation under this approved access grant. */
   grantId: z.uuid().optional(),
+  /**
+   * When the session was opened, i.e. when the user last proved their password (and second factor
+   * where they have one): a step that needs a fresh authentication (a client's own export) asks the
+   * user to sign in again and checks this.
+   */
+  authenticatedAt: z.iso.datetime().optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
 
@@ -34,13 +47,16 @@ const claimsSchema = z.object({
   region: regionSchema,
   sid: z.string().min(1),
   gid: z.uuid().optional(),
+  /** OIDC's auth_time: seconds since the epoch when the session was opened. */
+  auth_time: z.int().positive().optional(),
   /** One audience, never a list: a token valid at two services would defeat the point. */
   aud: z.string(),
 });
 
 export interface SigningKey {
   kid: string;
-  privateKeyPem: string;
+  /** The PEM, or the key parsed once from it (parsing a PEM costs more than an ES256 signature). */
+  privateKeyPem: string | KeyObject;
 }
 /** Public keys by kid. During a rotation it holds both the old and the new key. */
 export type PublicKeySet = Record<string, string>;
@@ -65,6 +81,7 @@ export function signInternalToken(
       region: actor.region,
       sid: actor.sessionId,
       ...(actor.grantId ? { gid: actor.grantId } : {}),
+      ...(actor.authenticatedAt ? { auth_time: Math.floor(Date.parse(actor.authenticatedAt) / 1000) } : {}),
     },
     key.privateKeyPem,
     {
@@ -108,6 +125,9 @@ export function actorFromClaims(payload: unknown, region: string): Actor {
     region: claims.data.region,
     sessionId: claims.data.sid,
     ...(claims.data.gid ? { grantId: claims.data.gid } : {}),
+    ...(claims.data.auth_time
+      ? { authenticatedAt: new Date(claims.data.auth_time * 1000).toISOString() }
+      : {}),
   };
 }
 
@@ -132,7 +152,9 @@ export function verifyInternalToken(
 }
 
 /** A fresh P-256 key pair (local stacks and tests; clusters load keys from secrets). */
-export function generateSigningKey(kid: string = randomUUID()): SigningKey & { publicKeyPem: string } {
+export function generateSigningKey(
+  kid: string = randomUUID(),
+): SigningKey & { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     kid,

@@ -38,4 +38,20 @@ describe('event contracts', () => {
       defineEvent({ topic: 'identity.user.registered', description: 'x', payload: z.object({}) }),
     ).toThrow();
   });
+
+  const erasureConfirmations = topics.filter((t) => t.endsWith('.erasure.completed.v1'));
+
+  it.each(erasureConfirmations)('%s: carries counts of what was deleted, and only counts', (topic) => {
+    const message = fixture(topic);
+    const withCounts = (counts: unknown) => ({
+      ...message,
+      payload: { ...(message.payload as object), counts },
+    });
+    const contract = eventContracts[topic];
+    expect(contract.message.safeParse(withCounts({ assignments: 3, data_keys: 1 })).success).toBe(true);
+    expect(contract.message.safeParse(withCounts({ assignments: -1 })).success).toBe(false);
+    expect(contract.message.safeParse(withCounts({ assignments: 1.5 })).success).toBe(false);
+    expect(contract.message.safeParse(withCounts({ 'Jane Doe': 1 })).success).toBe(false);
+    expect(contract.message.safeParse(withCounts({ note: 'feeling low' })).success).toBe(false);
+  });
 });

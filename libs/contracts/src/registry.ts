@@ -19,6 +19,7 @@ import { contentAssignmentCreatedV1 } from './content/assignment-created.v1';
 import { contentAssignmentWithdrawnV1 } from './content/assignment-withdrawn.v1';
 import { contentSessionCompletedV1 } from './content/session-completed.v1';
 import { contentQuestionnaireScoredV1 } from './content/questionnaire-scored.v1';
+import { contentQuestionnaireScoredV2 } from './content/questionnaire-scored.v2';
 import { messagingErasureCompletedV1 } from './messaging/erasure-completed.v1';
 import { messagingExportCompletedV1 } from './messaging/export-completed.v1';
 import { messagingConversationStartedV1 } from './messaging/conversation-started.v1';
@@ -27,6 +28,8 @@ import { messagingMessageReadV1 } from './messaging/message-read.v1';
 import { messagingNotificationDueV1 } from './messaging/notification-due.v1';
 import { retentionExportRequestedV1 } from './retention/export-requested.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
+import { retentionErasureScheduledV1 } from './retention/erasure-scheduled.v1';
+import { retentionErasureCancelledV1 } from './retention/erasure-cancelled.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 import { auditEntryBatchRecordedV1 } from './audit/entry-batch-recorded.v1';
 import { auditCheckpointRecordedV1 } from './audit/checkpoint-recorded.v1';
@@ -55,6 +58,7 @@ export const eventContracts = {
   [contentAssignmentWithdrawnV1.topic]: contentAssignmentWithdrawnV1,
   [contentSessionCompletedV1.topic]: contentSessionCompletedV1,
   [contentQuestionnaireScoredV1.topic]: contentQuestionnaireScoredV1,
+  [contentQuestionnaireScoredV2.topic]: contentQuestionnaireScoredV2,
   [messagingErasureCompletedV1.topic]: messagingErasureCompletedV1,
   [messagingExportCompletedV1.topic]: messagingExportCompletedV1,
   [messagingConversationStartedV1.topic]: messagingConversationStartedV1,
@@ -63,6 +67,8 @@ export const eventContracts = {
   [messagingNotificationDueV1.topic]: messagingNotificationDueV1,
   [retentionErasureRequestedV1.topic]: retentionErasureRequestedV1,
   [retentionExportRequestedV1.topic]: retentionExportRequestedV1,
+  [retentionErasureScheduledV1.topic]: retentionErasureScheduledV1,
+  [retentionErasureCancelledV1.topic]: retentionErasureCancelledV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
   [auditEntryBatchRecordedV1.topic]: auditEntryBatchRecordedV1,
   [auditCheckpointRecordedV1.topic]: auditCheckpointRecordedV1,

@@ -28,6 +28,15 @@ const masterKeys = z
 export const dataProtectionConfigShape = {
   DATA_MASTER_KEYS: secret(masterKeys),
   DATA_MASTER_KEY_ID: z.string().min(1),
+  /**
+   * The region's key database, apart from the data: the wrapped data keys live there only, in this
+   * service's schema of it, reached through the service's key role. Its backups are kept for a
+   * shorter time than the data's, so a data backup taken before an erasure cannot be opened after
+   * the key backups of that time are gone (docs/data-protection.md).
+   */
+  DATA_KEYS_DATABASE_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
+  DATA_KEYS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  DATA_KEYS_POOL_MAX: z.coerce.number().int().positive().default(5),
   /** Directory under which subject exports are written (retention.export.requested.v1). Unset: none. */
   EXPORT_ROOT: z.string().min(1).optional(),
 };

@@ -8,6 +8,7 @@ import {
   SubjectDataKeys1763900000200,
   SubjectKeyShreddedError,
   dataProtectionConfigShape,
+  seal,
 } from '@therapy-room/data-protection';
 import { startInProcessService, withEnv, type InProcessService } from '@therapy-room/testing';
 import { createServiceApp, stopServiceApp } from '@therapy-room/platform';
@@ -57,7 +58,7 @@ describe('subject data keys: envelope encryption and crypto-shredding (real Post
     );
     await expect(cipher.decrypt(alice, 'diary.note:2', sealed)).rejects.toThrow();
     await expect(cipher.decrypt(bob, 'diary.note:1', sealed)).rejects.toThrow();
-    const rows = await svc.db.query<{ subject_id: string; master_key_id: string; wrapped_key: Buffer }>(
+    const rows = await svc.db.keysQuery<{ subject_id: string; master_key_id: string; wrapped_key: Buffer }>(
       `SELECT subject_id, master_key_id, wrapped_key FROM vault_test.subject_data_key WHERE tenant_id = $1`,
       [tenantId],
     );
@@ -95,7 +96,7 @@ describe('subject data keys: envelope encryption and crypto-shredding (real Post
       const fresh = await rotated
         .get(DataSource)
         .transaction((m) => next.encrypt(m, { tenantId, subjectId: frank }, 'answer:2', 'After'));
-      const [row] = await svc.db.query<{ master_key_id: string }>(
+      const [row] = await svc.db.keysQuery<{ master_key_id: string }>(
         `SELECT master_key_id FROM vault_test.subject_data_key WHERE subject_id = $1`,
         [frank],
       );
@@ -117,5 +118,48 @@ describe('subject data keys: envelope encryption and crypto-shredding (real Post
         createServiceApp(VaultAppModule),
       ),
     ).rejects.toThrow(/DATA_MASTER_KEYS/);
+  });
+
+  it('keeps the keys in the key database only: the service database holds none, and a copy of it opens nothing', async () => {
+    const grace = randomUUID();
+    const sealed = await encrypt(grace, 'diary.note:7', 'Could not get out of bed');
+    expect(
+      await svc.db.query(`SELECT 1 FROM vault_test.subject_data_key WHERE subject_id = $1`, [grace]),
+    ).toHaveLength(0);
+    expect(
+      await svc.db.keysQuery(`SELECT 1 FROM vault_test.subject_data_key WHERE subject_id = $1`, [grace]),
+    ).toHaveLength(1);
+    // The service's role cannot reach the key database's tables through its own connection.
+    await expect(
+      dataSource.query(`SELECT 1 FROM ${svc.db.keysName}.vault_test.subject_data_key`),
+    ).rejects.toThrow();
+    await dataSource.transaction((m) => cipher.shred(m, grace));
+    await expect(cipher.decrypt(grace, 'diary.note:7', sealed)).rejects.toBeInstanceOf(
+      SubjectKeyShreddedError,
+    );
+  });
+
+  it('moves the keys an earlier release kept in the service database into the key database at start', async () => {
+    const henk = randomUUID();
+    const dataKey = randomBytes(32);
+    const wrapped = seal(Buffer.from(first, 'base64'), dataKey, `${henk}|data-key`);
+    const sealed = seal(dataKey, 'Written before the key database', `${henk}|diary.note:8`);
+    await svc.db.query(
+      `INSERT INTO vault_test.subject_data_key (subject_id, tenant_id, master_key_id, wrapped_key) VALUES ($1, $2, 'k1', $3)`,
+      [henk, tenantId, wrapped],
+    );
+    const restarted = await withEnv(svc.env, () => createServiceApp(VaultAppModule));
+    await restarted.init();
+    try {
+      expect(await restarted.get(SubjectDataCipher).decrypt(henk, 'diary.note:8', sealed)).toBe(
+        'Written before the key database',
+      );
+      expect(await svc.db.query(`SELECT 1 FROM vault_test.subject_data_key`)).toHaveLength(0);
+      expect(
+        await svc.db.keysQuery(`SELECT 1 FROM vault_test.subject_data_key WHERE subject_id = $1`, [henk]),
+      ).toHaveLength(1);
+    } finally {
+      await stopServiceApp(restarted);
+    }
   });
 });

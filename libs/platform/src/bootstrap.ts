@@ -76,7 +76,7 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
         logCreator: kafkaLogCreator(logger),
       },
       consumer: {
-        groupId: `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,
+        groupId: config.KAFKA_CONSUMER_GROUP ?? `${config.KAFKA_TOPIC_PREFIX}${config.SERVICE_NAME}`,
         allowAutoTopicCreation: false,
       },
     },

@@ -14,7 +14,7 @@ export {
   runContentCli,
   type ServiceProcess,
 } from '@therapy-room/tools-dev';
-export { totpCode, totpStep } from '@therapy-room/tools-dev';
+export { totpCode, totpStep, buildWebApp } from '@therapy-room/tools-dev';
 export { freePort } from '@therapy-room/local-postgres';
 export * from './service-under-test';
 export * from './validate-openapi';

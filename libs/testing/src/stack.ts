@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import argon2 from 'argon2';
 import { freePort } from '@therapy-room/local-postgres';
 import {
@@ -37,6 +40,8 @@ export interface TestStack {
   messaging?: ServiceProcess;
   /** Only when started with `{ audit: true }`; otherwise the gateway's audit routes answer 503. */
   audit?: ServiceProcess;
+  /** Only when started with `{ retention: true }`; otherwise the gateway's retention routes answer 503. */
+  retention?: ServiceProcess;
   db: TestDatabase;
   prefix: string;
   region: Region;
@@ -49,13 +54,13 @@ export interface TestStack {
    */
   addActiveUser(
     tenant: TestTenant,
-    role: 'client' | 'professional',
+    role: 'client' | 'professional' | 'org_admin',
   ): Promise<LoginCredentials & { id: string }>;
   /** A platform staff account in an operator tenant (created with --operator), via the identity CLI. */
   createStaff(operator: TestTenant): Promise<TestStaff>;
   /** Stops one service and starts it again on the same port with changed settings (e.g. a key rotation). */
   restart(
-    service: 'identity' | 'gateway' | 'caseload' | 'content' | 'messaging' | 'audit',
+    service: 'identity' | 'gateway' | 'caseload' | 'content' | 'messaging' | 'audit' | 'retention',
     envOverrides: Record<string, string>,
   ): Promise<void>;
   /** Loads seeds/content into content (only with `{ content: true }`), as `npm start` does. */
@@ -83,7 +88,7 @@ const NOT_STARTED_URL = 'http://127.0.0.1:9';
  * import each other) on this file's own database and topic prefix. Extra env goes to every service
  * (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
  */
-type OptionalService = 'caseload' | 'content' | 'messaging' | 'audit';
+type OptionalService = 'caseload' | 'content' | 'messaging' | 'audit' | 'retention';
 
 /**
  * Where a stack runs when not on the run's shared PostgreSQL and Kafka as an EEA region: a region's
@@ -144,14 +149,26 @@ export async function startStack(
     DATA_MASTER_KEY_ID: 'test-1',
   });
   const { env: caseloadEnv, process: caseload } = await optional('caseload');
-  const { env: contentEnv, process: content } = await optional('content', masterKey());
-  const { env: messagingEnv, process: messaging } = await optional('messaging', masterKey());
+  // Exports are assembled in one directory of this run (participants write there, retention packs it).
+  const exportRoot = await mkdtemp(join(tmpdir(), 'tr-exports-'));
+  const { env: contentEnv, process: content } = await optional('content', {
+    ...masterKey(),
+    EXPORT_ROOT: exportRoot,
+  });
+  const { env: messagingEnv, process: messaging } = await optional('messaging', {
+    ...masterKey(),
+    EXPORT_ROOT: exportRoot,
+  });
   const { env: auditEnv, process: audit } = await optional('audit', {
     AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
     AUDIT_SIGNING_KEYS: JSON.stringify({
       'test-1': generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     }),
     AUDIT_SIGNING_KEY_ID: 'test-1',
+  });
+  const { env: retentionEnv, process: retention } = await optional('retention', {
+    RETENTION_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+    EXPORT_ROOT: exportRoot,
   });
   const gatewayEnv = serviceEnv('gateway', {
     PORT: gatewayPort,
@@ -161,6 +178,7 @@ export async function startStack(
     CONTENT_URL: content?.url ?? NOT_STARTED_URL,
     MESSAGING_URL: messaging?.url ?? NOT_STARTED_URL,
     AUDIT_URL: audit?.url ?? NOT_STARTED_URL,
+    RETENTION_URL: retention?.url ?? NOT_STARTED_URL,
     INTERNAL_TOKEN_KID: testSigningKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
     // A region's gateway serves its metrics (e.g. how many organisations its directory holds).
@@ -172,7 +190,7 @@ export async function startStack(
     throw err;
   });
   const envs: Record<
-    'identity' | 'gateway' | 'caseload' | 'content' | 'messaging' | 'audit',
+    'identity' | 'gateway' | 'caseload' | 'content' | 'messaging' | 'audit' | 'retention',
     Record<string, string>
   > = {
     identity: identityEnv,
@@ -181,6 +199,7 @@ export async function startStack(
     content: contentEnv ?? {},
     messaging: messagingEnv ?? {},
     audit: auditEnv ?? {},
+    retention: retentionEnv ?? {},
   };
   const extraGateways: ServiceProcess[] = [];
   const logins = new TestLogins(() => stack.gatewayUrl);
@@ -193,6 +212,7 @@ export async function startStack(
     content,
     messaging,
     audit,
+    retention,
     db,
     prefix,
     region,
@@ -225,6 +245,7 @@ export async function startStack(
         ...(stack.content ? { CONTENT_URL: stack.content.url } : {}),
         ...(stack.messaging ? { MESSAGING_URL: stack.messaging.url } : {}),
         ...(stack.audit ? { AUDIT_URL: stack.audit.url } : {}),
+        ...(stack.retention ? { RETENTION_URL: stack.retention.url } : {}),
         PORT: String(await freePort()),
         ...envOverrides,
       });
@@ -295,9 +316,11 @@ export async function startStack(
         stack.content?.stop(),
         stack.messaging?.stop(),
         stack.audit?.stop(),
+        stack.retention?.stop(),
         ...extraGateways.map((g) => g.stop()),
       ]);
       await db.drop();
+      await rm(exportRoot, { recursive: true, force: true });
     },
   };
   return stack;

@@ -36,8 +36,17 @@ export interface TestDatabase {
   provision(
     service: string,
     options?: { separateOwner?: boolean },
-  ): Promise<{ DATABASE_URL: string; DATABASE_SCHEMA: string; DATABASE_OWNER_URL?: string }>;
+  ): Promise<{
+    DATABASE_URL: string;
+    DATABASE_SCHEMA: string;
+    DATABASE_OWNER_URL?: string;
+    DATA_KEYS_DATABASE_URL: string;
+    DATA_KEYS_SCHEMA: string;
+  }>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The key database of this test (data keys live apart from the data, as in a region). */
+  keysName: string;
+  keysQuery<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
@@ -51,13 +60,27 @@ export async function createTestDatabase(serverAdminUrl?: string): Promise<TestD
       ? Object.assign(new URL(serverAdminUrl), { pathname: `/${database}` }).toString()
       : runAdminUrl(database);
   const name = uniqueName('t');
+  const keysName = `${name}_keys`;
   await ensureDatabase(testAdminUrl(), name);
+  await ensureDatabase(testAdminUrl(), keysName);
   const adminUrl = testAdminUrl(name);
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
+  // Reconnected on the next query when the server went away (the fault suite restarts PostgreSQL).
+  const connect = async () => {
+    const client = new Client({ connectionString: adminUrl });
+    client.on('error', () => {
+      if (admin === client) broken = true;
+    });
+    await client.connect();
+    return client;
+  };
+  let broken = false;
+  let admin = await connect();
+  const keysAdmin = new Client({ connectionString: testAdminUrl(keysName) });
+  await keysAdmin.connect();
   return {
     name,
     adminUrl,
+    keysName,
     async provision(service: string, options: { separateOwner?: boolean } = {}) {
       const schema = service.replace(/-/g, '_');
       const role = `${schema}_svc`;
@@ -70,22 +93,45 @@ export async function createTestDatabase(serverAdminUrl?: string): Promise<TestD
         password: rolePassword(role),
         owner: owner ? { role: owner, password: rolePassword(owner) } : undefined,
       });
-      const urlOf = (r: string) =>
-        Object.assign(new URL(adminUrl), { username: r, password: rolePassword(r) }).toString();
+      // The service's schema in the key database, reached through its own key role.
+      const keysRole = `${schema}_keys`;
+      await provisionServiceSchema({
+        adminUrl: testAdminUrl(),
+        database: keysName,
+        schema,
+        role: keysRole,
+        password: rolePassword(keysRole),
+      });
+      const urlOf = (r: string, database = adminUrl) =>
+        Object.assign(new URL(database), { username: r, password: rolePassword(r) }).toString();
       return {
         DATABASE_URL: urlOf(role),
         DATABASE_SCHEMA: schema,
         ...(owner ? { DATABASE_OWNER_URL: urlOf(owner) } : {}),
+        DATA_KEYS_DATABASE_URL: urlOf(keysRole, testAdminUrl(keysName)),
+        DATA_KEYS_SCHEMA: schema,
       };
     },
     async query<T>(sql: string, params?: unknown[]) {
+      if (broken) {
+        await admin.end().catch(() => undefined);
+        admin = await connect();
+        broken = false;
+      }
       return (await admin.query(sql, params)).rows as T[];
     },
+    async keysQuery<T>(sql: string, params?: unknown[]) {
+      return (await keysAdmin.query(sql, params)).rows as T[];
+    },
     async drop() {
-      await admin.end();
+      await admin.end().catch(() => undefined);
+      await keysAdmin.end().catch(() => undefined);
       const root = new Client({ connectionString: testAdminUrl() });
       await root.connect();
-      await root.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => root.end());
+      await root
+        .query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        .then(() => root.query(`DROP DATABASE IF EXISTS ${keysName} WITH (FORCE)`))
+        .finally(() => root.end());
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@therapy-room/platform';
+import { ErasedSubjects1764300000000 } from '@therapy-room/data-protection';
 import { PeopleDirectory1763900000050 } from '@therapy-room/people-directory';
 import { auditConfigShape } from './audit.config';
 import { AuditModule } from './audit.module';
@@ -18,6 +19,7 @@ import { TenantRetention1764200000300 } from './database/migrations/176420000030
           AuditLog1764200000100,
           OutsideAccessNotice1764200000200,
           TenantRetention1764200000300,
+          ErasedSubjects1764300000000,
         ],
       },
     }),

@@ -4,7 +4,7 @@ import { PeopleDirectoryModule } from '@therapy-room/people-directory';
 import { LogModule } from './log/log.module';
 import { IngestConsumer } from './ingest/ingest.consumer';
 import { TenantConsumer } from './ingest/tenant.consumer';
-import { ErasureConsumer } from './erasure/erasure.consumer';
+import { subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ErasureService } from './erasure/erasure.service';
 import { VerifyService } from './verify/verify.service';
 import { ReadingController } from './reading/reading.controller';
@@ -15,11 +15,19 @@ import { RetentionController } from './retention/retention.controller';
 import { RetentionSettings } from './retention/retention-settings';
 import { OutsideAccessNotices } from './notices/outside-access-notices';
 
+const subjectRights = subjectRightsParticipant(ErasureService);
+
 @Module({
   imports: [LogModule, PeopleDirectoryModule, InternalAuthModule],
-  controllers: [IngestConsumer, TenantConsumer, ErasureConsumer, ReadingController, RetentionController],
+  controllers: [
+    IngestConsumer,
+    TenantConsumer,
+    ...subjectRights.controllers,
+    ReadingController,
+    RetentionController,
+  ],
   providers: [
-    ErasureService,
+    ...subjectRights.providers,
     VerifyService,
     ReadingService,
     LogRepository,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@therapy-room/platform';
+import { ErasedSubjects1764300000000 } from '@therapy-room/data-protection';
 import { PeopleDirectory1763900000050 } from '@therapy-room/people-directory';
 import { caseloadConfigShape } from './caseload.config';
 import { CaseloadModule } from './caseload.module';
@@ -18,6 +19,7 @@ import { CaseloadSettingsAndHistory1763900000300 } from './database/migrations/1
           CaseloadCore1763900000100,
           CaseloadActivityOrder1763900000200,
           CaseloadSettingsAndHistory1763900000300,
+          ErasedSubjects1764300000000,
         ],
       },
     }),

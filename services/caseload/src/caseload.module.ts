@@ -10,15 +10,22 @@ import { GrantEvents } from './caseload/grant-events';
 import { LinksService } from './caseload/links.service';
 import { ClientActivityConsumer } from './people/client-activity.consumer';
 import { ClientActivityRepository } from './people/client-activity.repository';
-import { ErasureConsumer } from './erasure/erasure.consumer';
+import { subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ErasureService } from './erasure/erasure.service';
 import { CaseloadSettingsController } from './settings/caseload-settings.controller';
 import { CaseloadSettingsRepository } from './settings/caseload-settings.repository';
 import { CaseloadSettingsService } from './settings/caseload-settings.service';
 
+const subjectRights = subjectRightsParticipant(ErasureService);
+
 @Module({
   imports: [InternalAuthModule, PeopleDirectoryModule],
-  controllers: [CaseloadController, CaseloadSettingsController, ClientActivityConsumer, ErasureConsumer],
+  controllers: [
+    CaseloadController,
+    CaseloadSettingsController,
+    ClientActivityConsumer,
+    ...subjectRights.controllers,
+  ],
   providers: [
     CaseloadRepository,
     CaseloadAuthority,
@@ -29,7 +36,7 @@ import { CaseloadSettingsService } from './settings/caseload-settings.service';
     CaseloadSettingsRepository,
     CaseloadSettingsService,
     ClientActivityRepository,
-    ErasureService,
+    ...subjectRights.providers,
   ],
 })
 export class CaseloadModule {}

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@therapy-room/platform';
 import { CaseloadAccessReadModel1763900000000 } from '@therapy-room/caseload-access';
-import { SubjectDataKeys1763900000200 } from '@therapy-room/data-protection';
+import { ErasedSubjects1764300000000, SubjectDataKeys1763900000200 } from '@therapy-room/data-protection';
 import { contentConfigShape } from './content.config';
 import { ContentModule } from './content.module';
 import { ContentLibrary1764000000100 } from './database/migrations/1764000000100-content-library';
 import { ContentClientWork1764000000200 } from './database/migrations/1764000000200-content-client-work';
 import { ContentUsageCounts1764000000300 } from './database/migrations/1764000000300-content-usage-counts';
 import { ContentClientFeedback1764000000400 } from './database/migrations/1764000000400-content-client-feedback';
+import { ContentSealedValues1764300000100 } from './database/migrations/1764300000100-content-sealed-values';
 
 @Module({
   imports: [
@@ -22,6 +23,8 @@ import { ContentClientFeedback1764000000400 } from './database/migrations/176400
           ContentClientWork1764000000200,
           ContentUsageCounts1764000000300,
           ContentClientFeedback1764000000400,
+          ContentSealedValues1764300000100,
+          ErasedSubjects1764300000000,
         ],
       },
     }),

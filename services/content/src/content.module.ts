@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
 import { CaseloadAccessModule } from '@therapy-room/caseload-access';
-import { DataProtectionModule } from '@therapy-room/data-protection';
+import { DataProtectionModule, subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ContentAudit } from './common/content-audit';
+import { SealedValues } from './common/sealed-values';
+import { LegacyValueSealer } from './common/legacy-value-sealer';
 import { LibraryController } from './library/library.controller';
 import { LibraryRepository } from './library/library.repository';
 import { LibraryService } from './library/library.service';
@@ -24,9 +26,10 @@ import { UsageConsumer } from './usage/usage.consumer';
 import { UsageController } from './usage/usage.controller';
 import { UsageRepository } from './usage/usage.repository';
 import { UsageService } from './usage/usage.service';
-import { ErasureConsumer } from './erasure/erasure.consumer';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
+
+const subjectRights = subjectRightsParticipant(ErasureService);
 
 @Module({
   imports: [InternalAuthModule, CaseloadAccessModule, DataProtectionModule],
@@ -39,10 +42,12 @@ import { ErasureService } from './erasure/erasure.service';
     SharedReportController,
     UsageController,
     UsageConsumer,
-    ErasureConsumer,
+    ...subjectRights.controllers,
   ],
   providers: [
     ContentAudit,
+    SealedValues,
+    LegacyValueSealer,
     LibraryRepository,
     LibraryService,
     AssignmentsRepository,
@@ -57,7 +62,7 @@ import { ErasureService } from './erasure/erasure.service';
     UsageRepository,
     UsageService,
     ErasureRepository,
-    ErasureService,
+    ...subjectRights.providers,
   ],
 })
 export class ContentModule {}

@@ -19,6 +19,7 @@ import { StaffRequestAudit } from './auth/staff-request-audit';
 import { ApiDocsController } from './openapi/api-docs.controller';
 import { OrganisationDirectory } from './residency/organisation-directory';
 import { ResidencyRoutingMiddleware } from './residency/residency-routing.middleware';
+import { webApp } from './web/web-app';
 
 /** The only public entry: owns nothing personal and no database. */
 @Module({
@@ -27,7 +28,8 @@ import { ResidencyRoutingMiddleware } from './residency/residency-routing.middle
       configShape: gatewayConfigShape,
       openApiFragment: false,
       // Ahead of the body parser and routing: every answer has the headers, every path is checked once.
-      httpMiddleware: [securityHeaders, requestTargetCheck],
+      // The browser app (GET/HEAD outside /api and /health) is served from memory before the check's 404.
+      httpMiddleware: [securityHeaders, webApp(process.env.WEB_ROOT || undefined), requestTargetCheck],
     }),
   ],
   // ForwardProxyController last: its catch-all must not shadow the stream, docs and session routes.

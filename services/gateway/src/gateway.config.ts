@@ -13,6 +13,7 @@ export const gatewayConfigShape = {
   CONTENT_URL: z.url(),
   MESSAGING_URL: z.url(),
   AUDIT_URL: z.url(),
+  RETENTION_URL: z.url(),
   /**
    * Live streams (GET /api/messaging/stream): this often the gateway checks the session again (a
    * revoked one ends the stream) and writes a comment line so that no proxy closes an idle stream.
@@ -24,6 +25,11 @@ export const gatewayConfigShape = {
    */
   SESSION_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * The built browser app (services/web/dist, or /app/web in an image) served at /; unset: no app,
+   * every path outside /api is 404. Read once, at the first request (services/gateway/src/web).
+   */
+  WEB_ROOT: z.string().optional(),
   /** GET /api/docs serves the public OpenAPI document (development and contract tests only). */
   OPENAPI_DOCS: z.stringbool().default(false),
 };

@@ -17,6 +17,8 @@ import { NewSignInNotices1763800001000 } from './database/migrations/17638000010
 import { MessageNoticeMails1764100000900 } from './database/migrations/1764100000900-message-notice-mails';
 import { AccountProtection1764200000100 } from './database/migrations/1764200000100-account-protection';
 import { OutsideAccessNoticeMails1764200000900 } from './database/migrations/1764200000900-outside-access-notice-mails';
+import { ErasedSubjects1764300000000 } from '@therapy-room/data-protection';
+import { ErasurePending1764300000200 } from './database/migrations/1764300000200-erasure-pending';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -38,6 +40,8 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           MessageNoticeMails1764100000900,
           AccountProtection1764200000100,
           OutsideAccessNoticeMails1764200000900,
+          ErasedSubjects1764300000000,
+          ErasurePending1764300000200,
         ],
       },
     }),

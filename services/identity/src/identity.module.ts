@@ -28,7 +28,7 @@ import { PasswordResetRepository } from './password-reset/password-reset.reposit
 import { PasswordResetService } from './password-reset/password-reset.service';
 import { PasswordResetController } from './password-reset/password-reset.controller';
 import { UserLifecycleService } from './users/user-lifecycle.service';
-import { ErasureConsumer } from './erasure/erasure.consumer';
+import { subjectRightsParticipant } from '@therapy-room/data-protection';
 import { ErasureRepository } from './erasure/erasure.repository';
 import { ErasureService } from './erasure/erasure.service';
 import { PrivacyStatementRepository } from './privacy/privacy-statement.repository';
@@ -52,15 +52,21 @@ import { SsoConfigController } from './sso/sso-config.controller';
 import { SsoLoginService } from './sso/sso-login.service';
 import { SsoLoginController } from './sso/sso-login.controller';
 
+const subjectRights = subjectRightsParticipant(ErasureService);
+
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
+import { ErasurePendingConsumer } from './retention/erasure-pending.consumer';
+import { ErasurePendingService } from './retention/erasure-pending.service';
+
 @Module({
   imports: [InternalAuthModule, MailModule],
   controllers: [
     SessionsController,
     UsersController,
-    ErasureConsumer,
+    ...subjectRights.controllers,
     MessageNoticeConsumer,
     OutsideAccessNoticeConsumer,
+    ErasurePendingConsumer,
     InvitationsController,
     PasswordResetController,
     TwoFactorController,
@@ -72,6 +78,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
   ],
   providers: [
     PasswordHasher,
+    ErasurePendingService,
     TenantsRepository,
     TenantsService,
     DirectoryPublisher,
@@ -93,7 +100,7 @@ import { SsoLoginController } from './sso/sso-login.controller';
     PasswordResetService,
     UserLifecycleService,
     ErasureRepository,
-    ErasureService,
+    ...subjectRights.providers,
     PrivacyStatementRepository,
     PrivacyStatementService,
     StaffAccessRepository,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@therapy-room/platform';
 import { CaseloadAccessReadModel1763900000000 } from '@therapy-room/caseload-access';
-import { SubjectDataKeys1763900000200 } from '@therapy-room/data-protection';
+import { ErasedSubjects1764300000000, SubjectDataKeys1763900000200 } from '@therapy-room/data-protection';
 import { PeopleDirectory1763900000050 } from '@therapy-room/people-directory';
 import { messagingConfigShape } from './messaging.config';
 import { MessagingModule } from './messaging.module';
@@ -18,6 +18,7 @@ import { MessagingCore1764100000100 } from './database/migrations/1764100000100-
           CaseloadAccessReadModel1763900000000,
           SubjectDataKeys1763900000200,
           MessagingCore1764100000100,
+          ErasedSubjects1764300000000,
         ],
       },
     }),

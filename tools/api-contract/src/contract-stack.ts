@@ -56,7 +56,7 @@ export async function startContractStack(
     stack = await startStack(
       // Sessions are opened once, before the runs (a long run must not outlast their idle timeout).
       { OPENAPI_DOCS: 'true', SESSION_IDLE_TIMEOUT_SECONDS: String(4 * 60 * 60) },
-      { caseload: true, content: true, messaging: true, audit: true },
+      { caseload: true, content: true, messaging: true, audit: true, retention: true },
     );
   } catch (err) {
     await stopInfra();

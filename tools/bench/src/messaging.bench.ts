@@ -223,6 +223,7 @@ async function main() {
     SERVICE_NAME: 'messaging',
     PORT: String(await freePort()),
     ...(await databaseEnv('messaging')),
+    ...(await postgres.provisionKeys('messaging')),
     DATA_MASTER_KEYS: JSON.stringify({ bench: randomBytes(32).toString('base64') }),
     DATA_MASTER_KEY_ID: 'bench',
   });
@@ -236,6 +237,7 @@ async function main() {
     CONTENT_URL: NOT_STARTED,
     MESSAGING_URL: messaging.url,
     AUDIT_URL: NOT_STARTED,
+    RETENTION_URL: NOT_STARTED,
     INTERNAL_TOKEN_KID: signingKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
   });

@@ -1,10 +1,24 @@
 // `npm start`: the whole platform on this machine — a real PostgreSQL and Kafka, every service as its
 // own process with prefixed logs, the demo organisation seeded. Ctrl-C stops everything.
 // `npm start -- --regions eea,uk`: both regions side by side (region.ts), MirrorMaker 2 between them.
+import { startOptionsOrExit } from './options';
 import { regionPlans } from './region-plan';
-import { startRegionServices, startRegionStores, type RegionContext } from './region';
+import {
+  startRegionMail,
+  startRegionServices,
+  startRegionStores,
+  type RegionContext,
+  type RegionStores,
+} from './region';
 import { startDirectoryMirror } from './mirror';
+import { dataRoot } from './stack-env';
+import { wipeLocalData } from './fresh';
+import { setUpDemo } from './demo-setup';
+import { banner } from './banner';
+import { buildWebApp } from './web-build';
+import type { LocalMail } from './mailpit';
 
+const options = startOptionsOrExit();
 const colours: Record<string, string> = {
   gateway: '\x1b[36m',
   identity: '\x1b[35m',
@@ -12,9 +26,11 @@ const colours: Record<string, string> = {
   content: '\x1b[92m',
   messaging: '\x1b[93m',
   audit: '\x1b[91m',
+  retention: '\x1b[95m',
   kafka: '\x1b[33m',
   postgres: '\x1b[34m',
   dev: '\x1b[32m',
+  mail: '\x1b[96m',
   mm2: '\x1b[96m',
 };
 /** `uk/identity` (two regions) is coloured as `identity`. */
@@ -64,7 +80,9 @@ async function main() {
   takeOverSignals();
 
   try {
-    const plans = regionPlans(process.argv.slice(2), process.env);
+    if (options.fresh && !(await wipeLocalData(dataRoot, { yes: options.yes })))
+      return say('dev', 'nothing deleted, nothing started');
+    const plans = regionPlans(options.regions, process.env);
     const ctx: RegionContext = {
       say,
       readable,
@@ -73,31 +91,68 @@ async function main() {
       onServiceExit: (name, code) =>
         !stopping && (say('dev', `${name} exited (${code}); stopping the stack`), void stopAll(1)),
     };
-    const stores = await Promise.all(plans.map((plan) => startRegionStores(plan, ctx)));
+    // One after the other: Mailpit is built once (on first use) and shared by the regions.
+    const mails: LocalMail[] = [];
+    for (const plan of plans) mails.push(await startRegionMail(plan, ctx));
+    const stores: RegionStores[] = await Promise.all(
+      plans.map((plan, i) => startRegionStores(plan, mails[i], ctx)),
+    );
     // Two regions: MirrorMaker 2 carries the organisation directory (and nothing else) between them.
     const mirror = plans.length > 1 ? startDirectoryMirror(plans, stores, ctx) : Promise.resolve();
     mirror.catch(() => undefined); // awaited below, once the services are up
 
-    const urls: string[] = [];
-    for (const [i, plan] of plans.entries()) urls.push((await startRegionServices(plan, stores[i], ctx)).url);
+    // The browser app, served by each gateway at / (built here when its sources changed).
+    const webRoot = buildWebApp((line) => say('dev', line));
+    const started = [];
+    for (const [i, plan] of plans.entries())
+      started.push(await startRegionServices(plan, stores[i], ctx, webRoot));
     await mirror;
 
+    const banners: string[] = [];
     for (const [i, plan] of plans.entries()) {
       const { region, demo } = plan;
-      const url = urls[i];
-      process.stdout.write(`
-  Therapy Room (${region}) is running at ${url}
-
-  Demo login:   organisation "${demo.slug}", e-mail ${demo.adminEmail}, password ${demo.adminPassword}
-  Try it (the org admin then needs a second factor: enrol on first login, \`npm run totp -- SECRET\`
-  prints the code; see "Walkthrough with curl" in README.md):
+      const { url, identityEnv } = started[i];
+      const mail = stores[i].mail;
+      // The platform runs whatever happens to the demo: a failure there is one line in the banner.
+      const demoSetup = await setUpDemo({
+        gatewayUrl: url,
+        region,
+        identityEnv,
+        inboxUrl: mail.inboxUrl,
+        organisation: demo,
+      }).catch((err: Error) => ({
+        note: `setting them up failed: ${err.message}`,
+        seeded: [],
+        adminTotpSecret: undefined,
+      }));
+      if (demoSetup.seeded.length)
+        say(plan.label('dev'), `demo history created for ${demoSetup.seeded.join(', ')}`);
+      banners.push(
+        banner({
+          region,
+          gatewayUrl: url,
+          mail: mail.fact,
+          otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+          adminTotpSecret: demoSetup.adminTotpSecret,
+          demoNote: demoSetup.note,
+          organisation: demo,
+          footer: false,
+        }) +
+          `  Try it with curl (the org admin then needs the second factor; see "Walkthrough with curl" in README.md):
     curl -H 'content-type: application/json' \\
          -d '{"organisation":"${demo.slug}","email":"${demo.adminEmail}","password":"${demo.adminPassword}"}' ${url}/api/auth/login
-`);
+`,
+      );
     }
-    process.stdout.write('\n  Ctrl-C stops everything.\n');
+    if (plans.length > 1)
+      banners.push(
+        `\n  Each organisation lives in its home region: "${plans[1].demo.slug}" signing in at ${started[0].url} is sent to ${started[1].url}.\n`,
+      );
+    process.stdout.write(
+      `${banners.join('')}\n  Ctrl-C stops everything (nothing is left running); \`npm start -- --help\` lists the options.\n\n`,
+    );
   } catch (err) {
-    say('dev', `failed: ${(err as Error).message}`);
+    say('dev', `failed: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
   }
 }

@@ -1,5 +1,7 @@
 // Creates a service's database role and schema (idempotent). Run by the Helm pre-install/upgrade hook Job
-// with DATABASE_ADMIN_URL (an administrator) and DATABASE_URL (the service's own role and database).
+// with DATABASE_ADMIN_URL (an administrator) and DATABASE_URL (the service's own role and database);
+// with DATA_KEYS_DATABASE_URL, DATA_KEYS_ADMIN_URL and DATA_KEYS_SCHEMA, its key role and schema in
+// the region's key database too.
 import { provisionServiceSchema } from '@therapy-room/platform';
 
 async function main() {
@@ -29,6 +31,26 @@ async function main() {
       : undefined,
   });
   process.stdout.write(`provisioned role ${decodeURIComponent(url.username)} and schema ${schema}\n`);
+  // A service that seals health data also has a schema in the region's key database.
+  const keys = process.env.DATA_KEYS_DATABASE_URL;
+  if (keys) {
+    const keysAdmin = process.env.DATA_KEYS_ADMIN_URL;
+    const keysSchema = process.env.DATA_KEYS_SCHEMA;
+    if (!keysAdmin || !keysSchema) {
+      throw new Error('DATA_KEYS_DATABASE_URL needs DATA_KEYS_ADMIN_URL and DATA_KEYS_SCHEMA');
+    }
+    const keysUrl = new URL(keys);
+    await provisionServiceSchema({
+      adminUrl: keysAdmin,
+      database: keysUrl.pathname.slice(1),
+      schema: keysSchema,
+      role: decodeURIComponent(keysUrl.username),
+      password: decodeURIComponent(keysUrl.password),
+    });
+    process.stdout.write(
+      `provisioned key role ${decodeURIComponent(keysUrl.username)} and schema ${keysSchema} in the key database\n`,
+    );
+  }
 }
 main().catch((err: Error) => {
   process.stderr.write(`provisioning failed: ${err.message}\n`);

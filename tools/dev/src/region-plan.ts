@@ -1,5 +1,5 @@
-import type { Region } from '@therapy-room/contracts';
 import { demo } from './demo';
+import type { Region } from './options';
 
 export interface RegionPorts {
   gateway: string;
@@ -8,6 +8,10 @@ export interface RegionPorts {
   content: string;
   messaging: string;
   audit: string;
+  retention: string;
+  /** Mailpit's web and SMTP ports. */
+  mailWeb: string;
+  mailSmtp: string;
 }
 
 export interface DemoOrganisation {
@@ -31,7 +35,6 @@ export interface RegionPlan {
   allowExternal: boolean;
 }
 
-const REGIONS: readonly Region[] = ['eea', 'uk'];
 /** The second region's ports: the first's plus this (gateway 3100 beside 3000). */
 const SECOND_REGION_PORT_OFFSET = 100;
 
@@ -48,22 +51,13 @@ export function demoFor(region: Region, twoRegions: boolean): DemoOrganisation {
 }
 
 /**
- * The regions `npm start` runs: `--regions eea,uk` (or `--regions=eea,uk`) for both side by side, else
- * the one REGION names (default eea). Ports come from GATEWAY_PORT etc. for the first region; the
- * second region's are 100 higher.
+ * The regions `npm start` runs (already parsed and checked by options.ts: `--regions eea,uk` for both
+ * side by side, else the one `--region`/REGION names). Ports come from GATEWAY_PORT etc. for the first
+ * region; the second region's are 100 higher.
  */
-export function regionPlans(argv: string[], env: NodeJS.ProcessEnv): RegionPlan[] {
-  const index = argv.findIndex((a) => a === '--regions' || a.startsWith('--regions='));
-  const listed =
-    index < 0 ? undefined : argv[index].includes('=') ? argv[index].split('=')[1] : argv[index + 1];
-  const names = (listed ?? env.REGION ?? 'eea')
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  const unknown = names.filter((n) => !REGIONS.includes(n as Region));
-  if (unknown.length || names.length === 0 || new Set(names).size !== names.length || names.length > 2) {
-    throw new Error(`--regions takes eea, uk or eea,uk (got "${listed ?? env.REGION}")`);
-  }
+export function regionPlans(regions: readonly Region[], env: NodeJS.ProcessEnv): RegionPlan[] {
+  if (regions.length === 0 || new Set(regions).size !== regions.length)
+    throw new Error(`regions must be distinct (got "${regions.join(',')}")`);
   const base: RegionPorts = {
     gateway: env.GATEWAY_PORT ?? '3000',
     identity: env.IDENTITY_PORT ?? '3001',
@@ -71,9 +65,12 @@ export function regionPlans(argv: string[], env: NodeJS.ProcessEnv): RegionPlan[
     content: env.CONTENT_PORT ?? '3003',
     messaging: env.MESSAGING_PORT ?? '3004',
     audit: env.AUDIT_PORT ?? '3005',
+    retention: env.RETENTION_PORT ?? '3006',
+    mailWeb: env.MAILPIT_PORT ?? '8025',
+    mailSmtp: env.MAILPIT_SMTP_PORT ?? '1025',
   };
-  const two = names.length === 2;
-  return (names as Region[]).map((region, i) => ({
+  const two = regions.length > 1;
+  return regions.map((region, i) => ({
     region,
     ports: Object.fromEntries(
       Object.entries(base).map(([k, v]) => [k, String(Number(v) + i * SECOND_REGION_PORT_OFFSET)]),

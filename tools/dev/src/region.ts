@@ -1,5 +1,6 @@
-// One region of the local stack: its PostgreSQL and Kafka, then every service as its own process with
-// the demo organisation and content library seeded. `npm start` runs one region, or two side by side.
+// One region of the local stack: its mail catcher, PostgreSQL and Kafka, then every service as its own
+// process with the demo organisation and content library seeded. `npm start` runs one region, or two
+// side by side.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureDatabase, provisionServiceSchema } from '@therapy-room/platform';
@@ -15,6 +16,7 @@ import { dataRoot, persistentSecret, saveServiceEnv } from './stack-env';
 import { runIdentityCli } from './run-identity-cli';
 import { runContentCli } from './run-content-cli';
 import { seedArgs } from './demo';
+import { startLocalMail, type LocalMail } from './mailpit';
 import type { RegionPlan } from './region-plan';
 
 const database = 'therapy_room';
@@ -34,10 +36,26 @@ export interface RegionContext {
 export interface RegionStores {
   postgres: LocalPostgres & { external: boolean };
   kafka: KafkaHandle;
+  mail: LocalMail;
+}
+
+/** The region's SMTP relay: SMTP_URL, else its own Mailpit (mails kept in `.data/mailpit-<region>.db`). */
+export async function startRegionMail(plan: RegionPlan, ctx: RegionContext): Promise<LocalMail> {
+  const mail = await startLocalMail({
+    say: (l) => ctx.say(plan.label('mail'), l),
+    database: join(dataRoot, `mailpit-${plan.region}.db`),
+    env: { ...process.env, MAILPIT_PORT: plan.ports.mailWeb, MAILPIT_SMTP_PORT: plan.ports.mailSmtp },
+  });
+  ctx.stops.push(() => mail.stop());
+  return mail;
 }
 
 /** The region's PostgreSQL (data kept in `.data/postgres-<region>`) and a fresh Kafka broker. */
-export async function startRegionStores(plan: RegionPlan, ctx: RegionContext): Promise<RegionStores> {
+export async function startRegionStores(
+  plan: RegionPlan,
+  mail: LocalMail,
+  ctx: RegionContext,
+): Promise<RegionStores> {
   const { region } = plan;
   ctx.say(plan.label('dev'), `starting the ${region} region (data in ${dataRoot})`);
   const dataDir = join(dataRoot, `postgres-${region}`);
@@ -67,19 +85,25 @@ export async function startRegionStores(plan: RegionPlan, ctx: RegionContext): P
     plan.label('kafka'),
     kafka.external ? `using KAFKA_BROKERS=${kafka.brokers.join(',')}` : `Kafka on ${kafka.brokers.join(',')}`,
   );
-  return { postgres, kafka };
+  return { postgres, kafka, mail };
 }
 
 /** Every service of the region, in order, with the demo organisation and the content library seeded. */
 export async function startRegionServices(
   plan: RegionPlan,
-  { postgres, kafka }: RegionStores,
+  { postgres, kafka, mail }: RegionStores,
   ctx: RegionContext,
-): Promise<{ url: string }> {
+  /** The built browser app, served by the gateway at / (web-build.ts). */
+  webRoot: string,
+): Promise<{ url: string; identityEnv: Record<string, string> }> {
   const { region, ports } = plan;
   const save = (service: string, env: Record<string, string>) =>
     saveServiceEnv(`${service}${plan.envSuffix}`, env);
   await ensureDatabase(postgres.adminUrl(), database);
+  // The region's key database: data keys live apart from the data (its own roles; in clusters its
+  // own PostgreSQL with a shorter backup retention, docs/data-protection.md).
+  const keysDatabase = `${database}_keys`;
+  await ensureDatabase(postgres.adminUrl(), keysDatabase);
   // A key per region and start: the other region's internal tokens are refused.
   const signingKey = generateSigningKey(`dev-${region}-${Date.now()}`);
   const common = {
@@ -111,15 +135,31 @@ export async function startRegionServices(
       ...(owner ? { DATABASE_OWNER_URL: url(owner.role, owner.password) } : {}),
     };
   };
+  /** A service's schema in the key database, reached through its own key role. */
+  const keysEnv = async (schema: string) => {
+    const role = `${schema}_keys`;
+    const password = randomBytes(18).toString('base64url');
+    await provisionServiceSchema({
+      adminUrl: postgres.adminUrl(),
+      database: keysDatabase,
+      schema,
+      role,
+      password,
+    });
+    return {
+      DATA_KEYS_DATABASE_URL: `postgres://${role}:${password}@127.0.0.1:${postgres.port}/${keysDatabase}`,
+      DATA_KEYS_SCHEMA: schema,
+    };
+  };
   const publicUrl = `http://localhost:${ports.gateway}`;
   const identityEnv = {
     ...common,
     SERVICE_NAME: 'identity',
     PORT: ports.identity,
     ...(await databaseEnv('identity')),
-    // Mails (invitations, resets) go to a local SMTP catcher when one is given; otherwise identity
+    // Mails (invitations, resets, notices) go to SMTP_URL or the region's Mailpit; with neither, identity
     // warns "mail not sent: SMTP_URL unset" and keeps them in mail_outbox (see README).
-    ...(process.env.SMTP_URL ? { SMTP_URL: process.env.SMTP_URL } : {}),
+    ...(mail.smtpUrl ? { SMTP_URL: mail.smtpUrl } : {}),
     // The region's base URL: links in mails, and the base URL of its organisations' directory entries.
     PUBLIC_URL: publicUrl,
     // Kept with this region's data: TOTP secrets stored with one key cannot be read with another.
@@ -174,6 +214,7 @@ export async function startRegionServices(
     SERVICE_NAME: 'content',
     PORT: ports.content,
     ...(await databaseEnv('content')),
+    ...(await keysEnv('content')),
     ...masterKey,
   };
   save('content', contentEnv);
@@ -188,6 +229,7 @@ export async function startRegionServices(
     SERVICE_NAME: 'messaging',
     PORT: ports.messaging,
     ...(await databaseEnv('messaging')),
+    ...(await keysEnv('messaging')),
     ...masterKey,
   };
   save('messaging', messagingEnv);
@@ -213,8 +255,23 @@ export async function startRegionServices(
   save('audit', auditEnv);
   await start('audit', auditEnv);
 
+  const retentionEnv = {
+    ...common,
+    SERVICE_NAME: 'retention',
+    PORT: ports.retention,
+    ...(await databaseEnv('retention')),
+    // Kept with this region's data: certificates' pseudonyms made with one key are not found with another.
+    RETENTION_PSEUDONYM_KEY: persistentSecret(`retention-pseudonym-key-${region}`, () =>
+      randomBytes(32).toString('base64'),
+    ),
+    EXPORT_ROOT: join(dataRoot, `exports-${region}`),
+  };
+  save('retention', retentionEnv);
+  await start('retention', retentionEnv);
+
   await start('gateway', {
     ...common,
+    WEB_ROOT: webRoot,
     SERVICE_NAME: 'gateway',
     PORT: ports.gateway,
     HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
@@ -223,10 +280,11 @@ export async function startRegionServices(
     CONTENT_URL: `http://127.0.0.1:${ports.content}`,
     MESSAGING_URL: `http://127.0.0.1:${ports.messaging}`,
     AUDIT_URL: `http://127.0.0.1:${ports.audit}`,
+    RETENTION_URL: `http://127.0.0.1:${ports.retention}`,
     INTERNAL_TOKEN_KID: signingKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: signingKey.privateKeyPem,
     // The public API's OpenAPI document at GET /api/docs (development only).
     OPENAPI_DOCS: 'true',
   });
-  return { url: publicUrl };
+  return { url: publicUrl, identityEnv };
 }

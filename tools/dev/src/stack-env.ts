@@ -34,3 +34,16 @@ export function loadServiceEnv(service: string): Record<string, string> {
   }
   return JSON.parse(readFileSync(envFile(service), 'utf8')) as Record<string, string>;
 }
+
+/** A secret the local stack saved earlier (see persistentSecret), if any. */
+export function savedSecret(name: string): string | undefined {
+  const file = join(dataRoot, 'dev', name);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+/** Saves (replaces) a secret next to the data, mode 600. */
+export function saveSecret(name: string, value: string): void {
+  mkdirSync(join(dataRoot, 'dev'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(dataRoot, 'dev', name), `${value}\n`, { mode: 0o600 });
+  chmodSync(join(dataRoot, 'dev', name), 0o600);
+}

@@ -91,6 +91,16 @@ export class LocalKafka {
     await broker?.stop();
   }
 
+  /**
+   * Kills the broker with SIGKILL (no clean shutdown: what a crash or an OOM kill does) and waits for
+   * the process to be gone. `start()` brings it back on the same ports and data.
+   */
+  async kill(): Promise<void> {
+    const broker = this.broker;
+    this.broker = undefined;
+    await broker?.kill();
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
     if (this.dataDir && this.ownsDataDir) await fs.rm(this.dataDir, { recursive: true, force: true });
@@ -330,6 +340,12 @@ class BrokerProcess {
   describeFailure(headline: string): string {
     const reason = this.exitReason ? ` (broker ${this.exitReason})` : '';
     return `${headline}${reason}. Last broker log lines:\n${this.recentLines.join('\n')}`;
+  }
+
+  async kill(): Promise<void> {
+    if (this.hasExited) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   async stop(): Promise<void> {

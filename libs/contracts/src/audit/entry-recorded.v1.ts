@@ -99,6 +99,27 @@ export const auditActions = [
   'audit.retention.change',
   /** Audit removed the pseudonym → subject mapping of an erased subject (the records stay, naming nobody). */
   'audit.erase',
+  /** An erasure or export of a client's data was asked for (by the client, or on their behalf). */
+  'retention.request',
+  /** An org admin approved a request (four eyes: never their own); a refusal by the retention policy. */
+  'retention.approve',
+  'retention.refuse',
+  /** An org admin held, resumed or cancelled a scheduled erasure during its grace period. */
+  'retention.hold',
+  'retention.resume',
+  'retention.cancel',
+  /** A legal hold on a client (blocks every erasure) placed or lifted, with a reason kept by retention. */
+  'retention.legal_hold',
+  'retention.legal_hold_lift',
+  /** An org admin read an erasure certificate, or changed the organisation's retention policy. */
+  'retention.certificate_read',
+  'retention.policy_change',
+  /** An org admin read the dry-run report of the expiry sweep (which clients it would erase). */
+  'retention.sweep_report',
+  /** An export package was created, downloaded, or expired unread. */
+  'retention.export_create',
+  'retention.export_download',
+  'retention.export_expire',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
+import { erasureCountsSchema } from '../retention/erasure-counts';
 
 export const auditErasureCompletedV1 = defineEvent({
   topic: 'audit.erasure.completed.v1',
@@ -10,6 +11,8 @@ export const auditErasureCompletedV1 = defineEvent({
   payload: z.object({
     /** The requestId of the retention.erasure.requested.v1 this confirms. */
     requestId: z.uuid(),
+    /** What was deleted, by kind (optional: confirmations of earlier releases carry none). */
+    counts: erasureCountsSchema.optional(),
   }),
 });
 export type AuditErasureCompletedV1 = z.infer<typeof auditErasureCompletedV1.payload>;

@@ -6,7 +6,9 @@ export const contentQuestionnaireScoredV1 = defineEvent({
   topic: 'content.questionnaire.scored.v1',
   description:
     'A client answered a questionnaire and content scored it (envelope subjectId = clientId): the total, ' +
-    'subscale scores, the severity band and flags as codes. Never the answers themselves.',
+    'subscale scores, the severity band and flags as codes. Never the answers themselves. No longer ' +
+    'published: it carried the score in clear; v2 carries it sealed. Kept so that what is still on the ' +
+    'topic is consumed, and kept only a week.',
   payload: z.object({
     responseId: z.uuid(),
     assignmentId: z.uuid(),
@@ -20,5 +22,7 @@ export const contentQuestionnaireScoredV1 = defineEvent({
     /** Flag codes raised for the professional (e.g. 'self_harm'). */
     flags: z.array(contentKeySchema).max(50),
   }),
+  // Clear health values: kept on Kafka no longer than it takes to drain (then only v2 remains).
+  topicConfig: { retentionMs: 7 * 24 * 60 * 60 * 1000 },
 });
 export type ContentQuestionnaireScoredV1 = z.infer<typeof contentQuestionnaireScoredV1.payload>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
+import { erasureCountsSchema } from '../retention/erasure-counts';
 
 export const messagingErasureCompletedV1 = defineEvent({
   topic: 'messaging.erasure.completed.v1',
@@ -9,6 +10,8 @@ export const messagingErasureCompletedV1 = defineEvent({
   payload: z.object({
     /** The requestId of the retention.erasure.requested.v1 this confirms. */
     requestId: z.uuid(),
+    /** What was deleted, by kind (optional: confirmations of earlier releases carry none). */
+    counts: erasureCountsSchema.optional(),
   }),
 });
 export type MessagingErasureCompletedV1 = z.infer<typeof messagingErasureCompletedV1.payload>;

@@ -36,6 +36,19 @@ export const baseConfigShape = {
     .regex(/^[a-z0-9._-]*$/)
     .default(''),
   KAFKA_PARTITIONS_CONCURRENCY: int(3),
+  /**
+   * The consumer group's name (default `<KAFKA_TOPIC_PREFIX><SERVICE_NAME>`); one group per topic is
+   * derived from it. A new name reads every topic again from the start (a replay).
+   */
+  KAFKA_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[a-z0-9._-]+$/)
+    .optional(),
+  /**
+   * How many times one event is tried by this process before it goes to `<topic>.dlq` with the last
+   * error as the reason: a handler that keeps failing on one event does not stall its partition.
+   */
+  EVENT_MAX_ATTEMPTS: int(10),
   KAFKA_PROVISION_TOPICS: z.stringbool().default(true),
   KAFKA_SSL: z.stringbool().default(false),
   /** CA bundle (PEM) that signed the brokers' certificates, e.g. the Strimzi cluster CA. */
@@ -55,6 +68,11 @@ export const databaseConfigShape = {
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/),
   DATABASE_POOL_MAX: int(10),
   OUTBOX_BATCH_SIZE: int(500),
+  /**
+   * A batch's messages add up to at most this many bytes (a larger row goes alone), below the broker's
+   * message.max.bytes, so that one oversized row fails on its own instead of failing its batch.
+   */
+  OUTBOX_BATCH_BYTES: int(900_000),
   OUTBOX_POLL_INTERVAL_MS: int(1000),
   OUTBOX_MAX_ATTEMPTS: int(10),
   /** Off for command-line tools: the service's own relay publishes what they write. */

@@ -9,6 +9,7 @@ import { KafkaProducer } from '../kafka/kafka.module';
 import { prefixed } from '../kafka/kafka-client';
 import { requestContext } from '../context/request-context';
 import { withConsumerSpan } from '../telemetry/trace-context';
+import { safeErrorMessage } from '../logging/error-serializer';
 import type { IncomingMessage } from './kafka-server';
 
 /** Thrown by a handler for an event that can never succeed (retrying would not help): it goes to the DLQ. */
@@ -18,6 +19,9 @@ export class PermanentEventError extends Error {
     this.name = 'PermanentEventError';
   }
 }
+
+/** Messages whose failed attempts are remembered at once (a handful per partition in practice). */
+const MAX_TRACKED_MESSAGES = 10_000;
 
 export type HandleResult = 'handled' | 'duplicate' | 'dead-lettered';
 
@@ -33,10 +37,14 @@ const headerString = (value: unknown): string | undefined =>
  * `<topic>.dlq` with the reason and consumption goes on), refuse other regions' events, restore trace
  * and request context, then run the effect in a transaction that also records the event id in the
  * inbox, so a redelivered event has no second effect. Transient errors are thrown, so the transport
- * does not commit the offset and the event is retried.
+ * does not commit the offset and the event is retried, up to EVENT_MAX_ATTEMPTS times in this process;
+ * then it goes to the DLQ with the last error as the reason, and the partition moves on.
  */
 @Injectable()
 export class EventConsumer {
+  /** Failed attempts per message (topic/partition/offset) in this process; forgotten once it is handled. */
+  private readonly attempts = new Map<string, number>();
+
   constructor(
     private readonly producer: KafkaProducer,
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig,
@@ -120,13 +128,28 @@ export class EventConsumer {
           // No client started this work: audit entries it records name the unspecified address.
           { requestId: event.id, eventId: event.id, tenantId: event.tenantId, sourceAddress: '::' },
           async () => {
+            const where = `${message.topic}/${message.partition}/${message.offset}`;
             try {
-              return await run(event);
+              const result = await run(event);
+              this.attempts.delete(where);
+              return result;
             } catch (err) {
               if (err instanceof PermanentEventError)
                 return this.deadLetter(contract, message, err.message, 'permanent');
+              const attempts = this.countAttempt(where);
+              if (attempts >= this.config.EVENT_MAX_ATTEMPTS) {
+                this.attempts.delete(where);
+                // A database error is named by its SQLSTATE, never its message (which can echo a value).
+                const cause = err instanceof Error ? safeErrorMessage(err) : 'a non-error was thrown';
+                return this.deadLetter(
+                  contract,
+                  message,
+                  `failed ${attempts} times, last: ${cause}`,
+                  'attempts-exhausted',
+                );
+              }
               this.logger.warn(
-                { err, topic: contract.topic, eventId: event.id },
+                { err, topic: contract.topic, eventId: event.id, attempts },
                 'event handling failed; it will be retried',
               );
               throw err;
@@ -137,12 +160,21 @@ export class EventConsumer {
     );
   }
 
+  private countAttempt(where: string): number {
+    const attempts = (this.attempts.get(where) ?? 0) + 1;
+    this.attempts.delete(where);
+    this.attempts.set(where, attempts);
+    // Messages that stopped failing elsewhere (another replica took the partition) are forgotten oldest first.
+    if (this.attempts.size > MAX_TRACKED_MESSAGES) this.attempts.delete(this.attempts.keys().next().value!);
+    return attempts;
+  }
+
   private async deadLetter(
     contract: EventContract,
     message: IncomingMessage,
     reason: string,
     /** For the metric: the kind of reason (the reason itself is free text). */
-    kind: 'not-json' | 'invalid' | 'other-region' | 'permanent',
+    kind: 'not-json' | 'invalid' | 'other-region' | 'permanent' | 'attempts-exhausted',
   ): Promise<HandleResult> {
     const producer = await this.producer.get();
     const headers: Record<string, string> = {};

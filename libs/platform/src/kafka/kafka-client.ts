@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { BaseConfig } from '../config/config';
 import type { Logger } from 'pino';
 import { dlqTopic, eventContracts, topics } from '@therapy-room/contracts';
-
-const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
+import { kafkaLogLevel } from './kafka-log-level';
 
 /**
- * kafkajs log lines through pino. Its connection-level "errors" are single failed requests that it
- * retries (e.g. a coordinator still loading): warnings; what finally fails reaches our code as an error.
+ * kafkajs log lines through pino, at the level `kafkaLogLevel` gives them: what kafkajs retries by
+ * itself is quiet; what finally fails reaches our code as an error.
  */
 export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
   // A handler's error (e.g. "Error when calling eachMessage") goes through the logger's err
@@ -27,10 +21,7 @@ export const kafkaLogCreator = (logger: Logger) => () => (entry: LogEntry) => {
     error?: unknown;
     stack?: unknown;
   };
-  const level =
-    entry.level === logLevel.ERROR && entry.namespace === 'Connection'
-      ? 'warn'
-      : (levels[entry.level] ?? 'info');
+  const level = kafkaLogLevel(entry);
   const failure =
     error instanceof Error ? { err: error } : error !== undefined ? { error: String(error) } : {};
   logger[level]({ context: 'kafka', namespace: entry.namespace, ...rest, ...failure }, message);
@@ -91,6 +82,20 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
       configOf.set(prefixed(prefix, dlqTopic(topic)), entries);
     }
     const wanted = [...configOf.keys()].filter((t) => !existing.has(t));
+    // A setting added to a contract later (e.g. a shorter retention) also reaches a topic that exists.
+    const changed = [...configOf].filter(([t, entries]) => existing.has(t) && entries.length);
+    if (changed.length) {
+      await retryRetriable(() =>
+        admin.alterConfigs({
+          validateOnly: false,
+          resources: changed.map(([name, configEntries]) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configEntries,
+          })),
+        }),
+      );
+    }
     if (wanted.length) {
       await retryRetriable(() =>
         admin.createTopics({

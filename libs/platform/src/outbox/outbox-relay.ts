@@ -20,6 +20,19 @@ interface OutboxRow {
   attempts: number;
 }
 
+/** The rows from the front of a claimed batch whose messages fit in `maxBytes` (at least the first). */
+export function withinBytes<R extends { message: string }>(rows: R[], maxBytes: number): R[] {
+  let bytes = 0;
+  let count = 0;
+  for (const row of rows) {
+    bytes += Buffer.byteLength(row.message);
+    if (count > 0 && bytes > maxBytes) break;
+    count += 1;
+    if (bytes > maxBytes) break;
+  }
+  return rows.slice(0, count);
+}
+
 /** How long shutdown waits for the batch in flight; what is left stays in the outbox for the next start. */
 const DRAIN_ON_SHUTDOWN_MS = 10_000;
 
@@ -33,7 +46,8 @@ export interface RelayStats {
  * Publishes committed outbox rows to Kafka. It wakes when this process commits an outbox write, on
  * NOTIFY from other processes (OutboxService sends one after commit), and by polling as the
  * fallback when the listen connection is lost. It claims batches with FOR UPDATE SKIP LOCKED so replicas can share the table,
- * sends each batch in one request, deletes what was published, and parks a row after
+ * sends each batch (at most OUTBOX_BATCH_BYTES of messages; a larger row alone) in one request,
+ * deletes what was published, and parks a row after
  * OUTBOX_MAX_ATTEMPTS failures of its own. Kafka being down is not a row's failure: the relay backs
  * off and no attempt is counted.
  */
@@ -126,13 +140,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** One claimed batch: returns how many rows left the outbox (published or parked). */
   private async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
+      const claimed: OutboxRow[] = await manager.query(
         `SELECT seq, event_id, topic, message_key, message, headers, attempts FROM outbox
           WHERE parked_at IS NULL AND next_attempt_at <= now()
           ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.config.OUTBOX_BATCH_SIZE],
       );
-      if (rows.length === 0) return 0;
+      if (claimed.length === 0) return 0;
+      const rows = withinBytes(claimed, this.config.OUTBOX_BATCH_BYTES);
+      // A row over the cap is sent alone: its failure is its own attempt, no other row is sent twice.
+      if (rows.length === 1 && claimed.length > 1) return this.sendOneByOne(manager, rows);
       try {
         await this.send(rows);
         await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);

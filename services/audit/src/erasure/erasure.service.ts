@@ -1,43 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  auditErasureCompletedV1,
-  type MessageOf,
-  type retentionErasureRequestedV1,
-} from '@therapy-room/contracts';
-import { OutboxService, PermanentEventError } from '@therapy-room/platform';
+import type { ErasureCounts } from '@therapy-room/contracts';
+import type { SubjectRequest, SubjectRightsParticipant } from '@therapy-room/data-protection';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import { AuditLogWriter } from '../log/audit-log.writer';
 import { Pseudonyms } from '../log/pseudonyms';
 
 /**
- * Audit's part of the erasure saga, in the inbox transaction of the request: the subject's pseudonym →
- * id mapping and their directory entry go; the records and their hash chain stay, naming nobody (NEN
- * 7513 asks the log to be kept; the GDPR asks the person to be gone). The erasure itself is a record
- * of the log (by pseudonym). Confirmed even when the log never named the subject.
+ * Audit's part of the erasure saga (libs/data-protection runs it in the request's inbox transaction
+ * and confirms): the subject's pseudonym → id mapping and their directory entry go; the records and
+ * their hash chain stay, naming nobody (NEN 7513 asks the log to be kept; the GDPR asks the person to
+ * be gone). The erasure itself is a record of the log (by pseudonym) when the log named the subject.
  */
 @Injectable()
-export class ErasureService {
+export class ErasureService implements SubjectRightsParticipant {
   constructor(
     private readonly pseudonyms: Pseudonyms,
     private readonly people: PeopleDirectory,
     private readonly writer: AuditLogWriter,
-    private readonly outbox: OutboxService,
   ) {}
 
-  async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
-    const named = await this.pseudonyms.erase(manager, event.tenantId, subjectId);
-    await this.people.erase(manager, subjectId);
+  async erase(request: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
+    const { tenantId, subjectId, requestId, eventId, requestedAt } = request;
+    const named = await this.pseudonyms.erase(manager, tenantId, subjectId);
+    const people = (await this.people.erase(manager, subjectId)) ? 1 : 0;
     if (named) {
       await this.writer.append(
         manager,
-        event.tenantId,
+        tenantId,
         [
           {
-            occurredAt: new Date(event.occurredAt),
-            eventId: event.id.toLowerCase(),
+            occurredAt: requestedAt,
+            eventId,
             action: 'audit.erase',
             outcome: 'success',
             reason: null,
@@ -45,24 +39,19 @@ export class ErasureService {
             actorRole: null,
             responsiblePs: null,
             grantId: null,
-            subjectPs: this.pseudonyms.of(event.tenantId, subjectId),
+            subjectPs: this.pseudonyms.of(tenantId, subjectId),
             objectType: 'audit.subject',
             objectId: null,
             sensitivity: 'personal',
             basis: 'system',
             sourceService: 'audit',
             sourceAddress: '::',
-            requestId: event.payload.requestId,
+            requestId,
           },
         ],
         new Map(),
       );
     }
-    await this.outbox.add(
-      manager,
-      auditErasureCompletedV1,
-      { requestId: event.payload.requestId },
-      { tenantId: event.tenantId, subjectId },
-    );
+    return { pseudonym_mappings: named ? 1 : 0, people };
   }
 }

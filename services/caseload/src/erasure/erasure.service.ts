@@ -1,62 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  caseloadErasureCompletedV1,
-  type MessageOf,
-  type retentionErasureRequestedV1,
-} from '@therapy-room/contracts';
-import { AuditEmitter, Clock, OutboxService, PermanentEventError } from '@therapy-room/platform';
+import type { ErasureCounts } from '@therapy-room/contracts';
+import { AuditEmitter, Clock, PermanentEventError } from '@therapy-room/platform';
+import type { SubjectRequest, SubjectRightsParticipant } from '@therapy-room/data-protection';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import { CaseloadRepository } from '../caseload/caseload.repository';
 import { GrantEvents } from '../caseload/grant-events';
 
 /**
- * Caseload's part of the erasure saga, in the inbox transaction of the request. The request names its
- * organisation: a subject of another organisation is refused (dead-letter queue with the reason) and
- * nothing is touched. Every grant still in force that involves the subject (as client, as
- * professional, or links they granted) is ended and revoked by event, so the read models of other
- * services drop it. A client's person row goes, and with it (cascade) their assignments and links. A
- * professional's person row goes too, but their clients' history stays: the rows remain with the
- * professional's reference and every "by" of theirs nulled. Only the bare id is kept, so a late
- * identity event cannot bring the person back. Confirmed even when caseload held nothing.
+ * Caseload's part of the erasure saga (libs/data-protection runs it in the request's inbox transaction
+ * and confirms). The request names its organisation: a subject of another organisation is refused
+ * (dead-letter queue with the reason) and nothing is touched. Every grant still in force that involves
+ * the subject (as client, as professional, or links they granted) is ended and revoked by event, so
+ * the read models of other services drop it. A client's person row goes, and with it (cascade) their
+ * assignments and links. A professional's person row goes too, but their clients' history stays: the
+ * rows remain with the professional's reference and every "by" of theirs nulled. Only the bare id is
+ * kept (also for a subject caseload never heard of), so a late identity event cannot bring the person
+ * back.
  */
 @Injectable()
-export class ErasureService {
+export class ErasureService implements SubjectRightsParticipant {
   constructor(
     private readonly caseload: CaseloadRepository,
     private readonly grants: GrantEvents,
     private readonly people: PeopleDirectory,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditEmitter,
     private readonly clock: Clock,
   ) {}
 
-  async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
+  async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
     const tenantOf = await this.people.tenantOf(subjectId, manager);
-    if (tenantOf && tenantOf !== event.tenantId) {
+    if (tenantOf && tenantOf !== tenantId) {
       throw new PermanentEventError("the erasure request's subject belongs to another organisation");
     }
-    const person = tenantOf ? await this.people.find(event.tenantId, subjectId, manager) : null;
+    const person = tenantOf ? await this.people.find(tenantId, subjectId, manager) : null;
+    let grantsEnded = 0;
     if (person) {
       const now = this.clock.now();
-      for (const grant of await this.caseload.openGrantsOf(manager, event.tenantId, subjectId, now)) {
+      for (const grant of await this.caseload.openGrantsOf(manager, tenantId, subjectId, now)) {
         await this.grants.revoked(
           manager,
-          event.tenantId,
+          tenantId,
           grant.kind,
           grant.id,
           grant.professionalId,
           grant.clientId,
           'erased',
         );
+        grantsEnded += 1;
       }
-      await this.caseload.endAllOf(manager, event.tenantId, subjectId, now);
-      await this.caseload.forgetPerson(manager, event.tenantId, subjectId);
+      await this.caseload.endAllOf(manager, tenantId, subjectId, now);
+      await this.caseload.forgetPerson(manager, tenantId, subjectId);
     }
-    // Also for a subject caseload never heard of: an identity event still on its way must not recreate it.
-    await this.people.erase(manager, subjectId);
+    const people = (await this.people.erase(manager, subjectId)) ? 1 : 0;
     if (person) {
       await this.audit.record(
         manager,
@@ -68,14 +64,9 @@ export class ErasureService {
           resource: 'caseload.entry',
           resourceId: subjectId,
         },
-        { tenantId: event.tenantId, subjectId },
+        { tenantId, subjectId },
       );
     }
-    await this.outbox.add(
-      manager,
-      caseloadErasureCompletedV1,
-      { requestId: event.payload.requestId },
-      { tenantId: event.tenantId, subjectId },
-    );
+    return { people, grants_ended: grantsEnded };
   }
 }

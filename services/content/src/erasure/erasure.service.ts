@@ -1,88 +1,68 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ErasureCounts } from '@therapy-room/contracts';
 import {
-  contentErasureCompletedV1,
-  contentExportCompletedV1,
-  type MessageOf,
-  type retentionErasureRequestedV1,
-  type retentionExportRequestedV1,
-} from '@therapy-room/contracts';
-import { ExportLocationError, SubjectDataCipher, writeSubjectExport } from '@therapy-room/data-protection';
-import { OutboxService, PLATFORM_CONFIG, PermanentEventError } from '@therapy-room/platform';
-import type { ContentConfig } from '../content.config';
+  SubjectDataCipher,
+  type SubjectRequest,
+  type SubjectRightsParticipant,
+} from '@therapy-room/data-protection';
+import { PermanentEventError } from '@therapy-room/platform';
 import { ContentAudit } from '../common/content-audit';
 import { sealedField } from '../common/sealed-fields';
+import { SealedValues } from '../common/sealed-values';
+import { WorkRepository } from '../work/work.repository';
 import { ErasureRepository } from './erasure.repository';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 /**
- * Content's part of the erasure and export sagas, each in the inbox transaction of its request.
- * The request names its organisation: a subject whose work content holds in another organisation is
- * refused (dead-letter queue with the reason) and nothing is touched. Erasure deletes every row about the client and their data key (crypto-shredding: copies of their
- * texts in backups become unreadable), keeps only the bare id so nothing is assigned to them again,
- * and confirms even when content held nothing. Export writes everything content keeps about the
- * client, texts decrypted, as `<location>/content.json` and confirms with the file's hash.
+ * Content's part of the erasure and export sagas (libs/data-protection runs both in the request's
+ * inbox transaction, shreds the client's data key, keeps the tombstone so nothing is assigned to them
+ * again, and confirms). The request names its organisation: a subject whose work content holds in
+ * another organisation is refused (dead-letter queue with the reason) and nothing is touched. Erasure
+ * deletes every row about the client; export answers everything content keeps about them, texts and
+ * values opened, for `<location>/content.json`.
  */
 @Injectable()
-export class ErasureService {
+export class ErasureService implements SubjectRightsParticipant {
   constructor(
     private readonly erasure: ErasureRepository,
     private readonly cipher: SubjectDataCipher,
-    private readonly outbox: OutboxService,
+    private readonly sealed: SealedValues,
+    private readonly work: WorkRepository,
     private readonly audit: ContentAudit,
-    @Inject(PLATFORM_CONFIG) private readonly config: ContentConfig,
   ) {}
 
-  async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
-    if ((await this.erasure.otherTenantsOf(manager, event.tenantId, subjectId)).length) {
+  async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
+    if (await this.elsewhere(manager, tenantId, subjectId)) {
       throw new PermanentEventError("the erasure request's subject belongs to another organisation");
     }
-    const assignments = await this.erasure.eraseClient(manager, subjectId);
-    const shredded = await this.cipher.shred(manager, subjectId);
-    await this.erasure.tombstone(manager, subjectId);
-    if (assignments > 0 || shredded) {
+    const counts = await this.erasure.eraseClient(manager, subjectId);
+    if (Object.values(counts).some((n) => n > 0)) {
       await this.audit.record(manager, null, 'content.erase', 'success', 'content.subject', subjectId, {
-        tenantId: event.tenantId,
+        tenantId,
         subjectId,
       });
     }
-    await this.outbox.add(
-      manager,
-      contentErasureCompletedV1,
-      { requestId: event.payload.requestId },
-      { tenantId: event.tenantId, subjectId },
-    );
+    return counts;
   }
 
-  async export(event: MessageOf<typeof retentionExportRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an export request needs a subjectId');
-    if (!this.config.EXPORT_ROOT)
-      throw new PermanentEventError('EXPORT_ROOT is not configured: content cannot export');
-    if ((await this.erasure.otherTenantsOf(manager, event.tenantId, subjectId)).length) {
+  async export({ tenantId, subjectId }: SubjectRequest, manager: EntityManager) {
+    if (await this.elsewhere(manager, tenantId, subjectId)) {
       throw new PermanentEventError("the export request's subject belongs to another organisation");
     }
     const data = await this.collect(manager, subjectId);
-    let written: { file: string; sha256: string };
-    try {
-      written = await writeSubjectExport(this.config.EXPORT_ROOT, event.payload.location, 'content', data);
-    } catch (err) {
-      if (err instanceof ExportLocationError) throw new PermanentEventError(err.message);
-      throw err;
-    }
     await this.audit.record(manager, null, 'content.export', 'success', 'content.subject', subjectId, {
-      tenantId: event.tenantId,
+      tenantId,
       subjectId,
     });
-    await this.outbox.add(
-      manager,
-      contentExportCompletedV1,
-      { requestId: event.payload.requestId, file: written.file, sha256: written.sha256 },
-      { tenantId: event.tenantId, subjectId },
-    );
+    return data;
+  }
+
+  /** Whether content holds anything of the subject (work, shares, a data key) in another organisation. */
+  private async elsewhere(manager: EntityManager, tenantId: string, subjectId: string): Promise<boolean> {
+    if ((await this.erasure.otherTenantsOf(manager, tenantId, subjectId)).length) return true;
+    return (await this.cipher.tenantsOf(subjectId)).some((t) => t !== tenantId);
   }
 
   /** Everything content keeps about the subject, texts decrypted, grouped by tool. */
@@ -122,7 +102,14 @@ export class ErasureService {
             blockKey: x.block_key,
             value: x.sealed_text
               ? await open(sealedField.answer(a.id, x.session_key, x.page_key, x.block_key), x.sealed_text)
-              : x.value,
+              : x.sealed_value
+                ? await this.sealed.open(
+                    subjectId,
+                    sealedField.answerValue(a.id, x.session_key, x.page_key, x.block_key),
+                    x.sealed_value,
+                    manager,
+                  )
+                : x.value,
             updatedAt: iso(x.updated_at),
           })),
         ),
@@ -141,14 +128,19 @@ export class ErasureService {
             },
           })),
         ),
-        responses: mine(responses).map((r) => ({
-          submittedAt: iso(r.submitted_at),
-          answers: r.answers,
-          total: Number(r.total),
-          subscales: r.subscales,
-          band: r.band,
-          flags: r.flags,
-        })),
+        responses: await Promise.all(
+          mine(responses).map(async (row) => {
+            const r = await this.work.openResponse(row, manager);
+            return {
+              submittedAt: iso(r.submitted_at),
+              answers: r.answers,
+              total: r.total,
+              subscales: r.subscales,
+              band: r.band,
+              flags: r.flags,
+            };
+          }),
+        ),
         feedback: await Promise.all(
           mine(feedback).map(async (f) => ({
             sessionKey: f.session_key,
@@ -160,9 +152,6 @@ export class ErasureService {
       });
     }
     return {
-      service: 'content',
-      subjectId,
-      exportedAt: new Date().toISOString(),
       tools,
       reportShares: shares.map((share) => ({
         id: share.id,

@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import {
   contentAssignmentCreatedV1,
   contentQuestionnaireScoredV1,
+  contentQuestionnaireScoredV2,
   contentSessionCompletedV1,
 } from '@therapy-room/contracts';
 import { EventConsumer, OnEvent, type IncomingMessage } from '@therapy-room/platform';
@@ -40,8 +41,16 @@ export class UsageConsumer {
     );
   }
 
-  @OnEvent(contentQuestionnaireScoredV1)
+  @OnEvent(contentQuestionnaireScoredV2)
   onScored(@Payload() message: IncomingMessage) {
+    return this.events.handle(contentQuestionnaireScoredV2, message, (event, manager) =>
+      this.usage.increment(manager, event.tenantId, event.payload.toolId, 'responses'),
+    );
+  }
+
+  /** What v1 (score in clear, no longer published) still has on its topic is counted as well. */
+  @OnEvent(contentQuestionnaireScoredV1)
+  onScoredV1(@Payload() message: IncomingMessage) {
     return this.events.handle(contentQuestionnaireScoredV1, message, (event, manager) =>
       this.usage.increment(manager, event.tenantId, event.payload.toolId, 'responses'),
     );

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { sealedField } from '../common/sealed-fields';
+import { SealedValues } from '../common/sealed-values';
 
 export interface AnswerRow {
   session_key: string;
@@ -18,17 +20,23 @@ export interface DiaryEntryRow {
   sealed_text: Buffer | null;
 }
 
-export interface ResponseRow {
+export interface ResponseRow extends ResponseScore {
   id: string;
   assignment_id: string;
   revision_id: string;
+  submitted_at: Date;
+}
+
+/** What a questionnaire response holds of the client's health: sealed as one JSON value. */
+export interface ResponseScore {
   answers: Record<string, number>;
-  total: string;
+  total: number;
   subscales: Record<string, number>;
   band: string | null;
   flags: string[];
-  submitted_at: Date;
 }
+
+type Sealed<Row, Columns extends string> = Row & { client_id: string } & Record<Columns, Buffer | null>;
 
 export interface FlagRow {
   id: string;
@@ -41,19 +49,46 @@ export interface FlagRow {
   acknowledged_at: Date | null;
 }
 
+const FLAG_COLUMNS =
+  'id, tenant_id, client_id, assignment_id, response_id, code, sealed_code, raised_at, acknowledged_at';
+
+const pickScore = ({ answers, total, subscales, band, flags }: ResponseScore): ResponseScore => ({
+  answers,
+  total,
+  subscales,
+  band,
+  flags,
+});
+
 /** Limit of entries/responses returned with one assignment (newest first). */
 export const WORK_PAGE_LIMIT = 500;
 
 /** The only file with queries on client work: answers, progress, entries, responses, flags, feedback. */
 @Injectable()
 export class WorkRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealed: SealedValues,
+  ) {}
 
+  /** The module's answers, non-text values opened (texts stay sealed for the caller to open). */
   async answers(assignmentId: string): Promise<AnswerRow[]> {
-    return this.dataSource.query(
-      `SELECT session_key, page_key, block_key, value, sealed_text, updated_at FROM module_answer
+    const rows: Sealed<AnswerRow, 'sealed_value'>[] = await this.dataSource.query(
+      `SELECT client_id, session_key, page_key, block_key, value, sealed_text, sealed_value, updated_at FROM module_answer
         WHERE assignment_id = $1 ORDER BY session_key, page_key, block_key`,
       [assignmentId],
+    );
+    return Promise.all(
+      rows.map(async ({ client_id, sealed_value, ...row }) => ({
+        ...row,
+        value: sealed_value
+          ? await this.sealed.open(
+              client_id,
+              sealedField.answerValue(assignmentId, row.session_key, row.page_key, row.block_key),
+              sealed_value,
+            )
+          : row.value,
+      })),
     );
   }
 
@@ -61,6 +96,7 @@ export class WorkRepository {
     manager: EntityManager,
     a: {
       assignmentId: string;
+      tenantId: string;
       clientId: string;
       sessionKey: string;
       pageKey: string;
@@ -70,17 +106,24 @@ export class WorkRepository {
     },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO module_answer (assignment_id, client_id, session_key, page_key, block_key, value, sealed_text)
+      `INSERT INTO module_answer (assignment_id, client_id, session_key, page_key, block_key, sealed_value, sealed_text)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (assignment_id, session_key, page_key, block_key)
-       DO UPDATE SET value = EXCLUDED.value, sealed_text = EXCLUDED.sealed_text, updated_at = now()`,
+       DO UPDATE SET value = NULL, sealed_value = EXCLUDED.sealed_value, sealed_text = EXCLUDED.sealed_text, updated_at = now()`,
       [
         a.assignmentId,
         a.clientId,
         a.sessionKey,
         a.pageKey,
         a.blockKey,
-        a.value === null ? null : JSON.stringify(a.value),
+        a.value === null
+          ? null
+          : await this.sealed.seal(
+              manager,
+              { tenantId: a.tenantId, subjectId: a.clientId },
+              sealedField.answerValue(a.assignmentId, a.sessionKey, a.pageKey, a.blockKey),
+              a.value,
+            ),
         a.sealed,
       ],
     );
@@ -155,14 +198,20 @@ export class WorkRepository {
       clientId: string;
       assignmentId: string;
       recordedAt: Date;
-      value: object;
-      sealed: Buffer | null;
+      /** Every value of the entry, numbers and texts: sealed together. */
+      values: object;
     },
   ): Promise<void> {
+    const sealed = await this.sealed.seal(
+      manager,
+      { tenantId: e.tenantId, subjectId: e.clientId },
+      sealedField.diaryEntry(e.id),
+      e.values,
+    );
     await manager.query(
-      `INSERT INTO diary_entry (id, tenant_id, client_id, assignment_id, recorded_at, value, sealed_text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [e.id, e.tenantId, e.clientId, e.assignmentId, e.recordedAt, JSON.stringify(e.value), e.sealed],
+      `INSERT INTO diary_entry (id, tenant_id, client_id, assignment_id, recorded_at, sealed_text)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [e.id, e.tenantId, e.clientId, e.assignmentId, e.recordedAt, sealed],
     );
   }
 
@@ -182,38 +231,42 @@ export class WorkRepository {
       clientId: string;
       assignmentId: string;
       revisionId: string;
-      answers: Record<string, number>;
-      total: number;
-      subscales: Record<string, number>;
-      band: string | null;
-      flags: string[];
+      score: ResponseScore;
     },
   ): Promise<Date> {
+    const sealed = await this.sealed.seal(
+      manager,
+      { tenantId: r.tenantId, subjectId: r.clientId },
+      sealedField.response(r.id),
+      r.score,
+    );
     const rows: { submitted_at: Date }[] = await manager.query(
-      `INSERT INTO questionnaire_response (id, tenant_id, client_id, assignment_id, revision_id, answers, total, subscales, band, flags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING submitted_at`,
-      [
-        r.id,
-        r.tenantId,
-        r.clientId,
-        r.assignmentId,
-        r.revisionId,
-        JSON.stringify(r.answers),
-        r.total,
-        JSON.stringify(r.subscales),
-        r.band,
-        r.flags,
-      ],
+      `INSERT INTO questionnaire_response (id, tenant_id, client_id, assignment_id, revision_id, sealed_score)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING submitted_at`,
+      [r.id, r.tenantId, r.clientId, r.assignmentId, r.revisionId, sealed],
     );
     return rows[0].submitted_at;
   }
 
   async responses(assignmentId: string, manager?: EntityManager): Promise<ResponseRow[]> {
-    return (manager ?? this.dataSource).query(
-      `SELECT id, assignment_id, revision_id, answers, total, subscales, band, flags, submitted_at FROM questionnaire_response
+    const rows: Sealed<ResponseRow, 'sealed_score'>[] = await (manager ?? this.dataSource).query(
+      `SELECT id, client_id, assignment_id, revision_id, answers, total, subscales, band, flags, sealed_score, submitted_at
+         FROM questionnaire_response
         WHERE assignment_id = $1 ORDER BY submitted_at DESC, id LIMIT ${WORK_PAGE_LIMIT}`,
       [assignmentId],
     );
+    return Promise.all(rows.map((row) => this.openResponse(row, manager)));
+  }
+
+  /** A response row with its score opened (rows written before sealing carry it in clear). */
+  async openResponse<Row extends ResponseScore & { id: string }>(
+    { client_id, sealed_score, ...row }: Row & { client_id: string; sealed_score: Buffer | null },
+    manager?: EntityManager,
+  ): Promise<Row> {
+    const score = sealed_score
+      ? await this.sealed.open<ResponseScore>(client_id, sealedField.response(row.id), sealed_score, manager)
+      : { ...row, total: Number(row.total) };
+    return { ...(row as unknown as Row), ...pickScore(score) };
   }
 
   async insertFlags(
@@ -228,37 +281,54 @@ export class WorkRepository {
     },
   ): Promise<void> {
     if (!f.codes.length) return;
+    const subject = { tenantId: f.tenantId, subjectId: f.clientId };
+    const sealed = await Promise.all(
+      f.codes.map((code, i) => this.sealed.seal(manager, subject, sealedField.flag(f.ids[i]), code)),
+    );
     await manager.query(
-      `INSERT INTO flag (id, tenant_id, client_id, assignment_id, response_id, code)
-       SELECT unnest($1::uuid[]), $2, $3, $4, $5, unnest($6::text[])`,
-      [f.ids, f.tenantId, f.clientId, f.assignmentId, f.responseId, f.codes],
+      `INSERT INTO flag (id, tenant_id, client_id, assignment_id, response_id, sealed_code)
+       SELECT unnest($1::uuid[]), $2, $3, $4, $5, unnest($6::bytea[])`,
+      [f.ids, f.tenantId, f.clientId, f.assignmentId, f.responseId, sealed],
     );
   }
 
   async flagsOfAssignment(assignmentId: string): Promise<FlagRow[]> {
-    return this.dataSource.query(
-      `SELECT id, tenant_id, client_id, assignment_id, response_id, code, raised_at, acknowledged_at FROM flag
-        WHERE assignment_id = $1 ORDER BY raised_at DESC, id`,
-      [assignmentId],
+    return this.openFlagRows(
+      await this.dataSource.query(
+        `SELECT ${FLAG_COLUMNS} FROM flag WHERE assignment_id = $1 ORDER BY raised_at DESC, id`,
+        [assignmentId],
+      ),
     );
   }
 
   /** Open flags of these clients (a professional's caseload), newest first. */
   async openFlags(tenantId: string, clientIds: string[]): Promise<FlagRow[]> {
     if (!clientIds.length) return [];
-    return this.dataSource.query(
-      `SELECT id, tenant_id, client_id, assignment_id, response_id, code, raised_at, acknowledged_at FROM flag
-        WHERE tenant_id = $1 AND client_id = ANY($2) AND acknowledged_at IS NULL ORDER BY raised_at DESC, id LIMIT 500`,
-      [tenantId, clientIds],
+    return this.openFlagRows(
+      await this.dataSource.query(
+        `SELECT ${FLAG_COLUMNS} FROM flag
+          WHERE tenant_id = $1 AND client_id = ANY($2) AND acknowledged_at IS NULL ORDER BY raised_at DESC, id LIMIT 500`,
+        [tenantId, clientIds],
+      ),
     );
   }
 
   async findFlag(id: string): Promise<FlagRow | null> {
-    const rows: FlagRow[] = await this.dataSource.query(
-      `SELECT id, tenant_id, client_id, assignment_id, response_id, code, raised_at, acknowledged_at FROM flag WHERE id = $1`,
-      [id],
+    const rows = await this.openFlagRows(
+      await this.dataSource.query(`SELECT ${FLAG_COLUMNS} FROM flag WHERE id = $1`, [id]),
     );
     return rows[0] ?? null;
+  }
+
+  private openFlagRows(rows: (FlagRow & { sealed_code: Buffer | null })[]): Promise<FlagRow[]> {
+    return Promise.all(
+      rows.map(async ({ sealed_code, ...row }) => ({
+        ...row,
+        code: sealed_code
+          ? await this.sealed.open<string>(row.client_id, sealedField.flag(row.id), sealed_code)
+          : row.code,
+      })),
+    );
   }
 
   async acknowledgeFlag(manager: EntityManager, id: string, by: string): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
-import { contentQuestionnaireScoredV1, contentSessionCompletedV1 } from '@therapy-room/contracts';
+import { contentQuestionnaireScoredV2, contentSessionCompletedV1 } from '@therapy-room/contracts';
 import { SubjectDataCipher } from '@therapy-room/data-protection';
 import { Clock, OutboxService, ValidationException, type FieldError } from '@therapy-room/platform';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
@@ -246,6 +246,7 @@ export class WorkService {
       for (const a of checked) {
         await this.work.upsertAnswer(manager, {
           assignmentId: assignment.id,
+          tenantId: assignment.tenant_id,
           clientId,
           sessionKey,
           pageKey,
@@ -325,22 +326,13 @@ export class WorkService {
     if (errors.length) throw new ValidationException(errors);
     const id = uuidv7();
     return this.dataSource.transaction(async (manager) => {
-      const sealed = Object.keys(texts).length
-        ? await this.cipher.encrypt(
-            manager,
-            { tenantId: assignment.tenant_id, subjectId: assignment.client_id },
-            sealedField.diaryEntry(id),
-            JSON.stringify(texts),
-          )
-        : null;
       await this.work.insertDiaryEntry(manager, {
         id,
         tenantId: assignment.tenant_id,
         clientId: assignment.client_id,
         assignmentId: assignment.id,
         recordedAt,
-        value: values,
-        sealed,
+        values: { ...values, ...texts },
       });
       await this.audit.record(
         manager,
@@ -379,17 +371,20 @@ export class WorkService {
         );
       }
       const id = uuidv7();
+      const scored = {
+        answers,
+        total: score.total,
+        subscales: score.subscales,
+        band: score.band?.code ?? null,
+        flags: score.flags.map((f) => f.code),
+      };
       const submittedAt = await this.work.insertResponse(manager, {
         id,
         tenantId: assignment.tenant_id,
         clientId: assignment.client_id,
         assignmentId: assignment.id,
         revisionId: revision.id,
-        answers,
-        total: score.total,
-        subscales: score.subscales,
-        band: score.band?.code ?? null,
-        flags: score.flags.map((f) => f.code),
+        score: scored,
       });
       await this.work.insertFlags(manager, {
         tenantId: assignment.tenant_id,
@@ -399,19 +394,24 @@ export class WorkService {
         codes: score.flags.map((f) => f.code),
         ids: score.flags.map(() => uuidv7()),
       });
+      // The score travels sealed with the client's key: erasing the key erases the Kafka copies too.
+      const { answers: _answers, ...published } = scored;
+      const sealedScore = await this.cipher.encrypt(
+        manager,
+        { tenantId: assignment.tenant_id, subjectId: assignment.client_id },
+        sealedField.scoredEvent(id),
+        JSON.stringify(published),
+      );
       await this.outbox.add(
         manager,
-        contentQuestionnaireScoredV1,
+        contentQuestionnaireScoredV2,
         {
           responseId: id,
           assignmentId: assignment.id,
           toolId: assignment.tool_id,
           revisionId: revision.id,
           clientId: assignment.client_id,
-          total: score.total,
-          subscales: score.subscales,
-          band: score.band?.code ?? null,
-          flags: score.flags.map((f) => f.code),
+          sealedScore: sealedScore.toString('base64'),
         },
         { tenantId: assignment.tenant_id, subjectId: assignment.client_id },
       );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { contentQuestionnaireScoredV1, contentSessionCompletedV1 } from '@therapy-room/contracts';
+import { contentQuestionnaireScoredV2, contentSessionCompletedV1 } from '@therapy-room/contracts';
+import { SubjectDataCipher } from '@therapy-room/data-protection';
 import { expectEventually } from '@therapy-room/testing';
 import { startContent, type ContentFixture, type Person } from '../support/content-fixture';
 
@@ -32,7 +33,7 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
   let pro: Person, client: Person;
 
   beforeAll(async () => {
-    fx = await startContent([contentSessionCompletedV1.topic, contentQuestionnaireScoredV1.topic]);
+    fx = await startContent([contentSessionCompletedV1.topic, contentQuestionnaireScoredV2.topic]);
     [pro, client] = fx.people(tenant, ['professional', 'client']);
     await fx.grant(pro, client);
   });
@@ -80,6 +81,13 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
         .expect(200);
       const again = await fx.as(client).get(`/content/assignments/${moduleId}`).expect(200);
       expect(again.body.answers.find((a: { blockKey: string }) => a.blockKey === 'mood-now').value).toBe(4);
+      // The scale answer is a health value too: sealed, nothing in clear.
+      const [stored] = await fx.db.query<{ value: unknown; sealed_value: Buffer | null }>(
+        `SELECT value, sealed_value FROM content.module_answer WHERE assignment_id = $1 AND block_key = 'mood-now'`,
+        [moduleId],
+      );
+      expect(stored.value).toBeNull();
+      expect(stored.sealed_value).toBeInstanceOf(Buffer);
     });
 
     it('stores free text only encrypted: the bytes at rest do not contain the text', async () => {
@@ -95,7 +103,7 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
         `SELECT row_to_json(m)::text AS t FROM content.module_answer m`,
       );
       expect(dump.some((r) => r.t.includes('nobody would miss me'))).toBe(false);
-      const keys = await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [
+      const keys = await fx.db.keysQuery(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [
         client.id,
       ]);
       expect(keys).toHaveLength(1);
@@ -195,12 +203,14 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
           recordedAt: '2026-11-02T13:30:00Z',
         })
         .expect(201);
-      const [row] = await fx.db.query<{ value: object; sealed_text: Buffer }>(
-        `SELECT value, sealed_text FROM content.diary_entry WHERE id = $1`,
+      const [row] = await fx.db.query<{ value: object | null; sealed_text: Buffer; t: string }>(
+        `SELECT value, sealed_text, row_to_json(e)::text AS t FROM content.diary_entry e WHERE id = $1`,
         [res.body.id],
       );
-      expect(row.value).toEqual({ glucose: 7.2, moment: 'after_meal', time: '13:30' });
+      // Every value is sealed, the reading as much as the note.
+      expect(row.value).toBeNull();
       expect(row.sealed_text.includes(Buffer.from('argument'))).toBe(false);
+      for (const clear of ['7.2', 'after_meal']) expect(row.t).not.toContain(clear);
       const work = await fx.as(pro).get(`/content/assignments/${diary.id}`).expect(200);
       expect(work.body.entries[0].values).toEqual({
         glucose: 7.2,
@@ -283,17 +293,32 @@ describe('client work: resumable modules, diaries, scored questionnaires, trends
         .post(`/content/assignments/${q.id}/responses`, { answers: phq9(total, item9) })
         .expect(201);
       expect(res.body.score).toBeUndefined(); // PHQ-9 shows the client no score (the tool's choice)
-      const [row] = await fx.db.query<{ total: string; band: string }>(
-        `SELECT total, band FROM content.questionnaire_response WHERE id = $1`,
+      // Stored sealed: no score, band or answer in clear.
+      const [row] = await fx.db.query<{ total: string | null; band: string | null; sealed_score: Buffer }>(
+        `SELECT total, band, sealed_score FROM content.questionnaire_response WHERE id = $1`,
         [res.body.id],
       );
-      expect(row).toEqual({ total: String(total), band });
-      await expectEventually(async () => {
-        const scored = fx
-          .events(contentQuestionnaireScoredV1.topic)
+      expect(row).toMatchObject({ total: null, band: null });
+      expect(row.sealed_score.includes(Buffer.from(band))).toBe(false);
+      // Published sealed with the client's key; content (holding the key) opens it.
+      const scored = await expectEventually(() => {
+        const found = fx
+          .events(contentQuestionnaireScoredV2.topic)
           .find((e) => e.payload.responseId === res.body.id);
-        expect(scored?.payload).toMatchObject({ total, band, flags: item9 > 0 ? ['self_harm'] : [] });
+        expect(found).toBeDefined();
+        return found!;
       });
+      expect(JSON.stringify(scored)).not.toContain(band);
+      const opened = JSON.parse(
+        await fx.service.app
+          .get(SubjectDataCipher)
+          .decrypt(
+            client.id,
+            `event:content.questionnaire.scored:${res.body.id}`,
+            Buffer.from((scored.payload as { sealedScore: string }).sealedScore, 'base64'),
+          ),
+      ) as object;
+      expect(opened).toMatchObject({ total, band, flags: item9 > 0 ? ['self_harm'] : [] });
     });
 
     it.each([

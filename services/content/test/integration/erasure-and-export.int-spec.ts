@@ -182,7 +182,7 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       ),
     ).toEqual(before);
     expect(
-      await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [bystander.id]),
+      await fx.db.keysQuery(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [bystander.id]),
     ).toHaveLength(1);
     expect(await fx.db.query(`SELECT 1 FROM content.erased_subject WHERE id = $1`, [bystander.id])).toEqual(
       [],
@@ -194,6 +194,18 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       `SELECT id, sealed_text FROM content.diary_entry WHERE client_id = $1`,
       [client.id],
     );
+    // Events the relay gave up on (parked): the client's goes with the erasure, the bystander's stays.
+    const parked = async (subjectId: string) => {
+      const eventId = randomUUID();
+      await fx.db.query(
+        `INSERT INTO content.outbox (event_id, topic, message_key, message, parked_at, attempts)
+         VALUES ($1, 'content.session.completed.v1', $2, $3, now(), 10)`,
+        [eventId, subjectId, JSON.stringify({ id: eventId, subjectId, payload: {} })],
+      );
+      return eventId;
+    };
+    const clientParked = await parked(client.id);
+    const bystanderParked = await parked(bystander.id);
     const requestId = randomUUID();
     const event = await publishEvent(
       fx.prefix,
@@ -201,11 +213,30 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       { requestId, reason: 'client_request' },
       { tenantId: tenant, subjectId: client.id },
     );
-    await expectEventually(() => {
-      expect(fx.events(contentErasureCompletedV1.topic).some((e) => e.payload.requestId === requestId)).toBe(
-        true,
-      );
+    const confirmation = await expectEventually(() => {
+      const found = fx.events(contentErasureCompletedV1.topic).find((e) => e.payload.requestId === requestId);
+      expect(found).toBeDefined();
+      return found!;
     });
+    // Counts of what went, for the erasure certificate: the diary, the module and the questionnaire.
+    expect(confirmation.payload.counts).toMatchObject({
+      assignment: 3,
+      diary_entry: 1,
+      questionnaire_response: 1,
+      report_share: 1,
+      data_keys: 1,
+      parked_events: 1,
+    });
+    expect(
+      (
+        await fx.db.query<{ event_id: string }>(
+          `SELECT event_id FROM content.outbox WHERE parked_at IS NOT NULL`,
+        )
+      ).map((r) => r.event_id),
+    ).toEqual(expect.arrayContaining([bystanderParked]));
+    expect(
+      await fx.db.query(`SELECT 1 FROM content.outbox WHERE event_id = $1`, [clientParked]),
+    ).toHaveLength(0);
     for (const table of [
       'assignment',
       'module_answer',
@@ -218,7 +249,7 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       expect(await count(table, client.id)).toBe(0);
     }
     expect(
-      await fx.db.query(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [client.id]),
+      await fx.db.keysQuery(`SELECT 1 FROM content.subject_data_key WHERE subject_id = $1`, [client.id]),
     ).toHaveLength(0);
     expect(await fx.db.query(`SELECT 1 FROM content.erased_subject WHERE id = $1`, [client.id])).toHaveLength(
       1,
@@ -253,6 +284,9 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
     expect(
       fx.events(contentErasureCompletedV1.topic).filter((e) => e.payload.requestId === requestId),
     ).toHaveLength(1);
+    // The later request found nothing left to delete, and says so.
+    const again = fx.events(contentErasureCompletedV1.topic).find((e) => e.payload.requestId === marker)!;
+    expect(Object.values(again.payload.counts ?? { missing: 1 }).every((n) => n === 0)).toBe(true);
 
     // Nothing can be assigned to the erased client any more, even with a grant still in the read model.
     const res = await fx

@@ -35,6 +35,7 @@ export class ApiDocsController {
       content: this.config.CONTENT_URL,
       messaging: this.config.MESSAGING_URL,
       audit: this.config.AUDIT_URL,
+      retention: this.config.RETENTION_URL,
     };
     const entries = await Promise.all(
       (Object.entries(urls) as [Upstream, string][]).map(async ([upstream, url]) => {

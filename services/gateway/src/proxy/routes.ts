@@ -67,6 +67,9 @@ export const routes: Route[] = [
   { prefix: '/api/messaging', upstream: 'messaging', target: '/messaging' },
   // Audit: a client's contact history, org admins' search and export of the log (audit checks the actor).
   { prefix: '/api/audit', upstream: 'audit', target: '/audit' },
+  // Retention: erasure and export requests, approvals, legal holds, certificates, the organisation's
+  // retention policy (retention checks the actor against the caseload read model itself).
+  { prefix: '/api/retention', upstream: 'retention', target: '/retention' },
   {
     prefix: '/api/auth/login/second-factor/enrol',
     upstream: 'identity',

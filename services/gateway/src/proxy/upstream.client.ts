@@ -71,6 +71,7 @@ export class UpstreamClient {
       content: config.CONTENT_URL,
       messaging: config.MESSAGING_URL,
       audit: config.AUDIT_URL,
+      retention: config.RETENTION_URL,
     };
   }
 

@@ -58,7 +58,7 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
   beforeAll(async () => {
     stack = await startStack(
       { OPENAPI_DOCS: 'true' },
-      { caseload: true, content: true, messaging: true, audit: true },
+      { caseload: true, content: true, messaging: true, audit: true, retention: true },
     );
     const res = await fetch(`${stack.gatewayUrl}/api/docs`);
     expect(res.status).toBe(200);
@@ -100,6 +100,7 @@ describe('gateway e2e: the public API as an OpenAPI 3.1 document (GET /api/docs)
       content: stack.content!.url,
       messaging: stack.messaging!.url,
       audit: stack.audit!.url,
+      retention: stack.retention!.url,
     };
     const own = new Set(gatewayRoutes().map((r) => `${r.method} ${r.path}`));
     let reachable = 0;

@@ -20,9 +20,17 @@ export class ErasureRepository {
    * too (erasure.int-spec.ts checks every such foreign key). Failed-login counters are keyed by a hash
    * of (tenant, e-mail), not by the user id, so they go by that key.
    */
-  async deleteSubject(userId: string, throttleAccountKey: Buffer, manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM session WHERE user_id = $1`, [userId]);
-    await manager.query(`DELETE FROM login_throttle WHERE account_key = $1`, [throttleAccountKey]);
-    await manager.query(`DELETE FROM user_account WHERE id = $1`, [userId]);
+  async deleteSubject(
+    userId: string,
+    throttleAccountKey: Buffer,
+    manager: EntityManager,
+  ): Promise<{ accounts: number; sessions: number; login_throttles: number }> {
+    // TypeORM answers a DELETE with [rows, affected].
+    const affected = async (sql: string, parameter: unknown) =>
+      ((await manager.query(sql, [parameter])) as [unknown[], number])[1];
+    const sessions = await affected(`DELETE FROM session WHERE user_id = $1`, userId);
+    const throttles = await affected(`DELETE FROM login_throttle WHERE account_key = $1`, throttleAccountKey);
+    const accounts = await affected(`DELETE FROM user_account WHERE id = $1`, userId);
+    return { accounts, sessions, login_throttles: throttles };
   }
 }

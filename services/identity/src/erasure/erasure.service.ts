@@ -1,55 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  identityErasureCompletedV1,
-  type MessageOf,
-  type retentionErasureRequestedV1,
-} from '@therapy-room/contracts';
-import { AuditEmitter, OutboxService, PermanentEventError } from '@therapy-room/platform';
+import type { ErasureCounts } from '@therapy-room/contracts';
+import { AuditEmitter } from '@therapy-room/platform';
+import type { SubjectRequest, SubjectRightsParticipant } from '@therapy-room/data-protection';
 import { SessionsService } from '../sessions/sessions.service';
 import { accountKey } from '../sessions/policies/login-throttle.policy';
 import { ErasureRepository } from './erasure.repository';
 
 /**
- * Identity's part of the erasure saga: deletes every row about the subject (account with its
- * credentials, sessions, failed-login counters) and confirms, in the inbox transaction of the
- * request event, so a redelivered request has no second effect. A subject identity does not know
- * (already erased, or never an account here) is confirmed all the same.
+ * Identity's part of the erasure saga (libs/data-protection runs it in the request's inbox transaction
+ * and confirms): deletes every row about the subject (account with its credentials, sessions,
+ * failed-login counters). A subject identity does not know in the request's organisation (already
+ * erased, or never an account here) is confirmed all the same.
  */
 @Injectable()
-export class ErasureService {
+export class ErasureService implements SubjectRightsParticipant {
   constructor(
     private readonly erasure: ErasureRepository,
     private readonly sessions: SessionsService,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditEmitter,
   ) {}
 
-  async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
-    const user = await this.erasure.findSubject(event.tenantId, subjectId, manager);
-    if (user) {
-      await this.sessions.revokeAllForUser(user.id, 'erased', manager);
-      await this.erasure.deleteSubject(user.id, accountKey({ tenantId: user.tenantId }, user.email), manager);
-      await this.audit.record(
-        manager,
-        {
-          action: 'user.erase',
-          outcome: 'success',
-          actorId: null,
-          actorRole: null,
-          resource: 'user',
-          resourceId: user.id,
-        },
-        { tenantId: event.tenantId, subjectId: user.id },
-      );
-    }
-    await this.outbox.add(
+  async erase(request: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
+    const user = await this.erasure.findSubject(request.tenantId, request.subjectId, manager);
+    if (!user) return { accounts: 0, sessions: 0 };
+    await this.sessions.revokeAllForUser(user.id, 'erased', manager);
+    const deleted = await this.erasure.deleteSubject(
+      user.id,
+      accountKey({ tenantId: user.tenantId }, user.email),
       manager,
-      identityErasureCompletedV1,
-      { requestId: event.payload.requestId },
-      { tenantId: event.tenantId, subjectId },
     );
+    await this.audit.record(
+      manager,
+      {
+        action: 'user.erase',
+        outcome: 'success',
+        actorId: null,
+        actorRole: null,
+        resource: 'user',
+        resourceId: user.id,
+      },
+      { tenantId: request.tenantId, subjectId: user.id },
+    );
+    return deleted;
   }
 }

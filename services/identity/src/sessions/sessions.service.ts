@@ -342,6 +342,8 @@ export class SessionsService {
       region: this.config.REGION,
       sessionId: session.id,
       ...(acting ? { grantId: acting.grantId } : {}),
+      // A session is opened by proving the password (and second factor): its age is the authentication's.
+      authenticatedAt: session.createdAt.toISOString(),
       ...(await this.privacy.gate(session.tenantId, user.id)),
     };
   }

@@ -3,6 +3,8 @@ import type { Response } from 'express';
 import { ApiErrors, ApiInput, ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { ConversationsService } from './conversations.service';
+import { MessageReadingService } from './message-reading.service';
+import { MessageSendingService } from './message-sending.service';
 import {
   conversationIdParamsSchema,
   listConversationsQuerySchema,
@@ -34,7 +36,11 @@ export class ConversationsController {
   private readonly listQuery: ZodValidationPipe<ReturnType<typeof listConversationsQuerySchema>>;
   private readonly messagesQuery: ZodValidationPipe<ReturnType<typeof listMessagesQuerySchema>>;
 
-  constructor(private readonly conversations: ConversationsService) {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly reading: MessageReadingService,
+    private readonly sending: MessageSendingService,
+  ) {
     this.listQuery = new ZodValidationPipe(listConversationsQuerySchema(conversations.maxPageSize));
     this.messagesQuery = new ZodValidationPipe(listMessagesQuerySchema(conversations.maxPageSize));
   }
@@ -84,7 +90,7 @@ export class ConversationsController {
     @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
     @Query() query: unknown,
   ) {
-    return this.conversations.messages(
+    return this.reading.messages(
       actor,
       params.conversationId,
       this.messagesQuery.transform(query) as ListMessagesQuery,
@@ -102,7 +108,7 @@ export class ConversationsController {
     @Body(new ZodValidationPipe(sendMessageSchema)) body: SendMessageDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { created, message } = await this.conversations.send(actor, params.conversationId, body);
+    const { created, message } = await this.sending.send(actor, params.conversationId, body);
     res.status(created ? 201 : 200);
     return message;
   }
@@ -115,6 +121,6 @@ export class ConversationsController {
     @Param(new ZodValidationPipe(conversationIdParamsSchema)) params: ConversationIdParams,
     @Body(new ZodValidationPipe(markReadSchema)) body: MarkReadDto,
   ) {
-    return this.conversations.markRead(actor, params.conversationId, body);
+    return this.reading.markRead(actor, params.conversationId, body);
   }
 }

@@ -204,8 +204,26 @@ export class ConversationsRepository {
   }
 
   /** Locks the conversation row: sends to one conversation are serialised (seq order = commit order). */
-  async lock(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`SELECT 1 FROM conversation WHERE id = $1 FOR UPDATE`, [id]);
+  /**
+   * Locks the conversation's row for a send (sends to one conversation are serialised) and, in the
+   * same round trip, finds the sender's earlier message with this client message id, if any.
+   */
+  async lockForSend(
+    manager: EntityManager,
+    conversationId: string,
+    senderId: string,
+    clientMessageId: string,
+  ): Promise<StoredMessage | null> {
+    // Driven by the locked row: the lock is taken whether or not an earlier message exists.
+    const rows: (MessageRow | { id: null })[] = await manager.query(
+      `SELECT ${MESSAGE_COLUMNS.split(', ')
+        .map((c) => `m.${c}`)
+        .join(', ')}
+         FROM (SELECT id FROM conversation WHERE id = $1 FOR UPDATE) locked
+         LEFT JOIN message m ON m.sender_id = $2 AND m.client_message_id = $3`,
+      [conversationId, senderId, clientMessageId],
+    );
+    return rows[0]?.id ? toMessage(rows[0] as MessageRow) : null;
   }
 
   async findSent(
@@ -232,19 +250,20 @@ export class ConversationsRepository {
       bodySealed: Buffer;
     },
   ): Promise<StoredMessage | null> {
+    // One round trip: the message, and the conversation's last message time when it was stored.
     const rows: MessageRow[] = await manager.query(
-      `INSERT INTO message (id, conversation_id, tenant_id, sender_id, client_message_id, body_sealed)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ON CONSTRAINT message_sender_id_client_message_id_key DO NOTHING
-       RETURNING ${MESSAGE_COLUMNS}`,
+      `WITH stored AS (
+         INSERT INTO message (id, conversation_id, tenant_id, sender_id, client_message_id, body_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT ON CONSTRAINT message_sender_id_client_message_id_key DO NOTHING
+         RETURNING ${MESSAGE_COLUMNS}
+       ), touched AS (
+         UPDATE conversation SET last_message_at = stored.sent_at FROM stored WHERE conversation.id = stored.conversation_id
+       )
+       SELECT * FROM stored`,
       [m.id, m.conversationId, m.tenantId, m.senderId, m.clientMessageId, m.bodySealed],
     );
-    if (!rows[0]) return null;
-    await manager.query(`UPDATE conversation SET last_message_at = $2 WHERE id = $1`, [
-      m.conversationId,
-      rows[0].sent_at,
-    ]);
-    return toMessage(rows[0]);
+    return rows[0] ? toMessage(rows[0]) : null;
   }
 
   async participant(
@@ -407,6 +426,16 @@ export class ConversationsRepository {
         clientId,
       ]),
     );
+  }
+
+  /** How many messages the client's conversations hold (what their erasure deletes with them). */
+  async countMessagesOfClient(manager: EntityManager, tenantId: string, clientId: string): Promise<number> {
+    const [row]: { n: string }[] = await manager.query(
+      `SELECT count(*) AS n FROM message m JOIN conversation c ON c.id = m.conversation_id
+        WHERE c.tenant_id = $1 AND c.client_id = $2`,
+      [tenantId, clientId],
+    );
+    return Number(row.n);
   }
 
   /** Whether the subject takes part in any conversation of another organisation than this one. */

@@ -1,58 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  messagingErasureCompletedV1,
-  type MessageOf,
-  type retentionErasureRequestedV1,
-} from '@therapy-room/contracts';
-import { AuditEmitter, OutboxService, PermanentEventError } from '@therapy-room/platform';
-import { SubjectDataCipher } from '@therapy-room/data-protection';
+import type { ErasureCounts } from '@therapy-room/contracts';
+import { AuditEmitter, PermanentEventError } from '@therapy-room/platform';
+import type { SubjectRequest, SubjectRightsParticipant } from '@therapy-room/data-protection';
+import { PeopleDirectory } from '@therapy-room/people-directory';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { NotificationsRepository } from '../notifications/notifications.repository';
-import { PeopleDirectory } from '@therapy-room/people-directory';
+import { ExportService } from '../export/export.service';
 
 /**
- * Messaging's part of the erasure saga, in the inbox transaction of the request. The request names its
- * organisation: a subject messaging knows in another organisation is refused (dead-letter queue with
- * the reason) and nothing is touched. For a client: every
- * conversation of theirs with its messages and read state, and their data key (crypto-shredding: a
- * copy of a sealed body in a backup no longer opens). For anyone: their notification preference,
- * presence and person row, keeping only the bare id so a late identity event cannot bring them back.
- * A professional's messages are part of their clients' records and stay with them (sealed with the
- * client's key); the professional's name is gone with the person row. Confirmed even when messaging
- * held nothing.
+ * Messaging's part of the erasure and export sagas (libs/data-protection runs both in the request's
+ * inbox transaction, shreds the client's data key and confirms). The request names its organisation:
+ * a subject messaging knows in another organisation is refused (dead-letter queue with the reason)
+ * and nothing is touched. Erasure deletes, for a client, every conversation of theirs with its
+ * messages and read state; for anyone, their notification preference, presence and person row. A
+ * professional's messages are part of their clients' records and stay with them (sealed with the
+ * client's key); the professional's name is gone with the person row.
  */
 @Injectable()
-export class ErasureService {
+export class ErasureService implements SubjectRightsParticipant {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly people: PeopleDirectory,
-    private readonly cipher: SubjectDataCipher,
-    private readonly outbox: OutboxService,
+    private readonly exports: ExportService,
     private readonly audit: AuditEmitter,
   ) {}
 
-  async erase(event: MessageOf<typeof retentionErasureRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an erasure request needs a subjectId');
+  async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
     const tenantOf = await this.people.tenantOf(subjectId, manager);
     if (
-      (tenantOf && tenantOf !== event.tenantId) ||
-      (await this.conversations.inOtherTenant(manager, event.tenantId, subjectId))
+      (tenantOf && tenantOf !== tenantId) ||
+      (await this.conversations.inOtherTenant(manager, tenantId, subjectId))
     ) {
       throw new PermanentEventError("the erasure request's subject belongs to another organisation");
     }
-    const known = await this.people.find(event.tenantId, subjectId, manager);
-    const conversations = await this.conversations.deleteConversationsOfClient(
-      manager,
-      event.tenantId,
-      subjectId,
-    );
-    const shredded = await this.cipher.shred(manager, subjectId);
-    await this.notifications.deleteOf(manager, subjectId);
-    await this.people.erase(manager, subjectId);
-    if (known || conversations || shredded) {
+    const known = await this.people.find(tenantId, subjectId, manager);
+    const messages = await this.conversations.countMessagesOfClient(manager, tenantId, subjectId);
+    const conversations = await this.conversations.deleteConversationsOfClient(manager, tenantId, subjectId);
+    const preferences = await this.notifications.deleteOf(manager, subjectId);
+    const people = (await this.people.erase(manager, subjectId)) ? 1 : 0;
+    if (known || conversations) {
       await this.audit.record(
         manager,
         {
@@ -63,14 +51,13 @@ export class ErasureService {
           resource: 'messaging.subject',
           resourceId: subjectId,
         },
-        { tenantId: event.tenantId, subjectId },
+        { tenantId, subjectId },
       );
     }
-    await this.outbox.add(
-      manager,
-      messagingErasureCompletedV1,
-      { requestId: event.payload.requestId },
-      { tenantId: event.tenantId, subjectId },
-    );
+    return { conversations, messages, notification_preferences: preferences, people };
+  }
+
+  export(request: SubjectRequest, manager: EntityManager): Promise<Record<string, unknown>> {
+    return this.exports.collect(request, manager);
   }
 }

@@ -1,15 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  messagingExportCompletedV1,
-  type MessageOf,
-  type retentionExportRequestedV1,
-} from '@therapy-room/contracts';
-import { AuditEmitter, OutboxService, PermanentEventError, PLATFORM_CONFIG } from '@therapy-room/platform';
-import { ExportLocationError, SubjectDataCipher, writeSubjectExport } from '@therapy-room/data-protection';
-import type { MessagingConfig } from '../messaging.config';
+import { AuditEmitter } from '@therapy-room/platform';
+import { SubjectDataCipher, type SubjectRequest } from '@therapy-room/data-protection';
 import { ConversationsRepository } from '../conversations/conversations.repository';
-import { bodyField } from '../conversations/conversations.service';
+import { bodyField } from '../conversations/message-body-field';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 
@@ -19,8 +13,8 @@ const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : 
  * Messaging's part of a subject export: `<location>/messaging.json` with the subject's notification
  * preference and, for a client, every conversation of theirs with every message in clear (opened with
  * their key), who sent it, when, and how far each side has read. A professional's export holds their
- * preference only: the conversations are their clients' records. Written before the confirmation is
- * committed; a redelivered request rewrites the file whole.
+ * preference only: the conversations are their clients' records. libs/data-protection writes the
+ * document before the confirmation is committed; a redelivered request rewrites the file whole.
  */
 @Injectable()
 export class ExportService {
@@ -29,18 +23,17 @@ export class ExportService {
     private readonly notifications: NotificationsRepository,
     private readonly people: PeopleDirectory,
     private readonly cipher: SubjectDataCipher,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditEmitter,
-    @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
   ) {}
 
-  async export(event: MessageOf<typeof retentionExportRequestedV1>, manager: EntityManager): Promise<void> {
-    const subjectId = event.subjectId;
-    if (!subjectId) throw new PermanentEventError('an export request needs a subjectId');
-    if (!this.config.EXPORT_ROOT) throw new PermanentEventError('EXPORT_ROOT is not configured');
+  /** The export document (libs/data-protection writes it and confirms); the export is audited. */
+  async collect(
+    { tenantId, subjectId }: SubjectRequest,
+    manager: EntityManager,
+  ): Promise<Record<string, unknown>> {
     const conversations = [];
     for (const c of await this.conversations.conversationsOfClient(manager, subjectId)) {
-      if (c.tenantId !== event.tenantId) continue;
+      if (c.tenantId !== tenantId) continue;
       const [messages, markers, professional] = await Promise.all([
         this.conversations.allMessages(manager, c.id),
         this.conversations.readMarkers(manager, c.id),
@@ -72,20 +65,6 @@ export class ExportService {
       });
     }
     const preference = await this.notifications.emailEnabled(subjectId, manager);
-    const data = {
-      service: 'messaging',
-      subjectId,
-      exportedAt: new Date().toISOString(),
-      notificationPreferences: { emailNotifications: preference ?? true, chosen: preference !== null },
-      conversations,
-    };
-    let written: { file: string; sha256: string };
-    try {
-      written = await writeSubjectExport(this.config.EXPORT_ROOT, event.payload.location, 'messaging', data);
-    } catch (err) {
-      if (err instanceof ExportLocationError) throw new PermanentEventError(err.message);
-      throw err;
-    }
     await this.audit.record(
       manager,
       {
@@ -96,13 +75,11 @@ export class ExportService {
         resource: 'messaging.subject',
         resourceId: subjectId,
       },
-      { tenantId: event.tenantId, subjectId },
+      { tenantId, subjectId },
     );
-    await this.outbox.add(
-      manager,
-      messagingExportCompletedV1,
-      { requestId: event.payload.requestId, file: written.file, sha256: written.sha256 },
-      { tenantId: event.tenantId, subjectId },
-    );
+    return {
+      notificationPreferences: { emailNotifications: preference ?? true, chosen: preference !== null },
+      conversations,
+    };
   }
 }

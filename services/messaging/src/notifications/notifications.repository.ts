@@ -27,19 +27,53 @@ export class NotificationsRepository {
     );
   }
 
-  /** Whether any replica holds a live stream of the user whose heartbeat is recent. */
-  async streamOpen(manager: EntityManager, userId: string, freshSeconds: number, at: Date): Promise<boolean> {
-    const rows: { open: boolean }[] = await manager.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM presence WHERE user_id = $1 AND heartbeat_at > $3::timestamptz - make_interval(secs => $2)
-       ) AS open`,
-      [userId, freshSeconds, at],
+  /**
+   * What the notice rules read about a send's recipient, in one round trip: their reading and notice
+   * times in the conversation, their choice, whether their account is deactivated (the people
+   * directory's row), and whether any replica holds a live stream of theirs (recent heartbeat).
+   */
+  async noticeFacts(
+    manager: EntityManager,
+    q: { conversationId: string; tenantId: string; recipientId: string; freshSeconds: number; at: Date },
+  ): Promise<{
+    lastSeenAt: Date | null;
+    lastNotifiedAt: Date | null;
+    emailEnabled: boolean | null;
+    deactivated: boolean;
+    streamOpen: boolean;
+  }> {
+    const [row]: {
+      last_seen_at: Date | null;
+      last_notified_at: Date | null;
+      email_enabled: boolean | null;
+      status: string | null;
+      stream_open: boolean;
+    }[] = await manager.query(
+      `SELECT p.last_seen_at, p.last_notified_at,
+              (SELECT email_enabled FROM notification_preference WHERE user_id = $2) AS email_enabled,
+              (SELECT status FROM person WHERE id = $2 AND tenant_id = $3) AS status,
+              EXISTS (
+                SELECT 1 FROM presence WHERE user_id = $2 AND heartbeat_at > $5::timestamptz - make_interval(secs => $4)
+              ) AS stream_open
+         FROM (SELECT 1) one
+         LEFT JOIN participant p ON p.conversation_id = $1 AND p.user_id = $2`,
+      [q.conversationId, q.recipientId, q.tenantId, q.freshSeconds, q.at],
     );
-    return rows[0]?.open === true;
+    return {
+      lastSeenAt: row.last_seen_at,
+      lastNotifiedAt: row.last_notified_at,
+      emailEnabled: row.email_enabled,
+      deactivated: row.status === 'deactivated',
+      streamOpen: row.stream_open === true,
+    };
   }
 
-  async deleteOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`DELETE FROM notification_preference WHERE user_id = $1`, [userId]);
+  /** Deletes the user's preference and presence; answers how many preferences went (0 or 1). */
+  async deleteOf(manager: EntityManager, userId: string): Promise<number> {
+    const [, preferences] = (await manager.query(`DELETE FROM notification_preference WHERE user_id = $1`, [
+      userId,
+    ])) as [unknown[], number];
     await manager.query(`DELETE FROM presence WHERE user_id = $1`, [userId]);
+    return preferences;
   }
 }

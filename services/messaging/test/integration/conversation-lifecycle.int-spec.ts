@@ -243,7 +243,7 @@ describe('messaging: a conversation from first message to read', () => {
          UNION ALL SELECT row_to_json(o)::text FROM messaging.outbox o) all_rows`,
     );
     expect(dump[0].t).not.toContain('medication');
-    const key = await fx.db.query(`SELECT 1 FROM messaging.subject_data_key WHERE subject_id = $1`, [
+    const key = await fx.db.keysQuery(`SELECT 1 FROM messaging.subject_data_key WHERE subject_id = $1`, [
       client.id,
     ]);
     expect(key).toHaveLength(1);

@@ -22,6 +22,8 @@ export interface BenchPostgres {
     schema: string,
     options?: { separateOwner?: boolean },
   ): Promise<{ role: string; DATABASE_URL: string; DATABASE_SCHEMA: string; DATABASE_OWNER_URL?: string }>;
+  /** The same service's schema in this run's key database (data keys live apart from the data). */
+  provisionKeys(schema: string): Promise<{ DATA_KEYS_DATABASE_URL: string; DATA_KEYS_SCHEMA: string }>;
 }
 
 const ownTempDir = (prefix: string): string => {
@@ -48,12 +50,15 @@ export async function startBenchPostgres(options: { verbose?: boolean } = {}): P
   const suffix = randomBytes(4).toString('hex');
   const database = `bench_${suffix}`;
   const roles: string[] = [];
+  const keysDatabase = `${database}_keys`;
   await ensureDatabase(pg.adminUrl(), database);
+  await ensureDatabase(pg.adminUrl(), keysDatabase);
   onCleanup('bench database', async () => {
     const root = new Client({ connectionString: pg.adminUrl() });
     await root.connect();
     try {
       await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await root.query(`DROP DATABASE IF EXISTS ${keysDatabase} WITH (FORCE)`);
       for (const role of roles) await root.query(`DROP ROLE IF EXISTS ${role}`);
     } finally {
       await root.end();
@@ -79,6 +84,25 @@ export async function startBenchPostgres(options: { verbose?: boolean } = {}): P
         DATABASE_URL: urlOf(role, password),
         DATABASE_SCHEMA: schema,
         ...(owner ? { DATABASE_OWNER_URL: urlOf(owner.role, owner.password) } : {}),
+      };
+    },
+    async provisionKeys(schema) {
+      const role = `bench_${suffix}_${schema}_keys`;
+      const password = randomBytes(12).toString('hex');
+      roles.push(role);
+      await provisionServiceSchema({
+        adminUrl: pg.adminUrl(),
+        database: keysDatabase,
+        schema,
+        role,
+        password,
+      });
+      return {
+        DATA_KEYS_DATABASE_URL: Object.assign(new URL(pg.adminUrl(keysDatabase)), {
+          username: role,
+          password,
+        }).toString(),
+        DATA_KEYS_SCHEMA: schema,
       };
     },
   };
