@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { identityDirectoryEntryPublishedV1 } from '@therapy-room/contracts';
@@ -13,7 +13,10 @@ import { Tenant } from './tenant.entity';
  * publishing again replaces, never duplicates.
  */
 @Injectable()
-export class DirectoryPublisher implements OnApplicationBootstrap {
+export class DirectoryPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** The start's republishing, while it runs: a shutdown lets it finish before the database closes. */
+  private republishing: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
@@ -37,12 +40,16 @@ export class DirectoryPublisher implements OnApplicationBootstrap {
 
   /** In the background: starting (and readiness) never waits on it; a failure is logged, not fatal. */
   onApplicationBootstrap() {
-    void this.republishAll().catch((err: Error) =>
+    this.republishing = this.republishAll().catch((err: Error) =>
       this.logger.error(
         { err },
         'organisation directory entries not published again; they will be at the next start',
       ),
     );
+  }
+
+  async beforeApplicationShutdown() {
+    await this.republishing;
   }
 
   async republishAll(): Promise<number> {
