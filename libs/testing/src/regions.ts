@@ -86,7 +86,7 @@ export async function startTestRegions(
     for (const { region, postgres, brokers } of infrastructure) {
       const stack = await startStack(
         extraEnv,
-        { caseload: true, content: true, messaging: true, audit: true },
+        { caseload: true, content: true, messaging: true, audit: true, retention: true },
         { region, adminUrl: postgres.adminUrl(), brokers, prefix },
       );
       stops.push(() => stack.stop());
