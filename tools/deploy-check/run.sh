@@ -108,6 +108,11 @@ for region in eea uk; do
     'cidr: "::/0"' 'NetworkPolicy/therapy-room-identity'
   expect_docs "$region: only identity may reach the mail relay" "$out/$region.yaml" \
     'smtp-relay' 'NetworkPolicy/therapy-room-identity'
+  # The one mirrored pattern of the region, compared as a fixed string.
+  [ "$(grep -F 'topicsPattern:' "$out/$region.yaml" | sed 's/^ *//')" = \
+    'topicsPattern: "^identity\\.directory-entry\\.published\\.v1$"' ] ||
+    die "$region: MirrorMaker 2 must replicate the organisation directory topic and no other"
+  expect_docs "$region: no other topic pattern is mirrored" "$out/$region.yaml" 'topicsPattern:' 'KafkaMirrorMaker2/directory-mirror'
   expect_docs "$region: only the services that seal health data (and their provision jobs) reach the key database" \
     "$out/$region.yaml" "cnpg.io/cluster: pg-$region-keys" \
     'NetworkPolicy/therapy-room-content NetworkPolicy/therapy-room-content-provision NetworkPolicy/therapy-room-messaging NetworkPolicy/therapy-room-messaging-provision'
@@ -141,6 +146,8 @@ for region in eea uk; do
     'kind: CronJob\n' 'CronJob/therapy-room-audit-retention-sweep'
   grep -q "services/audit/src/cli.js" "$out/$region.yaml" || die "$region: the retention sweep does not run audit's CLI"
 done
+expect_docs 'the dedicated deployment is its own entry point: no directory mirror' "$out/dedicated-acme.yaml" \
+  'kind: KafkaMirrorMaker2' ''
 render therapy-room-eea "$chart/values-eea.yaml" --set services.identity.replicas=1 > "$out/single.yaml" 2>&1 ||
   die "the single-replica render failed: $(cat "$out/single.yaml")"
 expect_docs 'a single-replica service gets no PodDisruptionBudget (it would block node drains)' "$out/single.yaml" \
@@ -260,6 +267,9 @@ expect_refused 'a wrong type in values (replicas: "two")' "at '/services/gateway
   "${eea[@]}" --set-string services.gateway.replicas=two
 expect_refused 'a secret in plain env' 'services.identity.env.SMTP_PASSWORD looks like a secret' \
   "${eea[@]}" --set services.identity.env.SMTP_PASSWORD=hunter2
+expect_refused 'a directory source naming this region' 'directory.sources: eea is this region' \
+  "${eea[@]}" --set 'directory.sources[0].region=eea' --set 'directory.sources[0].bootstrapServers=x:9094' \
+  --set 'directory.sources[0].caSecret=x' --set 'directory.sources[0].userSecret=x'
 expect_refused 'a private key among the public keys' 'is a PRIVATE key' \
   "${eea[@]}" --set-string 'global.internalToken.publicKeys.eea-2025-01=-----BEGIN PRIVATE KEY-----'
 expect_refused 'a CronJob schedule that is not cron' "at '/services/audit/cronJobs/retention-sweep/schedule'" \

@@ -14,6 +14,10 @@ export interface EventContract<T extends string = string, P extends z.ZodType = 
 export interface TopicConfig {
   /** How long Kafka keeps the topic's messages (`retention.ms`). */
   retentionMs?: number;
+  /** `compact`: Kafka keeps the latest message per key (the topic is a table, e.g. the directory). */
+  cleanupPolicy?: 'compact';
+  /** Partitions when the topic is created (default: the provisioning's, 3 locally). */
+  partitions?: number;
 }
 
 export type PayloadOf<C extends EventContract> = z.infer<C['payload']>;

@@ -12,6 +12,7 @@ export * from './identity/privacy-statement-published.v1';
 export * from './identity/user-profile-changed.v1';
 export * from './identity/user-signed-in.v1';
 export * from './identity/staff-grant-ended.v1';
+export * from './identity/directory-entry-published.v1';
 export * from './caseload/assignment-granted.v1';
 export * from './caseload/assignment-revoked.v1';
 export * from './caseload/erasure-completed.v1';

@@ -9,6 +9,7 @@ import { identityPrivacyStatementPublishedV1 } from './identity/privacy-statemen
 import { identityUserProfileChangedV1 } from './identity/user-profile-changed.v1';
 import { identityUserSignedInV1 } from './identity/user-signed-in.v1';
 import { identityStaffGrantEndedV1 } from './identity/staff-grant-ended.v1';
+import { identityDirectoryEntryPublishedV1 } from './identity/directory-entry-published.v1';
 import { caseloadAssignmentGrantedV1 } from './caseload/assignment-granted.v1';
 import { caseloadAssignmentRevokedV1 } from './caseload/assignment-revoked.v1';
 import { caseloadErasureCompletedV1 } from './caseload/erasure-completed.v1';
@@ -47,6 +48,7 @@ export const eventContracts = {
   [identityUserProfileChangedV1.topic]: identityUserProfileChangedV1,
   [identityUserSignedInV1.topic]: identityUserSignedInV1,
   [identityStaffGrantEndedV1.topic]: identityStaffGrantEndedV1,
+  [identityDirectoryEntryPublishedV1.topic]: identityDirectoryEntryPublishedV1,
   [caseloadAssignmentGrantedV1.topic]: caseloadAssignmentGrantedV1,
   [caseloadAssignmentRevokedV1.topic]: caseloadAssignmentRevokedV1,
   [caseloadErasureCompletedV1.topic]: caseloadErasureCompletedV1,

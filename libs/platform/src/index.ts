@@ -29,6 +29,7 @@ export * from './inbox/inbox-pruner';
 export * from './inbox/kafka-server';
 export * from './telemetry/trace-context';
 export * from './health/kafka-reachability';
+export { READINESS_PROBE, type ReadinessProbe } from './health/health.controller';
 export * from './metrics/metrics';
 export * from './metrics/http-metrics';
 export * from './metrics/kafka-metrics';

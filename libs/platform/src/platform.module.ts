@@ -77,7 +77,8 @@ export class PlatformModule {
     const imports = [
       PlatformCoreModule.forService(options.configShape, options.logDestination),
       KafkaModule,
-      TerminusModule,
+      // The health controller logs readiness itself (starting is not an error).
+      TerminusModule.forRoot({ logger: false }),
     ];
     const providers: Provider[] = [
       EventConsumer,

@@ -20,3 +20,6 @@ export * from './service-under-test';
 export * from './validate-openapi';
 /** A real S3-compatible server (S3Proxy) for tests of the cluster's object storage (tools/s3). */
 export { startLocalS3, type LocalS3Handle } from '@therapy-room/local-s3';
+export * from './regions';
+export * from './kafka-scan';
+export * from './postgres-scan';

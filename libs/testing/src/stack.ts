@@ -12,6 +12,7 @@ import {
 } from '@therapy-room/tools-dev';
 import { createTestDatabase, serviceEnv, testSigningKey, uniqueName, type TestDatabase } from './test-infra';
 import { TestLogins, type CompletedLogin, type LoginCredentials } from './login-as';
+import type { Region } from '@therapy-room/contracts';
 
 export interface TestTenant {
   slug: string;
@@ -43,6 +44,9 @@ export interface TestStack {
   retention?: ServiceProcess;
   db: TestDatabase;
   prefix: string;
+  region: Region;
+  /** The gateway's metrics endpoint (region stacks only). */
+  gatewayMetricsUrl?: string;
   createTenant(overrides?: { slug?: string; seats?: number; operator?: boolean }): Promise<TestTenant>;
   /**
    * An active account with a password, written straight into identity's table (no invitation, no
@@ -86,17 +90,38 @@ const NOT_STARTED_URL = 'http://127.0.0.1:9';
  */
 type OptionalService = 'caseload' | 'content' | 'messaging' | 'audit' | 'retention';
 
+/**
+ * Where a stack runs when not on the run's shared PostgreSQL and Kafka as an EEA region: a region's
+ * own PostgreSQL (superuser URL) and brokers, and a topic prefix shared with the other region (MirrorMaker 2
+ * replicates `<prefix>identity.directory-entry.published.v1`).
+ */
+export interface StackInfrastructure {
+  region: Region;
+  adminUrl: string;
+  brokers: string[];
+  prefix: string;
+}
+
 export async function startStack(
   extraEnv: Record<string, string> = {},
   options: Partial<Record<OptionalService, boolean>> = {},
+  infra?: StackInfrastructure,
 ): Promise<TestStack> {
-  const db = await createTestDatabase();
-  const prefix = `${uniqueName('t')}.`;
+  const db = await createTestDatabase(infra?.adminUrl);
+  const prefix = infra ? infra.prefix : `${uniqueName('t')}.`;
+  const region: Region = infra?.region ?? 'eea';
   const [identityPort, gatewayPort] = [String(await freePort()), String(await freePort())];
+  // A region's stack: its own brokers and region, and identity's public URL is its gateway (the base
+  // URL of its organisations' directory entries).
+  const regionEnv: Record<string, string> = infra
+    ? { REGION: infra.region, KAFKA_BROKERS: infra.brokers.join(',') }
+    : {};
+  extraEnv = { ...regionEnv, ...extraEnv };
   const identityEnv = serviceEnv('identity', {
     ...(await db.provision('identity')),
     PORT: identityPort,
     KAFKA_TOPIC_PREFIX: prefix,
+    ...(infra ? { PUBLIC_URL: `http://127.0.0.1:${gatewayPort}` } : {}),
     ...extraEnv,
   });
   const identity = await startServiceProcess('identity', identityEnv);
@@ -156,6 +181,8 @@ export async function startStack(
     RETENTION_URL: retention?.url ?? NOT_STARTED_URL,
     INTERNAL_TOKEN_KID: testSigningKey.kid,
     INTERNAL_TOKEN_PRIVATE_KEY: testSigningKey.privateKeyPem,
+    // A region's gateway serves its metrics (e.g. how many organisations its directory holds).
+    ...(infra ? { METRICS_PORT: String(await freePort()) } : {}),
     ...extraEnv,
   });
   const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
@@ -188,6 +215,10 @@ export async function startStack(
     retention,
     db,
     prefix,
+    region,
+    gatewayMetricsUrl: gatewayEnv.METRICS_PORT
+      ? `http://127.0.0.1:${gatewayEnv.METRICS_PORT}/metrics`
+      : undefined,
     async restart(service, envOverrides) {
       if (!stack[service]) throw new Error(`${service} was not started in this stack`);
       await stack[service].stop();
@@ -233,7 +264,7 @@ export async function startStack(
           '--name',
           `Org ${slug}`,
           '--region',
-          'eea',
+          region,
           '--seats',
           String(overrides.seats ?? 5),
           '--admin-email',

@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { ensureDatabase, ensureProvisioningAdmin, provisionServiceSchema } from '@therapy-room/platform';
 import { gatewayCallPurpose, generateSigningKey, signGatewayServiceToken } from '@therapy-room/auth';
 
-export const testAdminUrl = (database = 'postgres'): string => {
+export const testAdminUrl = (database = 'postgres'): string => runAdminUrl(database);
+const runAdminUrl = (database: string): string => {
   const url = process.env.TEST_DATABASE_ADMIN_URL;
   if (!url)
     throw new Error(
@@ -72,8 +73,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database per test file (cheap: PostgreSQL copies template1). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database per test file (cheap: PostgreSQL copies template1), on the run's PostgreSQL or on
+ * another server (its superuser URL: e.g. a second region's own PostgreSQL).
+ */
+export async function createTestDatabase(serverAdminUrl?: string): Promise<TestDatabase> {
+  const testAdminUrl = (database = 'postgres') =>
+    serverAdminUrl
+      ? Object.assign(new URL(serverAdminUrl), { pathname: `/${database}` }).toString()
+      : runAdminUrl(database);
+  // Another server gets its own non-superuser provisioning administrator, as the run's server has.
+  const provisionUrl = serverAdminUrl
+    ? await ensureProvisioningAdmin(
+        testAdminUrl(),
+        TEST_PROVISIONING_ADMIN,
+        rolePassword(TEST_PROVISIONING_ADMIN),
+      )
+    : testProvisionUrl();
   const name = uniqueName('t');
   const keysName = `${name}_keys`;
   // Owned by the provisioning administrator, as CloudNativePG's initdb makes its owner.
@@ -102,7 +118,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const role = `${schema}_svc`;
       const owner = options.separateOwner ? `${schema}_owner` : undefined;
       await provisionServiceSchema({
-        adminUrl: testProvisionUrl(),
+        adminUrl: provisionUrl,
         database: name,
         schema,
         role,
@@ -112,7 +128,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       // The service's schema in the key database, reached through its own key role.
       const keysRole = `${schema}_keys`;
       await provisionServiceSchema({
-        adminUrl: testProvisionUrl(),
+        adminUrl: provisionUrl,
         database: keysName,
         schema,
         role: keysRole,

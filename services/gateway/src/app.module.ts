@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
-import { EventPublisher, PlatformModule } from '@therapy-room/platform';
+import { EventPublisher, PlatformModule, READINESS_PROBE } from '@therapy-room/platform';
 import { gatewayConfigShape } from './gateway.config';
 import { LoginController } from './session/login.controller';
 import { SsoController } from './session/sso.controller';
@@ -17,6 +17,8 @@ import { SessionRevocationsConsumer } from './auth/session-revocations.consumer'
 import { securityHeaders } from './security/security-headers';
 import { StaffRequestAudit } from './auth/staff-request-audit';
 import { ApiDocsController } from './openapi/api-docs.controller';
+import { OrganisationDirectory } from './residency/organisation-directory';
+import { ResidencyRoutingMiddleware } from './residency/residency-routing.middleware';
 import { webApp } from './web/web-app';
 
 /** The only public entry: owns nothing personal and no database. */
@@ -48,10 +50,15 @@ import { webApp } from './web/web-app';
     StaffRequestAudit,
     EventPublisher,
     ProxyRouteMetrics,
+    OrganisationDirectory,
+    // The gateway has no database: it is ready once it knows which region each organisation lives in.
+    { provide: READINESS_PROBE, useExisting: OrganisationDirectory },
   ],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer.apply(cookieParser()).forRoutes('*path');
+    // Before the login, password reset and SSO controllers evaluate anything about an organisation.
+    consumer.apply(ResidencyRoutingMiddleware).forRoutes('api/auth/*path');
   }
 }

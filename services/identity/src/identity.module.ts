@@ -3,6 +3,7 @@ import { InternalAuthModule } from '@therapy-room/auth';
 import { PasswordHasher } from './common/password-hasher';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
+import { DirectoryPublisher } from './tenants/directory-publisher';
 import { LicenceService } from './tenants/licence.service';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
@@ -80,6 +81,7 @@ import { ErasurePendingService } from './retention/erasure-pending.service';
     ErasurePendingService,
     TenantsRepository,
     TenantsService,
+    DirectoryPublisher,
     LicenceService,
     UsersRepository,
     UsersService,

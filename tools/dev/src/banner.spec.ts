@@ -31,4 +31,14 @@ describe('the npm start banner', () => {
     expect(text).toMatch(/Mail catcher +none: Go is not installed\n/);
     expect(text).not.toContain('OTLP');
   });
+
+  it("names the region's own demo organisation and its people, and leaves how to stop to the last banner", () => {
+    const uk = { ...demo, slug: 'demo-uk', adminEmail: 'admin@demo-uk.example' };
+    const text = banner({ ...facts, region: 'uk', organisation: uk, footer: false });
+    expect(text).toContain('organisation "demo-uk"');
+    expect(text).toContain('admin@demo-uk.example');
+    expect(text).toContain('sam@demo-uk.example');
+    expect(text).not.toContain('sam@demo.example');
+    expect(text).not.toContain('Ctrl-C');
+  });
 });

@@ -1,4 +1,5 @@
-import { demo, demoPeople } from './demo';
+import { demo, demoPeopleOf } from './demo';
+import type { DemoOrganisation } from './region-plan';
 
 export interface BannerFacts {
   region: string;
@@ -10,6 +11,10 @@ export interface BannerFacts {
   adminTotpSecret?: string;
   /** Demo people that could not be set up, and why (one line). */
   demoNote?: string;
+  /** The region's demo organisation (default `demo`). */
+  organisation?: DemoOrganisation;
+  /** How to stop; printed once, after the last region's banner (default true). */
+  footer?: boolean;
 }
 
 /** The one block `npm start` prints when the stack is ready: every address, every demo login, how to stop. */
@@ -21,7 +26,9 @@ export function banner(facts: BannerFacts): string {
       : 'external' in facts.mail
         ? `sent through SMTP_URL (${facts.mail.external})`
         : `none: ${facts.mail.reason}`;
-  const pad = Math.max(...demoPeople.map((p) => p.email.length), demo.adminEmail.length);
+  const org = facts.organisation ?? demo;
+  const people = demoPeopleOf(org);
+  const pad = Math.max(...people.map((p) => p.email.length), org.adminEmail.length);
   const lines = [
     '',
     `  Therapy Room (${facts.region}) is running`,
@@ -31,8 +38,8 @@ export function banner(facts: BannerFacts): string {
     `  Mail catcher    ${mail}`,
     ...(facts.otlpEndpoint ? [`  Traces (OTLP)   ${facts.otlpEndpoint}`] : []),
     '',
-    `  Demo logins     organisation "${demo.slug}", password ${demo.adminPassword} for everyone`,
-    `    ${demo.adminEmail.padEnd(pad)}  org admin${
+    `  Demo logins     organisation "${org.slug}", password ${org.adminPassword} for everyone`,
+    `    ${org.adminEmail.padEnd(pad)}  org admin${
       facts.adminTotpSecret
         ? `; second factor: add secret ${facts.adminTotpSecret} to an authenticator app,` +
           `\n    ${''.padEnd(pad)}  or \`npm run -s totp -- ${facts.adminTotpSecret}\` prints the code`
@@ -40,10 +47,14 @@ export function banner(facts: BannerFacts): string {
     }`,
     ...(facts.demoNote
       ? [`    (no other demo people: ${facts.demoNote})`]
-      : demoPeople.map((p) => `    ${p.email.padEnd(pad)}  ${p.displayName}, ${p.story}`)),
+      : people.map((p) => `    ${p.email.padEnd(pad)}  ${p.displayName}, ${p.story}`)),
     '',
-    '  Ctrl-C stops everything (nothing is left running); `npm start -- --help` lists the options.',
-    '',
+    ...(facts.footer === false
+      ? []
+      : [
+          '  Ctrl-C stops everything (nothing is left running); `npm start -- --help` lists the options.',
+          '',
+        ]),
   ];
   return `${lines.join('\n')}\n`;
 }

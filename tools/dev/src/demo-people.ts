@@ -1,7 +1,8 @@
-import { demo, demoPeople, type DemoPerson } from './demo';
+import { demo, demoPeopleOf, type DemoPerson } from './demo';
 import { GatewaySession } from './gateway-session';
 import { MailpitInbox } from './mailpit-inbox';
 import { saveSecret, savedSecret } from './stack-env';
+import type { DemoOrganisation } from './region-plan';
 
 export interface DemoLogin {
   person: DemoPerson;
@@ -19,11 +20,12 @@ export const adminSecretName = (region: string) => `demo-admin-totp-secret-${reg
 export async function adminSession(
   gatewayUrl: string,
   region: string,
+  organisation: DemoOrganisation = demo,
 ): Promise<{ session: GatewaySession; secret: string }> {
   const session = new GatewaySession(gatewayUrl);
   let secret = savedSecret(adminSecretName(region));
   const ok = await session.login(
-    { organisation: demo.slug, email: demo.adminEmail, password: demo.adminPassword },
+    { organisation: organisation.slug, email: organisation.adminEmail, password: organisation.adminPassword },
     { secret, onEnrolled: (s) => (saveSecret(adminSecretName(region), s), (secret = s)) },
   );
   if (!ok)
@@ -41,11 +43,13 @@ export async function demoLogins(
   gatewayUrl: string,
   admin: GatewaySession,
   inbox: MailpitInbox | undefined,
+  organisation: DemoOrganisation = demo,
 ): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
-  for (const person of demoPeople) {
+  const password = organisation.adminPassword;
+  for (const person of demoPeopleOf(organisation)) {
     const session = new GatewaySession(gatewayUrl);
-    const credentials = { organisation: demo.slug, email: person.email, password: demo.adminPassword };
+    const credentials = { organisation: organisation.slug, email: person.email, password };
     if (!(await session.login(credentials))) {
       if (!inbox)
         throw new Error('the demo people are activated from their invitation mails: they need Mailpit');
@@ -56,7 +60,7 @@ export async function demoLogins(
         [201, 409],
       );
       const token = await inbox.waitFor(person.email, /\/activate\?token=([A-Za-z0-9_-]+)/);
-      await session.expect('POST', '/api/auth/activate', { token, password: demo.adminPassword }, [200]);
+      await session.expect('POST', '/api/auth/activate', { token, password }, [200]);
       if (!(await session.login(credentials)))
         throw new Error(`${person.email} cannot sign in after activation`);
     }

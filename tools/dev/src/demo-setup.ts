@@ -2,6 +2,7 @@ import { refusalInProduction } from './development-only';
 import { adminSession, demoLogins } from './demo-people';
 import { seedDemoHistory } from './demo-history';
 import { MailpitInbox } from './mailpit-inbox';
+import type { DemoOrganisation } from './region-plan';
 
 export interface DemoSetup {
   adminTotpSecret?: string;
@@ -20,18 +21,25 @@ export async function setUpDemo(options: {
   region: string;
   identityEnv: Record<string, string | undefined>;
   inboxUrl?: string;
+  /** The region's demo organisation (`demo`, or `demo-uk` in the UK beside the EEA). */
+  organisation?: DemoOrganisation;
 }): Promise<DemoSetup> {
   const env = { ...process.env, ...options.identityEnv };
   const refusal = refusalInProduction({ NODE_ENV: env.NODE_ENV, PUBLIC_URL: env.PUBLIC_URL });
   if (refusal) return { note: refusal, seeded: [] };
-  const admin = await adminSession(options.gatewayUrl, options.region);
+  const admin = await adminSession(options.gatewayUrl, options.region, options.organisation);
   if (!options.inboxUrl)
     return {
       adminTotpSecret: admin.secret,
       note: 'they are activated from their invitation mails, which need the mail catcher',
       seeded: [],
     };
-  const logins = await demoLogins(options.gatewayUrl, admin.session, new MailpitInbox(options.inboxUrl));
+  const logins = await demoLogins(
+    options.gatewayUrl,
+    admin.session,
+    new MailpitInbox(options.inboxUrl),
+    options.organisation,
+  );
   const seeded = await seedDemoHistory(admin.session, logins);
   return { adminTotpSecret: admin.secret, seeded };
 }

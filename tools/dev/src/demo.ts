@@ -7,21 +7,21 @@ export const demo = {
   adminPassword: process.env.DEMO_ADMIN_PASSWORD ?? 'Demo-Password-2026!',
 };
 
-export function seedArgs(region: string): string[] {
+export function seedArgs(region: string, organisation: typeof demo = demo): string[] {
   return [
     'create-tenant',
     '--slug',
-    demo.slug,
+    organisation.slug,
     '--name',
-    demo.name,
+    organisation.name,
     '--region',
     region,
     '--seats',
     '5',
     '--admin-email',
-    demo.adminEmail,
+    organisation.adminEmail,
     '--admin-name',
-    demo.adminName,
+    organisation.adminName,
     '--if-not-exists',
   ];
 }
@@ -67,3 +67,11 @@ export const demoPeople: DemoPerson[] = [
     story: 'mood diary, PHQ-9 without a flag',
   },
 ];
+
+/** The demo people of an organisation: `sam@demo.example` in `demo`, `sam@demo-uk.example` in `demo-uk`. */
+export function demoPeopleOf(organisation: Pick<typeof demo, 'slug'> = demo): DemoPerson[] {
+  return demoPeople.map((p) => ({
+    ...p,
+    email: p.email.replace('@demo.example', `@${organisation.slug}.example`),
+  }));
+}

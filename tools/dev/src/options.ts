@@ -5,7 +5,7 @@ export type Region = (typeof REGIONS)[number];
 
 export interface StartOptions {
   help: boolean;
-  /** The regions to run; the first is the one `npm start` runs today. */
+  /** The regions to run: one, or both side by side (`--regions eea,uk`). */
   regions: Region[];
   /** Wipe the local data directory first (after asking, or without with --yes). */
   fresh: boolean;
@@ -19,7 +19,9 @@ service, and the demo organisation with its people and their history. Ctrl-C sto
 
 Options:
   --region <eea|uk>     the region to run (default: $REGION, else eea)
-  --regions <eea,uk>    several regions side by side, each with its own database, topics and ports
+  --regions <eea,uk>    both regions side by side, each with its own PostgreSQL, Kafka, mail catcher
+                        and services (the second region's ports 100 up: gateway 3100), MirrorMaker 2
+                        carrying the organisation directory between them; demo-uk is the UK demo
   --fresh               wipe the local data (databases, keys, mails) first; asks before it deletes
   --yes                 with --fresh: do not ask (for scripts)
   -h, --help            this text
@@ -31,8 +33,8 @@ Environment:
   SMTP_URL              use this SMTP relay instead of starting Mailpit
   MAILPIT_PORT, MAILPIT_SMTP_PORT
                         the mail catcher's web and SMTP ports (default 8025, 1025)
-  GATEWAY_PORT, IDENTITY_PORT, CASELOAD_PORT, CONTENT_PORT, MESSAGING_PORT, AUDIT_PORT
-                        the services' ports (default 3000…3005); GATEWAY_HOST binds the gateway
+  GATEWAY_PORT, IDENTITY_PORT, CASELOAD_PORT, CONTENT_PORT, MESSAGING_PORT, AUDIT_PORT, RETENTION_PORT
+                        the services' ports (default 3000…3006); GATEWAY_HOST binds the gateway
   OTEL_EXPORTER_OTLP_ENDPOINT
                         export traces to this OpenTelemetry collector
   LOG_LEVEL             the services' log level (default info)

@@ -3,12 +3,14 @@ import { lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@therapy-room/local-postgres';
+import { expectEventually } from '@therapy-room/testing';
 import { demo } from '../src/demo';
 import { GatewaySession } from '../src/gateway-session';
 import { repoRoot } from '../src/service-process';
 
-// Two whole-platform starts (PostgreSQL, Kafka, Mailpit, six services, the demo); 340 s seen at load 20-60.
-jest.setTimeout(600_000);
+// Two whole-platform starts: one region (PostgreSQL, Kafka, Mailpit, seven services, the demo; 340 s
+// seen for two such starts at load 20-60), then both regions side by side (the EEA again, the UK new).
+jest.setTimeout(900_000);
 
 const READY = 'Ctrl-C stops everything';
 const strip = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
@@ -23,8 +25,8 @@ interface Run {
 }
 
 /** `npm start`, as a person runs it (the same entry, a data directory and ports of its own). */
-function npmStart(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/dev/src/main.ts'], {
+function npmStart(env: Record<string, string>, args: string[] = []): Run {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/dev/src/main.ts', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +60,7 @@ describe('npm start, as a newcomer runs it', () => {
   let runs: Run[] = [];
 
   beforeAll(async () => {
-    const ports = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 9 }, () => freePort()));
     env = {
       THERAPY_ROOM_DATA: data,
       GATEWAY_PORT: String(ports[0]),
@@ -69,6 +71,7 @@ describe('npm start, as a newcomer runs it', () => {
       AUDIT_PORT: String(ports[5]),
       MAILPIT_PORT: String(ports[6]),
       MAILPIT_SMTP_PORT: String(ports[7]),
+      RETENTION_PORT: String(ports[8]),
       // The stack starts its own PostgreSQL and Kafka, as on a clean machine.
       KAFKA_BROKERS: '',
       DATABASE_ADMIN_URL: '',
@@ -78,14 +81,18 @@ describe('npm start, as a newcomer runs it', () => {
 
   afterAll(async () => {
     await Promise.all(runs.filter((r) => r.child.exitCode === null).map(stop));
-    // As root, the cluster may live where the postgres user can reach it, linked from here.
-    const cluster = join(data, 'postgres-eea', 'data');
-    if (lstatSync(cluster, { throwIfNoEntry: false })?.isSymbolicLink())
-      rmSync(realpathSync(cluster), { recursive: true, force: true });
+    // As root, a cluster may live where the postgres user can reach it, linked from here.
+    for (const region of ['eea', 'uk']) {
+      const cluster = join(data, `postgres-${region}`, 'data');
+      if (lstatSync(cluster, { throwIfNoEntry: false })?.isSymbolicLink())
+        rmSync(realpathSync(cluster), { recursive: true, force: true });
+    }
     rmSync(data, { recursive: true, force: true });
   });
 
   const gateway = () => `http://localhost:${env.GATEWAY_PORT}`;
+  /** The second region's gateway with `--regions eea,uk`: 100 ports up. */
+  const ukGateway = () => `http://localhost:${Number(env.GATEWAY_PORT) + 100}`;
   const signIn = async (email: string) => {
     const session = new GatewaySession(gateway());
     expect(await session.login({ organisation: demo.slug, email, password: demo.adminPassword })).toBe(true);
@@ -113,7 +120,7 @@ describe('npm start, as a newcomer runs it', () => {
     };
   };
 
-  it('comes up with every address, a demo worth opening and no warning; a second start seeds nothing twice', async () => {
+  it('comes up with every address, a demo worth opening and no warning; a second start, with both regions, seeds nothing twice and routes a UK login home', async () => {
     const first = npmStart(env);
     runs.push(first);
     await ready(first);
@@ -146,13 +153,33 @@ describe('npm start, as a newcomer runs it', () => {
     expect(before.points).toBeGreaterThanOrEqual(21);
     expect(await stop(first)).toBe(0);
 
-    const second = npmStart(env);
-    runs.push(second);
-    await ready(second);
-    expect(second.lines.filter(alarming)).toEqual([]);
-    expect(second.lines.some((l) => l.includes('demo history created'))).toBe(false);
+    // The second start runs both regions: the EEA as before (nothing seeded twice), the UK beside it
+    // with its own demo organisation, and MirrorMaker 2 carrying the directory between them.
+    const both = npmStart(env, ['--regions', 'eea,uk']);
+    runs.push(both);
+    await ready(both, 480_000);
+    expect(both.lines.filter(alarming)).toEqual([]);
+    expect(both.lines.some((l) => /^eea\/dev\s*\| demo history created/.test(l))).toBe(false);
+    const text = both.lines.join('\n');
+    expect(text).toContain('Therapy Room (eea) is running');
+    expect(text).toContain('Therapy Room (uk) is running');
+    expect(text).toContain(`Web room        ${ukGateway()}/`);
+    expect(text).toContain('organisation "demo-uk"');
     expect(await snapshot()).toEqual(before);
-    expect(await stop(second)).toBe(0);
+    // A UK login started at the EEA address is sent to the UK region, where it succeeds.
+    const ukAdmin = { organisation: 'demo-uk', email: 'admin@demo-uk.example', password: demo.adminPassword };
+    await expectEventually(async () => {
+      const routed = await fetch(`${gateway()}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ukAdmin),
+      });
+      expect(routed.status).toBe(421);
+      expect(await routed.json()).toMatchObject({ region: 'uk', baseUrl: ukGateway() });
+    });
+    const ukSecret = /add secret ([A-Z2-7]+)/.exec(text.slice(text.indexOf('Therapy Room (uk)')))![1];
+    expect(await new GatewaySession(ukGateway()).login(ukAdmin, { secret: ukSecret })).toBe(true);
+    expect(await stop(both)).toBe(0);
     runs = [];
   });
 });

@@ -7,3 +7,9 @@ export {
   type LocalKafkaOptions,
   startKafkaOrUseExternal,
 } from './local-kafka';
+export {
+  mirrorMakerProperties,
+  startMirrorMaker,
+  type MirrorMakerHandle,
+  type MirrorMakerOptions,
+} from './mirror-maker';

@@ -30,10 +30,10 @@ export interface KafkaHandle {
 
 type LogSink = (line: string) => void;
 
-const KAFKA_VERSION = '3.9.1';
-const PACKAGE_DIR = path.join(__dirname, '..');
+export const KAFKA_VERSION = '3.9.1';
+export const PACKAGE_DIR = path.join(__dirname, '..');
 const POM_PATH = path.join(PACKAGE_DIR, 'pom.xml');
-const LOG4J_PATH = path.join(PACKAGE_DIR, 'log4j.properties');
+export const LOG4J_PATH = path.join(PACKAGE_DIR, 'log4j.properties');
 const HOST = '127.0.0.1';
 const READY_TOPIC = '__local_kafka_ready';
 const LOG_TAIL_LINES = 40;
@@ -44,7 +44,7 @@ const LOCK_POLL_MS = 250;
 const READY_POLL_MS = 500;
 const COMPLETE_MARKER = '.complete';
 // Keeps the JVM from grabbing every core and a quarter of RAM on small CI machines.
-const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
+export const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 const PREREQUISITES_HINT =
   'Java 17 and Maven are prerequisites of the local Kafka broker (tools/kafka). ' +
   'Install them, e.g. `apt-get install -y openjdk-17-jre-headless maven` ' +
@@ -425,7 +425,7 @@ function removeExitHooks(): void {
   for (const signal of FORWARDED_SIGNALS) process.off(signal, onFatalSignal);
 }
 
-function trackChild(child: ChildProcess, exited: Promise<void>): void {
+export function trackChild(child: ChildProcess, exited: Promise<void>): void {
   if (runningChildren.size === 0) installExitHooks();
   runningChildren.add(child);
   void exited.then(() => {
@@ -437,7 +437,7 @@ function trackChild(child: ChildProcess, exited: Promise<void>): void {
 // Maven 3.8 prints bare ANSI reset codes even with -B -q; they carry no information.
 const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
-function forEachLine(stream: Readable | null, onLine: LogSink): void {
+export function forEachLine(stream: Readable | null, onLine: LogSink): void {
   if (!stream) return;
   createInterface({ input: stream, crlfDelay: Infinity }).on('line', (raw: string) => {
     const line = raw.replace(ANSI_ESCAPE, '');

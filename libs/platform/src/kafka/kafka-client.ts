@@ -70,9 +70,14 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
     const existing = new Set(await admin.listTopics());
     // A topic's own settings (e.g. a short retention for personal data) hold for its DLQ too.
     const configOf = new Map<string, { name: string; value: string }[]>();
+    const partitionsOf = new Map<string, number>();
     for (const topic of topics) {
-      const retentionMs = eventContracts[topic].topicConfig?.retentionMs;
-      const entries = retentionMs ? [{ name: 'retention.ms', value: String(retentionMs) }] : [];
+      const { retentionMs, cleanupPolicy, partitions } = eventContracts[topic].topicConfig ?? {};
+      if (partitions) partitionsOf.set(prefixed(prefix, topic), partitions);
+      const entries = [
+        ...(retentionMs ? [{ name: 'retention.ms', value: String(retentionMs) }] : []),
+        ...(cleanupPolicy ? [{ name: 'cleanup.policy', value: cleanupPolicy }] : []),
+      ];
       configOf.set(prefixed(prefix, topic), entries);
       configOf.set(prefixed(prefix, dlqTopic(topic)), entries);
     }
@@ -95,7 +100,11 @@ export async function provisionTopics(kafka: Kafka, prefix: string, numPartition
       await retryRetriable(() =>
         admin.createTopics({
           waitForLeaders: true,
-          topics: wanted.map((topic) => ({ topic, numPartitions, configEntries: configOf.get(topic) })),
+          topics: wanted.map((topic) => ({
+            topic,
+            numPartitions: partitionsOf.get(topic) ?? numPartitions,
+            configEntries: configOf.get(topic),
+          })),
         }),
       );
       // A new topic can take a moment to appear in every broker's metadata; consumers subscribing

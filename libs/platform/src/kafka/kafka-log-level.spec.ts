@@ -20,6 +20,15 @@ describe('kafkaLogLevel', () => {
     }
   });
 
+  it('keeps a send the producer retries after a leader moved quiet, not a send that cannot be retried', () => {
+    const send = (error: string) =>
+      kafkaLogLevel(entry('Producer', logLevel.ERROR, `Failed to send messages: ${error}`));
+    expect(send('This server is not the leader for that topic-partition')).toBe('debug');
+    expect(
+      send('The request included a message larger than the max message size the server will accept'),
+    ).toBe('error');
+  });
+
   it('warns about a failed request kafkajs does not retry', () => {
     expect(
       kafkaLogLevel(

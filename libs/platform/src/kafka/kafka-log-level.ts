@@ -32,6 +32,10 @@ export function kafkaLogLevel(entry: Pick<LogEntry, 'level' | 'namespace' | 'log
   const { message, error } = entry.log as LogEntry['log'] & { error?: unknown };
   const errorText = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
   if (routine.has(message)) return 'debug';
+  // The producer says this before it refreshes metadata and retries (a leader moved, a broker still
+  // starting); if the retries run out, the sender (the outbox relay) gets the error and says so.
+  const retrying = /^Failed to send messages: (.*)$/.exec(message);
+  if (entry.namespace === 'Producer' && retrying && retriableMessages.has(retrying[1])) return 'debug';
   if (entry.namespace === 'Connection' && entry.level === logLevel.ERROR) {
     return errorText !== undefined && retriableMessages.has(errorText) ? 'debug' : 'warn';
   }

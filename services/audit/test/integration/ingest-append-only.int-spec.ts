@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { expectEventually } from '@therapy-room/testing';
+import request from 'supertest';
+import { auditEntryRecordedV1, dlqTopic } from '@therapy-room/contracts';
+import { signInternalToken } from '@therapy-room/auth';
+import {
+  TEST_CLIENT_ADDRESS,
+  collectTopics,
+  expectEventually,
+  publishEvent,
+  testSigningKey,
+} from '@therapy-room/testing';
 import { startAudit, type AuditFixture } from '../support/audit-fixture';
 
 /** Audit keeps every entry once (one record per subject), pseudonymised, and its runtime role cannot change it. */
@@ -98,6 +107,56 @@ describe('audit: ingest and append-only', () => {
       await owner.query('ROLLBACK');
     } finally {
       await owner.end();
+    }
+  });
+
+  it("refuses the other region: a UK region's internal token is 401, a UK region's entry goes to the DLQ and is not recorded", async () => {
+    const ukClient = { id: randomUUID(), tenantId: randomUUID(), role: 'client' as const };
+    const ukToken = signInternalToken({ ...fx.actor(ukClient), region: 'uk' }, testSigningKey, 'audit');
+    const refused = await request(fx.service.url)
+      .get('/audit/me/contact-history')
+      .set('authorization', `Bearer ${ukToken}`)
+      .set('x-client-address', TEST_CLIENT_ADDRESS)
+      .expect(401);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // The control: the same person's token of this region is let in.
+    await fx.as(ukClient).get('/audit/me/contact-history').expect(200);
+
+    // An access in an organisation of the UK region, as the UK region's services would record it.
+    const ukTenantId = randomUUID();
+    const dlq = await collectTopics([`${fx.prefix}${dlqTopic(auditEntryRecordedV1.topic)}`]);
+    try {
+      const uk = await publishEvent(
+        fx.prefix,
+        auditEntryRecordedV1,
+        {
+          action: 'content.read',
+          actorId: randomUUID(),
+          outcome: 'success',
+          actorRole: 'professional',
+          resource: 'content.report',
+          resourceId: randomUUID(),
+          sourceAddress: '203.0.113.7',
+          requestId: randomUUID(),
+        },
+        { tenantId: ukTenantId, subjectId: randomUUID(), region: 'uk' },
+      );
+      // Dead-lettered by audit itself: its handling of the event is over, and it recorded nothing.
+      const dead = await expectEventually(() => {
+        const found = dlq.messages.filter((m) => m.headers!['event-id']?.toString() === uk.id);
+        expect(found).toHaveLength(1);
+        return found[0];
+      });
+      expect(dead.headers!['dlq-service']!.toString()).toBe('audit');
+      expect(dead.headers!['dlq-reason']!.toString()).toBe('event of region uk refused by region eea');
+      expect(
+        await fx.db.query(`SELECT 1 FROM ${fx.schema}.audit_record WHERE tenant_id = $1`, [ukTenantId]),
+      ).toHaveLength(0);
+      expect(await fx.db.query(`SELECT 1 FROM ${fx.schema}.inbox WHERE event_id = $1`, [uk.id])).toHaveLength(
+        0,
+      );
+    } finally {
+      await dlq.stop();
     }
   });
 });

@@ -39,6 +39,11 @@ export function publicPathOf(
   return undefined;
 }
 
+const HOME_REGION_REDIRECT_RESPONSE: OpenApiResponse = {
+  description: "The organisation lives in another region: the same request at that region's base URL",
+  headers: { location: { description: "the organisation's home region", schema: { type: 'string' } } },
+};
+
 const hasQuery = (op: OpenApiOperation) => Boolean(op.parameters?.some((p) => p.in === 'query'));
 
 /** The errors the gateway itself may answer for a route, beside the service's. */
@@ -178,10 +183,14 @@ export function assemblePublicDocument(fragments: Fragments, version: string): O
       if (!reached) continue;
       for (const [method, op] of Object.entries(item) as [HttpMethod, OpenApiOperation][]) {
         if (own.has(`${method} ${reached.path}`)) continue;
-        doc.paths[reached.path] = {
-          ...doc.paths[reached.path],
-          [method]: forwarded(upstream, reached.route, op),
-        };
+        const operation = forwarded(upstream, reached.route, op);
+        // Residency routing (ResidencyRoutingMiddleware) answers these before identity sees them.
+        if (`${method} ${reached.path}` === 'post /api/auth/password-reset/request') {
+          operation.responses = withErrors({ ...operation.responses, 307: HOME_REGION_REDIRECT_RESPONSE }, [
+            421,
+          ]);
+        }
+        doc.paths[reached.path] = { ...doc.paths[reached.path], [method]: operation };
       }
     }
   }

@@ -73,6 +73,12 @@ const grantInUse = z.object({
   expiresAt: z.iso.datetime(),
 });
 
+/** A browser (Sec-Fetch-Mode: navigate) naming another region's organisation is sent there. */
+const HOME_REGION_REDIRECT: SessionRouteAnswer = {
+  description: "The organisation lives in another region: the same request at that region's base URL",
+  redirect: "the organisation's home region",
+};
+
 export const sessionRoutes: SessionRoute[] = [
   {
     method: 'post',
@@ -86,8 +92,10 @@ export const sessionRoutes: SessionRoute[] = [
         schema: z.union([signedIn, secondFactorChallenge]),
         setsSession: true,
       },
+      307: HOME_REGION_REDIRECT,
     },
-    errors: [401, 429],
+    // 421: the organisation lives in another region (the body names its base URL).
+    errors: [401, 421, 429],
   },
   {
     method: 'post',
@@ -170,8 +178,11 @@ export const sessionRoutes: SessionRoute[] = [
     authenticated: false,
     identity: { method: 'post', path: '/auth/sso/start' },
     input: { bodyPropertyAsPathParameter: { property: 'organisation', parameter: 'tenantSlug' } },
-    answers: { 303: { description: "To the organisation's identity provider", redirect: 'the provider' } },
-    errors: [404, 429],
+    answers: {
+      303: { description: "To the organisation's identity provider", redirect: 'the provider' },
+      307: HOME_REGION_REDIRECT,
+    },
+    errors: [404, 421, 429],
   },
   {
     method: 'get',

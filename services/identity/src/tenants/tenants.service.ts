@@ -9,6 +9,7 @@ import type { IdentityConfig } from '../identity.config';
 import { assertPasswordAllowed } from '../passwords/password-policy';
 import { UsersService } from '../users/users.service';
 import { TenantsRepository } from './tenants.repository';
+import { DirectoryPublisher } from './directory-publisher';
 import type { CreateTenantDto } from './dto/create-tenant.dto';
 
 const isUniqueViolation = (err: unknown, constraint: string) =>
@@ -24,6 +25,7 @@ export class TenantsService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly outbox: OutboxService,
+    private readonly directory: DirectoryPublisher,
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
@@ -62,6 +64,9 @@ export class TenantsService {
           { tenantId, slug: dto.slug, region: dto.region, professionalSeats: dto.professionalSeats },
           { tenantId },
         );
+        // The directory entry (slug, home region, base URL): the one record MirrorMaker 2 carries to
+        // the other region, so that its gateway sends this organisation's users here.
+        await this.directory.publish(manager, { id: tenantId, slug: dto.slug, region: dto.region });
         const adminId = await this.users.addUser(manager, {
           tenantId,
           email: dto.admin.email,

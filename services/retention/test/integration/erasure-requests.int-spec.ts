@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import {
+  dlqTopic,
+  identityTenantCreatedV1,
   contentErasureCompletedV1,
   erasureParticipants,
   retentionErasureCancelledV1,
@@ -8,7 +11,14 @@ import {
   auditEntryRecordedV1,
 } from '@therapy-room/contracts';
 import { Metrics } from '@therapy-room/platform';
-import { expectEventually, publishEvent } from '@therapy-room/testing';
+import { signInternalToken } from '@therapy-room/auth';
+import {
+  TEST_CLIENT_ADDRESS,
+  collectTopics,
+  expectEventually,
+  publishEvent,
+  testSigningKey,
+} from '@therapy-room/testing';
 import { startRetention, type RetentionFixture } from '../support/retention-fixture';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -334,5 +344,65 @@ describe('retention: erasure requests and their saga', () => {
     const ok = await fx.as(org.client).post('/retention/requests', { kind: 'erasure' }).expect(201);
     const approved = await fx.as(org.admin).post(`/retention/requests/${ok.body.id}/approve`, {}).expect(200);
     expect(approved.body.runsAt).toBe(new Date(fx.clock.now().getTime() + 14 * DAY).toISOString());
+  });
+
+  it("refuses the other region: a UK region's internal token is 401, a UK region's events go to the DLQ without effect", async () => {
+    const org = await fx.organisation();
+    const ukToken = signInternalToken({ ...fx.actor(org.client), region: 'uk' }, testSigningKey, 'retention');
+    const refused = await request(fx.service.url)
+      .post('/retention/requests')
+      .set('authorization', `Bearer ${ukToken}`)
+      .set('x-client-address', TEST_CLIENT_ADDRESS)
+      .send({ kind: 'erasure' })
+      .expect(401);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(
+      await fx.db.query(`SELECT 1 FROM ${fx.schema}.subject_request WHERE subject_id = $1`, [org.client.id]),
+    ).toHaveLength(0);
+
+    // An organisation announced by the UK region's identity, and a UK participant's confirmation of
+    // this region's request: neither is acted on.
+    const dlq = await collectTopics([
+      `${fx.prefix}${dlqTopic(identityTenantCreatedV1.topic)}`,
+      `${fx.prefix}${dlqTopic(contentErasureCompletedV1.topic)}`,
+    ]);
+    try {
+      const tenantId = randomUUID();
+      const created = await publishEvent(
+        fx.prefix,
+        identityTenantCreatedV1,
+        { tenantId, slug: `uk-${tenantId.slice(0, 8)}`, region: 'uk', professionalSeats: 5 },
+        { tenantId, region: 'uk' },
+      );
+      const asked = await fx.as(org.client).post('/retention/requests', { kind: 'erasure' }).expect(201);
+      const confirmed = await publishEvent(
+        fx.prefix,
+        contentErasureCompletedV1,
+        { requestId: asked.body.id },
+        { tenantId: org.tenantId, subjectId: org.client.id, region: 'uk' },
+      );
+      // Dead-lettered by retention itself: its handling of each event is over, with no effect.
+      const dead = await expectEventually(() => {
+        const found = dlq.messages.filter((m) =>
+          [created.id, confirmed.id].includes(m.headers!['event-id']?.toString() ?? ''),
+        );
+        expect(found).toHaveLength(2);
+        return found;
+      });
+      for (const m of dead) {
+        expect(m.headers!['dlq-service']!.toString()).toBe('retention');
+        expect(m.headers!['dlq-reason']!.toString()).toBe('event of region uk refused by region eea');
+      }
+      expect(
+        await fx.db.query(`SELECT 1 FROM ${fx.schema}.retention_policy WHERE tenant_id = $1`, [tenantId]),
+      ).toHaveLength(0);
+      expect(
+        await fx.db.query(`SELECT 1 FROM ${fx.schema}.inbox WHERE event_id = ANY($1)`, [
+          [created.id, confirmed.id],
+        ]),
+      ).toHaveLength(0);
+    } finally {
+      await dlq.stop();
+    }
   });
 });
