@@ -9,6 +9,11 @@ import {
   type TestTenant,
 } from '@therapy-room/testing';
 import { launch, person, snap } from './browser';
+import {
+  adminsDecideOnRequests,
+  clientExportsAndAsksForErasure,
+  type JourneyContext,
+} from './retention-journeys';
 
 /**
  * The therapy room in a real browser (Debian's chromium through playwright-core) against the real
@@ -308,6 +313,15 @@ describe('browser: the therapy room, journey by journey', () => {
     await snap(client, 'client-account', violations);
   });
 
+  const journeys: JourneyContext = {
+    snap: (page, name) => snap(page, name, violations),
+    nav,
+  };
+
+  it('the client asks for a copy of her data (signing in again), downloads it once, and asks for erasure', async () => {
+    await clientExportsAndAsksForErasure(journeys, client, password);
+  });
+
   it('a client of another organisation sees none of it, and errors read clearly', async () => {
     const other = await stack.createTenant();
     const stranger = await stack.addActiveUser(other, 'client');
@@ -360,6 +374,18 @@ describe('browser: the therapy room, journey by journey', () => {
     await snap(page, 'idle-warning', violations, { languages: ['en'] });
     await page.getByRole('button', { name: 'Stay signed in' }).click();
     await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  });
+
+  it('org admins decide on data requests, four eyes: refuse, legal hold, approve an export, hold and cancel an erasure', async () => {
+    const second = await stack.addActiveUser(tenant, 'org_admin');
+    const secondAdmin = await open('second admin');
+    await signIn(secondAdmin, second.email, second.password);
+    await enrolSecondFactor(secondAdmin, 'second-admin');
+    const privacy = secondAdmin.getByRole('button', { name: 'I have read it and accept it' });
+    await secondAdmin.getByRole('heading', { name: 'Users' }).or(privacy).first().waitFor();
+    if (await privacy.isVisible()) await acknowledgePrivacy(secondAdmin);
+    await secondAdmin.getByRole('heading', { name: 'Users' }).waitFor();
+    await adminsDecideOnRequests(journeys, admin, secondAdmin, 'Sam de Vries');
   });
 
   it('every screen has no WCAG 2.1 AA violation, and nothing broke the Content-Security-Policy', () => {
