@@ -49,6 +49,13 @@ const MyDataScreen = lazy(() =>
 const RetentionScreen = lazy(() =>
   import('./screens/retention/admin-retention').then((m) => ({ default: m.RetentionScreen })),
 );
+const SsoSettingsScreen = lazy(() =>
+  import('./screens/admin/sso-settings').then((m) => ({ default: m.SsoSettingsScreen })),
+);
+const UsageScreen = lazy(() => import('./screens/admin/usage').then((m) => ({ default: m.UsageScreen })));
+const AuditLogScreen = lazy(() =>
+  import('./screens/admin/audit-log').then((m) => ({ default: m.AuditLogScreen })),
+);
 const StaffAccessScreen = lazy(() =>
   import('./screens/admin/staff-access').then((m) => ({ default: m.StaffAccessScreen })),
 );
@@ -143,6 +150,9 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/admin/security', key: 'nav.security' },
     { href: '/admin/staff-access', key: 'nav.staffAccess' },
     { href: '/admin/retention', key: 'nav.retention' },
+    { href: '/admin/sso', key: 'nav.sso' },
+    { href: '/admin/usage', key: 'nav.usage' },
+    { href: '/admin/audit', key: 'nav.audit' },
     { href: '/account', key: 'nav.account' },
   ],
   platform_staff: [{ href: '/account', key: 'nav.account' }],
@@ -199,6 +209,9 @@ function SignedInRoutes({ role }: { role: Role }) {
       {role === 'org_admin' && <Route path="/admin/security" component={SecurityPolicyScreen} />}
       {role === 'org_admin' && <Route path="/admin/staff-access" component={StaffAccessScreen} />}
       {role === 'org_admin' && <Route path="/admin/retention" component={RetentionScreen} />}
+      {role === 'org_admin' && <Route path="/admin/sso" component={SsoSettingsScreen} />}
+      {role === 'org_admin' && <Route path="/admin/usage" component={UsageScreen} />}
+      {role === 'org_admin' && <Route path="/admin/audit" component={AuditLogScreen} />}
       <Route component={NotFound} />
     </Switch>
   );

@@ -3,11 +3,14 @@ import {
   buildWebApp,
   expectEventually,
   startSmtpSink,
+  startOidcProvider,
   startStack,
   totpCode,
+  type TestOidcProvider,
   type TestStack,
   type TestTenant,
 } from '@therapy-room/testing';
+import { singleSignOn, usageAndAuditLog } from './admin-journeys';
 import { launch, person, snap } from './browser';
 import {
   adminsDecideOnRequests,
@@ -28,6 +31,8 @@ jest.setTimeout(180_000);
 describe('browser: the therapy room, journey by journey', () => {
   let stack: TestStack;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let provider: TestOidcProvider;
+  const oidcClient = { client_id: 'therapy-room', client_secret: 'browser-suite-client-secret-0123456789' };
   let browser: Browser;
   let base: string;
   let tenant: TestTenant;
@@ -50,8 +55,19 @@ describe('browser: the therapy room, journey by journey', () => {
   beforeAll(async () => {
     const webRoot = buildWebApp();
     smtp = await startSmtpSink();
+    // The organisation's OpenID provider. Identity names its callback by PUBLIC_URL (its default,
+    // http://localhost:3000): the suite takes the provider's redirect back to this stack's gateway.
+    provider = await startOidcProvider({
+      clients: [{ ...oidcClient, redirect_uris: ['http://localhost:3000/api/auth/sso/callback'] }],
+    });
     stack = await startStack(
-      { SMTP_URL: smtp.url, WEB_ROOT: webRoot, OPENAPI_DOCS: 'true' },
+      {
+        SMTP_URL: smtp.url,
+        WEB_ROOT: webRoot,
+        OPENAPI_DOCS: 'true',
+        // The provider runs on 127.0.0.1 over http: allowed for this suite only.
+        SSO_ALLOW_INSECURE_ISSUERS: 'true',
+      },
       { caseload: true, content: true, messaging: true, audit: true, retention: true },
     );
     const seeded = await stack.seedContent();
@@ -68,6 +84,7 @@ describe('browser: the therapy room, journey by journey', () => {
     await browser?.close();
     await stack?.stop();
     await smtp?.stop();
+    await provider?.stop();
   });
 
   /** The link of the newest mail to someone, on this stack's gateway. */
@@ -315,11 +332,28 @@ describe('browser: the therapy room, journey by journey', () => {
 
   const journeys: JourneyContext = {
     snap: (page, name) => snap(page, name, violations),
-    nav,
+    nav: (page, name) =>
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click(),
   };
 
   it('the client asks for a copy of her data (signing in again), downloads it once, and asks for erasure', async () => {
     await clientExportsAndAsksForErasure(journeys, client, password);
+  });
+
+  it('the org admin sets up single sign-on; the professional signs in through the organisation’s provider', async () => {
+    const other = await stack.createTenant();
+    await singleSignOn(journeys, admin, () => open('professional (sso)'), {
+      base,
+      provider,
+      client: oidcClient,
+      organisation: tenant.slug,
+      otherOrganisation: other.slug,
+      professionalEmail: proEmail,
+    });
+  });
+
+  it('the org admin reads the usage counts and searches the audit log by client', async () => {
+    await usageAndAuditLog(journeys, admin, 'Sam de Vries');
   });
 
   it('a client of another organisation sees none of it, and errors read clearly', async () => {
