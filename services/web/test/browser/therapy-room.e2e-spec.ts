@@ -77,7 +77,8 @@ describe('browser: the therapy room, journey by journey', () => {
     base = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
     browser = await launch();
     [admin, pro, client] = [await open('admin'), await open('professional'), await open('client')];
-  }, 240_000);
+    // Building the app and starting six services on a loaded machine: up to 5 minutes, as the erasure suite.
+  }, 300_000);
 
   afterAll(async () => {
     for (const p of people) problems.push(...p.problems);
@@ -281,8 +282,28 @@ describe('browser: the therapy room, journey by journey', () => {
       .catch(async () => {
         await pro.locator('#assign-heading ~ form label.checkbox').nth(4).click();
       });
+    // Tailored: the second session first, the third and fourth combined into one step.
+    await pro.getByRole('button', { name: 'Move Doing more of what matters up' }).click();
+    await pro
+      .getByTestId('plan-step')
+      .filter({ hasText: 'Noticing and questioning gloomy thoughts' })
+      .getByRole('button', { name: 'Combine with the next' })
+      .click();
+    await pro
+      .getByTestId('plan-step')
+      .filter({ hasText: 'Noticing and questioning gloomy thoughts + Solving problems step by step' })
+      .waitFor();
+    await snap(pro, 'professional-assign-module', violations);
     await pro.getByRole('button', { name: 'Assign', exact: true }).click();
     await pro.getByText('The tool is assigned.').waitFor();
+    const clientId = new URL(pro.url()).pathname.split('/').pop()!;
+    const assigned = (await pro.evaluate(
+      async (id) => (await fetch(`/api/content/clients/${id}/assignments?status=active`)).json(),
+      clientId,
+    )) as { items: { kind: string; sessions: string[] | null; steps: string[][] | null }[] };
+    const module = assigned.items.find((a) => a.kind === 'module')!;
+    expect(module.sessions).toEqual(['session-2', 'session-1', 'session-3', 'session-4']);
+    expect(module.steps).toEqual([['session-2'], ['session-1'], ['session-3', 'session-4']]);
 
     // The client waits on the messages screen, its live stream open.
     await nav(client, 'Messages');
