@@ -22,7 +22,7 @@ async function signIn(browser: Browser, email: string, viewport = PHONE, secret?
   await page.getByLabel('Organisation').fill(demo.slug);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(demo.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (secret) {
     await page.getByRole('textbox', { name: 'Code' }).fill(totpCode(secret));
     await page.getByRole('button', { name: 'Confirm' }).click();

@@ -103,7 +103,7 @@ describe('browser: the therapy room, journey by journey', () => {
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill(pass);
     if (screens.includes('login')) await snap(page, 'login', violations);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   };
 
   /** Enrols the authenticator shown on screen (QR code and key) and keeps the recovery codes. */
@@ -385,11 +385,11 @@ describe('browser: the therapy room, journey by journey', () => {
     await page.getByLabel('Organisation').fill(other.slug);
     await page.getByLabel('E-mail address').fill(stranger.email);
     await page.getByLabel('Password').fill('not the password at all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('The organisation, e-mail address or password is not right.').waitFor();
     await snap(page, 'login-error', violations);
     await page.getByLabel('Password').fill(stranger.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('No tools yet. Your professional will add them.').waitFor();
 
     await page.goto(clientDiaryUrl.replace(/^https?:\/\/[^/]+/, base));
