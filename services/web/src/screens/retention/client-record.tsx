@@ -47,7 +47,7 @@ export function ClientRecord({ clients }: { clients: OrganisationClient[] }) {
       <h2 id="record-heading">{t('retention.record')}</h2>
       <Select
         className="field"
-        placeholder={t('users.choose')}
+        placeholder={t('retention.chooseClient')}
         selectedKey={clientId}
         onSelectionChange={(k) => setClientId(k === null ? null : String(k))}
       >
