@@ -42,13 +42,17 @@ export async function singleSignOn(
   await ctx.snap(page, 'login-single-sign-on-none');
 
   await page.getByLabel('Organisation').fill(o.organisation);
+  // The browser's request to the provider's authorization endpoint (which then shows its login page).
+  const atProvider = page.waitForRequest(
+    (r) => r.isNavigationRequest() && r.url().startsWith(o.provider.issuer),
+  );
   await page.getByRole('button', { name: "Sign in with my organisation's account" }).click();
-  await page.waitForURL((url) => url.href.startsWith(o.provider.issuer));
-  const authorization = new URL(page.url());
+  const authorization = new URL((await atProvider).url());
   expect(authorization.searchParams.get('client_id')).toBe(o.client.client_id);
+  expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
   // At the provider: the person logs in there (its own page; the suite's helper does it over HTTP),
   // and the provider sends the browser back to the gateway's callback with the code.
-  const back = await o.provider.authorize(page.url(), {
+  const back = await o.provider.authorize(authorization.href, {
     sub: 'pat-jansen',
     email: o.professionalEmail,
     email_verified: true,

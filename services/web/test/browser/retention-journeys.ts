@@ -106,24 +106,22 @@ export async function adminsDecideOnRequests(
   await ctx.nav(secondAdmin, 'Data requests');
   await exportCard(secondAdmin, 'waiting for approval').getByRole('button', { name: 'Approve' }).click();
   await secondAdmin.getByText('Done.').waitFor();
+  // Two finished exports now (the client's own too): his is the one he may download.
+  const download = (page: Page) => page.getByRole('button', { name: 'Download (once)' });
+  const mine = exportCard(admin, 'done').filter({ has: download(admin) });
   await expectEventually(
     async () => {
       await admin.reload();
-      await exportCard(admin, 'done').waitFor({ timeout: 5_000 });
+      await mine.waitFor({ timeout: 5_000 });
     },
     { timeoutMs: 120_000, intervalMs: 1_000 },
   );
-  const pkg = await downloaded(
-    admin,
-    exportCard(admin, 'done').getByRole('button', { name: 'Download (once)' }),
-  );
+  const pkg = await downloaded(admin, mine.getByRole('button', { name: 'Download (once)' }));
   expect(pkg.format).toBe('therapy-room-export/1');
   // The second admin did not ask for it: no download for him.
   await secondAdmin.reload();
-  await exportCard(secondAdmin, 'done').waitFor();
-  expect(await exportCard(secondAdmin, 'done').getByRole('button', { name: 'Download (once)' }).count()).toBe(
-    0,
-  );
+  await exportCard(secondAdmin, 'done').nth(1).waitFor();
+  expect(await download(secondAdmin).count()).toBe(0);
 
   await secondAdmin.locator('#record-heading ~ .field .select-button').click();
   await secondAdmin.getByRole('option', { name: clientName }).click();
