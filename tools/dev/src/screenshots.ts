@@ -31,11 +31,17 @@ async function signIn(browser: Browser, email: string, viewport = PHONE, secret?
   return page;
 }
 
-async function shoot(page: Page, name: string, path: string, ready: (page: Page) => Promise<unknown>) {
+async function shoot(
+  page: Page,
+  name: string,
+  path: string,
+  ready: (page: Page) => Promise<unknown>,
+  fullPage = false,
+) {
   await page.goto(`${base}${path}`);
   await ready(page);
   await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.screenshot({ path: join(out, `${name}.png`) });
+  await page.screenshot({ path: join(out, `${name}.png`), fullPage });
   process.stdout.write(`docs/screenshots/${name}.png\n`);
 }
 
@@ -51,9 +57,14 @@ async function main() {
 
     const client = await signIn(browser, 'alex@demo.example');
     await shoot(client, 'client-home', '/', (p) => p.getByRole('heading', { level: 1 }).waitFor());
-    await client.getByRole('link', { name: /diary/i }).first().click();
-    await client.locator('.trend canvas').first().waitFor();
-    await client.screenshot({ path: join(out, 'client-diary.png'), fullPage: true });
+    const glucose = await signIn(browser, 'robin@demo.example');
+    await glucose
+      .getByRole('link', { name: /glucose/i })
+      .first()
+      .click();
+    await glucose.locator('.trend canvas').first().waitFor();
+    await glucose.locator('.trend').first().scrollIntoViewIfNeeded();
+    await glucose.screenshot({ path: join(out, 'client-diary.png') });
     process.stdout.write('docs/screenshots/client-diary.png\n');
     await shoot(client, 'client-my-data', '/my-data', (p) =>
       p.getByRole('heading', { name: 'My requests' }).waitFor(),
@@ -67,8 +78,17 @@ async function main() {
     const secret = savedSecret(adminSecretName(process.env.REGION ?? 'eea'));
     if (secret) {
       const admin = await signIn(browser, demo.adminEmail, DESKTOP, secret);
-      await shoot(admin, 'admin-data-requests', '/admin/retention', (p) =>
-        p.getByRole('heading', { name: 'Waiting for approval' }).waitFor(),
+      await shoot(
+        admin,
+        'admin-data-requests',
+        '/admin/retention',
+        async (p) => {
+          await p.getByRole('heading', { name: 'Waiting for approval' }).waitFor();
+          await p.locator('#record-heading ~ .field .select-button').click();
+          await p.getByRole('option').first().click();
+          await p.getByRole('heading', { name: 'Legal hold' }).waitFor();
+        },
+        true,
       );
     } else {
       process.stderr.write("no demo admin secret in THERAPY_ROOM_DATA: the admin's screen is skipped\n");
