@@ -50,6 +50,10 @@ export async function singleSignOn(
   const authorization = new URL((await atProvider).url());
   expect(authorization.searchParams.get('client_id')).toBe(o.client.client_id);
   expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
+  // The browser arrives at the provider's own login page (its interaction), and stays there.
+  await page.waitForURL(
+    (u) => u.href.startsWith(o.provider.issuer) && u.pathname.startsWith('/interaction/'),
+  );
   // At the provider: the person logs in there (its own page; the suite's helper does it over HTTP),
   // and the provider sends the browser back to the gateway's callback with the code.
   const back = await o.provider.authorize(authorization.href, {
