@@ -43,6 +43,19 @@ const PrivacyStatementsScreen = lazy(() =>
 const SecurityPolicyScreen = lazy(() =>
   import('./screens/admin/security-policy').then((m) => ({ default: m.SecurityPolicyScreen })),
 );
+const MyDataScreen = lazy(() =>
+  import('./screens/retention/my-data').then((m) => ({ default: m.MyDataScreen })),
+);
+const RetentionScreen = lazy(() =>
+  import('./screens/retention/admin-retention').then((m) => ({ default: m.RetentionScreen })),
+);
+const SsoSettingsScreen = lazy(() =>
+  import('./screens/admin/sso-settings').then((m) => ({ default: m.SsoSettingsScreen })),
+);
+const UsageScreen = lazy(() => import('./screens/admin/usage').then((m) => ({ default: m.UsageScreen })));
+const AuditLogScreen = lazy(() =>
+  import('./screens/admin/audit-log').then((m) => ({ default: m.AuditLogScreen })),
+);
 const StaffAccessScreen = lazy(() =>
   import('./screens/admin/staff-access').then((m) => ({ default: m.StaffAccessScreen })),
 );
@@ -122,6 +135,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/messages', key: 'nav.messages' },
     { href: '/share', key: 'nav.share' },
     { href: '/contact-history', key: 'nav.history' },
+    { href: '/my-data', key: 'nav.myData' },
     { href: '/account', key: 'nav.account' },
   ],
   professional: [
@@ -135,6 +149,10 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/admin/privacy', key: 'nav.privacy' },
     { href: '/admin/security', key: 'nav.security' },
     { href: '/admin/staff-access', key: 'nav.staffAccess' },
+    { href: '/admin/retention', key: 'nav.retention' },
+    { href: '/admin/sso', key: 'nav.sso' },
+    { href: '/admin/usage', key: 'nav.usage' },
+    { href: '/admin/audit', key: 'nav.audit' },
     { href: '/account', key: 'nav.account' },
   ],
   platform_staff: [{ href: '/account', key: 'nav.account' }],
@@ -184,11 +202,16 @@ function SignedInRoutes({ role }: { role: Role }) {
       {role === 'client' && <Route path="/tools/:assignmentId" component={ToolScreen} />}
       {role === 'client' && <Route path="/share" component={ShareScreen} />}
       {role === 'client' && <Route path="/contact-history" component={ContactHistoryScreen} />}
+      {role === 'client' && <Route path="/my-data" component={MyDataScreen} />}
       {role === 'professional' && <Route path="/clients/:clientId" component={ClientScreen} />}
       {role !== 'client' && <Route path="/invite" component={InviteScreen} />}
       {role === 'org_admin' && <Route path="/admin/privacy" component={PrivacyStatementsScreen} />}
       {role === 'org_admin' && <Route path="/admin/security" component={SecurityPolicyScreen} />}
       {role === 'org_admin' && <Route path="/admin/staff-access" component={StaffAccessScreen} />}
+      {role === 'org_admin' && <Route path="/admin/retention" component={RetentionScreen} />}
+      {role === 'org_admin' && <Route path="/admin/sso" component={SsoSettingsScreen} />}
+      {role === 'org_admin' && <Route path="/admin/usage" component={UsageScreen} />}
+      {role === 'org_admin' && <Route path="/admin/audit" component={AuditLogScreen} />}
       <Route component={NotFound} />
     </Switch>
   );

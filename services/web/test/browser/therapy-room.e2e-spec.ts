@@ -3,12 +3,20 @@ import {
   buildWebApp,
   expectEventually,
   startSmtpSink,
+  startOidcProvider,
   startStack,
   totpCode,
+  type TestOidcProvider,
   type TestStack,
   type TestTenant,
 } from '@therapy-room/testing';
+import { singleSignOn, usageAndAuditLog } from './admin-journeys';
 import { launch, person, snap } from './browser';
+import {
+  adminsDecideOnRequests,
+  clientExportsAndAsksForErasure,
+  type JourneyContext,
+} from './retention-journeys';
 
 /**
  * The therapy room in a real browser (Debian's chromium through playwright-core) against the real
@@ -23,6 +31,8 @@ jest.setTimeout(180_000);
 describe('browser: the therapy room, journey by journey', () => {
   let stack: TestStack;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let provider: TestOidcProvider;
+  const oidcClient = { client_id: 'therapy-room', client_secret: 'browser-suite-client-secret-0123456789' };
   let browser: Browser;
   let base: string;
   let tenant: TestTenant;
@@ -45,8 +55,19 @@ describe('browser: the therapy room, journey by journey', () => {
   beforeAll(async () => {
     const webRoot = buildWebApp();
     smtp = await startSmtpSink();
+    // The organisation's OpenID provider. Identity names its callback by PUBLIC_URL (its default,
+    // http://localhost:3000): the suite takes the provider's redirect back to this stack's gateway.
+    provider = await startOidcProvider({
+      clients: [{ ...oidcClient, redirect_uris: ['http://localhost:3000/api/auth/sso/callback'] }],
+    });
     stack = await startStack(
-      { SMTP_URL: smtp.url, WEB_ROOT: webRoot, OPENAPI_DOCS: 'true' },
+      {
+        SMTP_URL: smtp.url,
+        WEB_ROOT: webRoot,
+        OPENAPI_DOCS: 'true',
+        // The provider runs on 127.0.0.1 over http: allowed for this suite only.
+        SSO_ALLOW_INSECURE_ISSUERS: 'true',
+      },
       { caseload: true, content: true, messaging: true, audit: true, retention: true },
     );
     const seeded = await stack.seedContent();
@@ -56,13 +77,15 @@ describe('browser: the therapy room, journey by journey', () => {
     base = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
     browser = await launch();
     [admin, pro, client] = [await open('admin'), await open('professional'), await open('client')];
-  }, 240_000);
+    // Building the app and starting six services on a loaded machine: up to 5 minutes, as the erasure suite.
+  }, 300_000);
 
   afterAll(async () => {
     for (const p of people) problems.push(...p.problems);
     await browser?.close();
     await stack?.stop();
     await smtp?.stop();
+    await provider?.stop();
   });
 
   /** The link of the newest mail to someone, on this stack's gateway. */
@@ -80,7 +103,7 @@ describe('browser: the therapy room, journey by journey', () => {
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill(pass);
     if (screens.includes('login')) await snap(page, 'login', violations);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   };
 
   /** Enrols the authenticator shown on screen (QR code and key) and keeps the recovery codes. */
@@ -259,8 +282,28 @@ describe('browser: the therapy room, journey by journey', () => {
       .catch(async () => {
         await pro.locator('#assign-heading ~ form label.checkbox').nth(4).click();
       });
+    // Tailored: the second session first, the third and fourth combined into one step.
+    await pro.getByRole('button', { name: 'Move Doing more of what matters up' }).click();
+    await pro
+      .getByTestId('plan-step')
+      .filter({ hasText: 'Noticing and questioning gloomy thoughts' })
+      .getByRole('button', { name: 'Combine with the next' })
+      .click();
+    await pro
+      .getByTestId('plan-step')
+      .filter({ hasText: 'Noticing and questioning gloomy thoughts + Solving problems step by step' })
+      .waitFor();
+    await snap(pro, 'professional-assign-module', violations);
     await pro.getByRole('button', { name: 'Assign', exact: true }).click();
     await pro.getByText('The tool is assigned.').waitFor();
+    const clientId = new URL(pro.url()).pathname.split('/').pop()!;
+    const assigned = (await pro.evaluate(
+      async (id) => (await fetch(`/api/content/clients/${id}/assignments?status=active`)).json(),
+      clientId,
+    )) as { items: { kind: string; sessions: string[] | null; steps: string[][] | null }[] };
+    const module = assigned.items.find((a) => a.kind === 'module')!;
+    expect(module.sessions).toEqual(['session-2', 'session-1', 'session-3', 'session-4']);
+    expect(module.steps).toEqual([['session-2'], ['session-1'], ['session-3', 'session-4']]);
 
     // The client waits on the messages screen, its live stream open.
     await nav(client, 'Messages');
@@ -308,6 +351,32 @@ describe('browser: the therapy room, journey by journey', () => {
     await snap(client, 'client-account', violations);
   });
 
+  const journeys: JourneyContext = {
+    snap: (page, name) => snap(page, name, violations),
+    nav: (page, name) =>
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click(),
+  };
+
+  it('the client asks for a copy of her data (signing in again), downloads it once, and asks for erasure', async () => {
+    await clientExportsAndAsksForErasure(journeys, client, password);
+  });
+
+  it('the org admin sets up single sign-on; the professional signs in through the organisation’s provider', async () => {
+    const other = await stack.createTenant();
+    await singleSignOn(journeys, admin, () => open('professional (sso)'), {
+      base,
+      provider,
+      client: oidcClient,
+      organisation: tenant.slug,
+      otherOrganisation: other.slug,
+      professionalEmail: proEmail,
+    });
+  });
+
+  it('the org admin reads the usage counts and searches the audit log by client', async () => {
+    await usageAndAuditLog(journeys, admin, 'Sam de Vries');
+  });
+
   it('a client of another organisation sees none of it, and errors read clearly', async () => {
     const other = await stack.createTenant();
     const stranger = await stack.addActiveUser(other, 'client');
@@ -316,11 +385,11 @@ describe('browser: the therapy room, journey by journey', () => {
     await page.getByLabel('Organisation').fill(other.slug);
     await page.getByLabel('E-mail address').fill(stranger.email);
     await page.getByLabel('Password').fill('not the password at all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('The organisation, e-mail address or password is not right.').waitFor();
     await snap(page, 'login-error', violations);
     await page.getByLabel('Password').fill(stranger.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('No tools yet. Your professional will add them.').waitFor();
 
     await page.goto(clientDiaryUrl.replace(/^https?:\/\/[^/]+/, base));
@@ -360,6 +429,18 @@ describe('browser: the therapy room, journey by journey', () => {
     await snap(page, 'idle-warning', violations, { languages: ['en'] });
     await page.getByRole('button', { name: 'Stay signed in' }).click();
     await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  });
+
+  it('org admins decide on data requests, four eyes: refuse, legal hold, approve an export, hold and cancel an erasure', async () => {
+    const second = await stack.addActiveUser(tenant, 'org_admin');
+    const secondAdmin = await open('second admin');
+    await signIn(secondAdmin, second.email, second.password);
+    await enrolSecondFactor(secondAdmin, 'second-admin');
+    const privacy = secondAdmin.getByRole('button', { name: 'I have read it and accept it' });
+    await secondAdmin.getByRole('heading', { name: 'Users' }).or(privacy).first().waitFor();
+    if (await privacy.isVisible()) await acknowledgePrivacy(secondAdmin);
+    await secondAdmin.getByRole('heading', { name: 'Users' }).waitFor();
+    await adminsDecideOnRequests(journeys, admin, secondAdmin, 'Sam de Vries');
   });
 
   it('every screen has no WCAG 2.1 AA violation, and nothing broke the Content-Security-Policy', () => {

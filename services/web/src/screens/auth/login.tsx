@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { Link, useSearch } from 'wouter';
@@ -9,6 +9,7 @@ import { Page } from '../../ui/page';
 import { Problem, fieldErrors } from '../../ui/problem';
 import { QrCode } from '../../ui/qr-code';
 import { RecoveryCodes } from './recovery-codes';
+import { SsoButton } from './sso-button';
 
 type Step =
   | { kind: 'password' }
@@ -27,6 +28,7 @@ export function LoginScreen() {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const passwordForm = useRef<HTMLFormElement>(null);
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -121,7 +123,13 @@ export function LoginScreen() {
           {t('login.endedIdle')}
         </p>
       )}
-      <Form key="password" className="form" onSubmit={submitPassword} validationErrors={fieldErrors(error)}>
+      <Form
+        key="password"
+        ref={passwordForm}
+        className="form"
+        onSubmit={submitPassword}
+        validationErrors={fieldErrors(error)}
+      >
         <Problem error={error} />
         <Field name="organisation" label={t('login.organisation')} isRequired autoComplete="organization" />
         <Field name="email" type="email" label={t('login.email')} isRequired autoComplete="username" />
@@ -136,6 +144,7 @@ export function LoginScreen() {
           {t('login.submit')}
         </Button>
       </Form>
+      <SsoButton organisationField={passwordForm} />
       <p>
         <Link href="/reset-password">{t('login.forgot')}</Link>
       </p>

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { api, data } from '../../api/client';
 import { Loading, Page, formatDateTime } from '../../ui/page';
 import { Problem } from '../../ui/problem';
@@ -13,10 +14,7 @@ interface Contact {
   by: { name: string | null; role: string | null };
 }
 
-/**
- * Who saw or did what with my data (audit's contact history). Retention (erasure and export requests,
- * certificates) will get its screens here when the retention service lands.
- */
+/** Who saw or did what with my data (audit's contact history), and the way to my data requests. */
 export function ContactHistoryScreen() {
   const { t, i18n } = useTranslation();
   const history = useQuery({
@@ -60,7 +58,9 @@ export function ContactHistoryScreen() {
       )}
       <section aria-labelledby="retention-heading" className="card">
         <h2 id="retention-heading">{t('history.retentionTitle')}</h2>
-        <p>{t('history.retentionSoon')}</p>
+        <p>
+          <Link href="/my-data">{t('history.retentionLink')}</Link>
+        </p>
       </section>
     </Page>
   );

@@ -19,6 +19,7 @@ import { api, data } from '../../api/client';
 import type { ModuleSession } from '../../api/content-types';
 import { Button, Field } from '../../ui/fields';
 import { Problem, fieldErrors } from '../../ui/problem';
+import { SessionPlan, defaultPlan, planOf, toSessions, type Plan } from './session-plan';
 
 /**
  * Assign a tool, tailored: which sessions of a module (in their order), with or without my support,
@@ -44,18 +45,23 @@ export function AssignTool({ clientId }: { clientId: string }) {
       },
   });
   const [sessions, setSessions] = useState<string[] | null>(null);
+  const [order, setOrder] = useState<Plan | null>(null);
+  const moduleSessions = detail.data?.definition.sessions ?? [];
+  const included = sessions ?? moduleSessions.map((s) => s.key);
+  const plan = planOf(order ?? defaultPlan(moduleSessions), included);
   const [schedule, setSchedule] = useState('once');
   const [supported, setSupported] = useState(true);
   const assign = useMutation({
     mutationFn: async (everyDays: number) => {
-      const all = detail.data?.definition.sessions.map((s) => s.key) ?? [];
-      const chosen = all.filter((k) => (sessions ?? all).includes(k));
+      const tailored = sessions !== null || order !== null;
       return data(
         await api.POST('/api/content/assignments', {
           body: {
             clientId,
             toolId: toolId!,
-            ...(tool?.kind === 'module' ? { supported, ...(sessions ? { sessions: chosen } : {}) } : {}),
+            ...(tool?.kind === 'module'
+              ? { supported, ...(tailored ? { sessions: toSessions(plan) } : {}) }
+              : {}),
             ...(tool?.kind === 'questionnaire'
               ? { schedule: schedule === 'repeat' ? { type: 'repeat', everyDays } : { type: 'once' } }
               : {}),
@@ -89,6 +95,7 @@ export function AssignTool({ clientId }: { clientId: string }) {
           onSelectionChange={(k) => {
             setToolId(String(k));
             setSessions(null);
+            setOrder(null);
           }}
           isRequired
         >
@@ -109,11 +116,7 @@ export function AssignTool({ clientId }: { clientId: string }) {
         </Select>
         {tool?.kind === 'module' && detail.data && (
           <>
-            <CheckboxGroup
-              className="checkbox-group"
-              value={sessions ?? detail.data.definition.sessions.map((s) => s.key)}
-              onChange={setSessions}
-            >
+            <CheckboxGroup className="checkbox-group" value={included} onChange={setSessions}>
               <Label>{t('assign.sessions')}</Label>
               {detail.data.definition.sessions.map((s) => (
                 <Checkbox key={s.key} value={s.key} className="checkbox">
@@ -122,6 +125,16 @@ export function AssignTool({ clientId }: { clientId: string }) {
                 </Checkbox>
               ))}
             </CheckboxGroup>
+            {plan.length > 1 && (
+              <SessionPlan
+                sessions={moduleSessions}
+                plan={plan}
+                onChange={(next) =>
+                  // Left-out sessions wait at the end, single, for when they are put back.
+                  setOrder([...next, ...defaultPlan(moduleSessions).filter(([k]) => !included.includes(k!))])
+                }
+              />
+            )}
             <Checkbox isSelected={supported} onChange={setSupported} className="checkbox">
               <span className="checkbox-box" aria-hidden="true" />
               {t('assign.supported')}
