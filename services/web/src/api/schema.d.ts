@@ -2052,6 +2052,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The request is not valid (field-level errors) */
             400: {
                 headers: {
@@ -2081,6 +2090,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2574,6 +2592,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The request is not valid (field-level errors) */
             400: {
                 headers: {
@@ -2594,6 +2621,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2743,6 +2779,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The request is not valid (field-level errors) */
             400: {
                 headers: {
@@ -2754,6 +2799,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
