@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,6 +30,9 @@ import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
+import { summariseProfile } from './caseload/cpu-profile';
+
+const viaGatewayWindow = (results: Result[]) => results[results.length - 1].window;
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
 
@@ -38,6 +41,7 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
   --warmup S        warm-up seconds before each variant (default 3)
   --accounts N      accounts the login storm cycles through (default 40)
   --max-minutes M   abort (and clean up) after M minutes (default 10)
+  --profile         V8 CPU profile of the gateway over the measured pass-through, summarised
   --verbose         service logs on stderr
 `;
 const { values: args } = parseArgs({
@@ -48,6 +52,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string' },
     'max-minutes': { type: 'string' },
     verbose: { type: 'boolean' },
+    profile: { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
@@ -70,6 +75,7 @@ const opts = {
   accounts: int(args.accounts, 40, 1, 1000),
   maxMinutes: int(args['max-minutes'], 10, 1, 120),
   verbose: args.verbose === true,
+  profile: args.profile === true,
 };
 const deadline = installLifecycle(opts.maxMinutes);
 deadline.unref();
@@ -90,7 +96,10 @@ interface Result {
   ok: number;
   other: Map<number, number>;
   cpuMsPerOk?: number;
+  /** The measured seconds in CLOCK_MONOTONIC microseconds (a CPU profile's clock on Linux). */
+  window: { from: number; to: number };
 }
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid: number | undefined): number {
@@ -130,9 +139,11 @@ async function closedLoop(name: string, call: (i: number) => Promise<number>, pi
   const workers = Array.from({ length: opts.concurrency }, worker);
   await new Promise((r) => setTimeout(r, opts.warmup * 1000));
   cpuBefore = cpuSeconds(pid);
+  const from = monotonicUs();
   measuring = true;
   await new Promise((r) => setTimeout(r, opts.seconds * 1000));
   measuring = false;
+  const to = monotonicUs();
   const cpu = cpuSeconds(pid) - cpuBefore;
   stop = true;
   await Promise.all(workers);
@@ -146,6 +157,7 @@ async function closedLoop(name: string, call: (i: number) => Promise<number>, pi
     ok: sorted.length,
     other,
     cpuMsPerOk: pid ? (cpu * 1000) / Math.max(1, sorted.length) : undefined,
+    window: { from, to },
   };
 }
 
@@ -266,8 +278,10 @@ async function main() {
   const proxyPort = await freePort();
   const proxy = await startNodeProgram('bare proxy', BARE_PROXY(upstreamUrl), proxyPort);
   const NOT_STARTED = 'http://127.0.0.1:9';
+  const profileDir = path.join(__dirname, '..', 'results', `gateway-profile-${startedAt.getTime()}`);
   const gateway = await start('gateway', {
     ...common,
+    ...(opts.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     SERVICE_NAME: 'gateway',
     PORT: String(await freePort()),
     IDENTITY_URL: identity.url,
@@ -346,23 +360,53 @@ async function main() {
     ),
   );
 
+  let profile = '';
+  if (opts.profile) {
+    // The profile is written when the gateway exits: a profiled run has no login storm.
+    await gateway.stop();
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      const summary = summariseProfile(path.join(profileDir, file), viaGatewayWindow(passThrough));
+      profile = [
+        `Gateway CPU profile over the measured pass-through (${summary.busyMs.toFixed(0)} ms busy): \`${path.join(profileDir, file)}\``,
+        '',
+        '| owner | self ms | inclusive ms |',
+        '| --- | ---: | ---: |',
+        ...summary.owners
+          .slice(0, 15)
+          .map((o) => `| ${o.owner} | ${o.selfMs.toFixed(0)} | ${o.inclusiveMs.toFixed(0)} |`),
+        '',
+        '| function | owner | self ms |',
+        '| --- | --- | ---: |',
+        ...summary.topFunctions
+          .slice(0, 20)
+          .map((f) => `| ${f.name} | ${f.owner} | ${f.selfMs.toFixed(0)} |`),
+        '',
+      ].join('\n');
+    }
+  }
+
   // ---- (b) login storm -------------------------------------------------------------------------
-  const raw = await closedLoop('raw argon2id verify', () =>
-    argon2.verify(hash, password).then((ok) => (ok ? 200 : 401)),
-  );
-  const metricsUrl = `http://127.0.0.1:${identityMetricsPort}/metrics`;
-  await eventLoopLagP99Ms(metricsUrl); // resets the histogram
-  const logins = await closedLoop(
-    'login storm through the gateway',
-    (i) =>
-      httpCall(`${gateway.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: loginBody(emails[i % emails.length]),
-      }),
-    identity.process.pid,
-  );
-  const lagP99 = await eventLoopLagP99Ms(metricsUrl);
+  const storm = opts.profile ? undefined : await loginStorm();
+  async function loginStorm() {
+    const raw = await closedLoop('raw argon2id verify', () =>
+      argon2.verify(hash, password).then((ok) => (ok ? 200 : 401)),
+    );
+    const metricsUrl = `http://127.0.0.1:${identityMetricsPort}/metrics`;
+    await eventLoopLagP99Ms(metricsUrl); // resets the histogram
+    const logins = await closedLoop(
+      'login storm through the gateway',
+      (i) =>
+        httpCall(`${gateway.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: loginBody(emails[i % emails.length]),
+        }),
+      identity.process.pid,
+    );
+    const lagP99 = await eventLoopLagP99Ms(metricsUrl);
+    return { raw, logins, lagP99 };
+  }
 
   // ---- report ----------------------------------------------------------------------------------
   const fmt = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d));
@@ -379,13 +423,15 @@ async function main() {
     '| variant | per second | p50 ms | p95 ms | p99 ms | CPU ms per request (that process) | not 2xx |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...passThrough.map(row),
-    row(raw),
-    row(logins),
+    ...(storm ? [row(storm.raw), row(storm.logins)] : []),
     '',
     `**gateway / bare proxy: ${fmt(viaGateway.perSecond / bare.perSecond, 2)}×** (target ≥ 0.5×); p99 ${fmt(viaGateway.p99 / bare.p99, 2)}×.`,
     '',
-    `**logins / raw argon2id verify: ${fmt(logins.perSecond / raw.perSecond, 2)}×** (target ≥ 0.8×); identity's event-loop lag p99 during the storm: **${fmt(lagP99)} ms** (target ≤ 20 ms).`,
+    storm
+      ? `**logins / raw argon2id verify: ${fmt(storm.logins.perSecond / storm.raw.perSecond, 2)}×** (target ≥ 0.8×); identity's event-loop lag p99 during the storm: **${fmt(storm.lagP99)} ms** (target ≤ 20 ms).`
+      : '',
     '',
+    profile,
   ].join('\n');
   process.stdout.write(report);
   const dir = path.join(__dirname, '..', 'results');
