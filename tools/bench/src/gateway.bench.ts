@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,8 +31,6 @@ import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 import { summariseProfile } from './caseload/cpu-profile';
-
-const viaGatewayWindow = (results: Result[]) => results[results.length - 1].window;
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
 
@@ -278,10 +276,21 @@ async function main() {
   const proxyPort = await freePort();
   const proxy = await startNodeProgram('bare proxy', BARE_PROXY(upstreamUrl), proxyPort);
   const NOT_STARTED = 'http://127.0.0.1:9';
-  const profileDir = path.join(__dirname, '..', 'results', `gateway-profile-${startedAt.getTime()}`);
+  const profileFile = path.join(
+    __dirname,
+    '..',
+    'results',
+    `gateway-${startedAt.toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+  );
   const gateway = await start('gateway', {
     ...common,
-    ...(opts.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    // V8's profiler, started and stopped by SIGUSR2 around the gateway's run (caseload/profile-preload.ts).
+    ...(opts.profile
+      ? {
+          NODE_OPTIONS: `--require @swc-node/register --require ${path.join(__dirname, 'caseload', 'profile-preload.ts')}`,
+          BENCH_CPU_PROFILE: profileFile,
+        }
+      : {}),
     SERVICE_NAME: 'gateway',
     PORT: String(await freePort()),
     IDENTITY_URL: identity.url,
@@ -352,6 +361,7 @@ async function main() {
       proxy.pid,
     ),
   );
+  if (opts.profile) gateway.process.kill('SIGUSR2');
   passThrough.push(
     await closedLoop(
       'gateway (session, internal token, forward)',
@@ -362,32 +372,28 @@ async function main() {
 
   let profile = '';
   if (opts.profile) {
-    // The profile is written when the gateway exits: a profiled run has no login storm.
-    await gateway.stop();
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) {
-      const summary = summariseProfile(path.join(profileDir, file), viaGatewayWindow(passThrough));
-      profile = [
-        `Gateway CPU profile over the measured pass-through (${summary.busyMs.toFixed(0)} ms busy): \`${path.join(profileDir, file)}\``,
-        '',
-        '| owner | self ms | inclusive ms |',
-        '| --- | ---: | ---: |',
-        ...summary.owners
-          .slice(0, 15)
-          .map((o) => `| ${o.owner} | ${o.selfMs.toFixed(0)} | ${o.inclusiveMs.toFixed(0)} |`),
-        '',
-        '| function | owner | self ms |',
-        '| --- | --- | ---: |',
-        ...summary.topFunctions
-          .slice(0, 20)
-          .map((f) => `| ${f.name} | ${f.owner} | ${f.selfMs.toFixed(0)} |`),
-        '',
-      ].join('\n');
-    }
+    gateway.process.kill('SIGUSR2');
+    const until = Date.now() + 60_000;
+    while (!existsSync(profileFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    const summary = summariseProfile(profileFile, passThrough[passThrough.length - 1].window);
+    profile = [
+      `Gateway CPU profile over the measured pass-through (${summary.busyMs.toFixed(0)} ms busy): \`${profileFile}\``,
+      '',
+      '| owner | self ms | inclusive ms |',
+      '| --- | ---: | ---: |',
+      ...summary.owners
+        .slice(0, 15)
+        .map((o) => `| ${o.owner} | ${o.selfMs.toFixed(0)} | ${o.inclusiveMs.toFixed(0)} |`),
+      '',
+      '| function | owner | self ms |',
+      '| --- | --- | ---: |',
+      ...summary.topFunctions.slice(0, 25).map((f) => `| ${f.name} | ${f.owner} | ${f.selfMs.toFixed(0)} |`),
+      '',
+    ].join('\n');
   }
 
   // ---- (b) login storm -------------------------------------------------------------------------
-  const storm = opts.profile ? undefined : await loginStorm();
+  const storm = await loginStorm();
   async function loginStorm() {
     const raw = await closedLoop('raw argon2id verify', () =>
       argon2.verify(hash, password).then((ok) => (ok ? 200 : 401)),
