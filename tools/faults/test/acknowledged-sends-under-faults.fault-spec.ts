@@ -49,6 +49,16 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
     conversationId: string;
   }[] = [];
 
+  /**
+   * A session cookie. Identity answers a login 503 while its event loop is too busy to
+   * take one more password hash (a loaded machine): the person tries again, and so does this.
+   */
+  const logIn = (account: Parameters<TestStack['loginAs']>[0]) =>
+    expectEventually(async () => (await stack.loginAs(account)).cookie, {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+    });
+
   beforeAll(async () => {
     infra = await startFaultInfra();
     // The stack's databases and topics live on the suite's own servers.
@@ -66,7 +76,7 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
       { caseload: true, content: true, messaging: true, audit: true },
     );
     const org = await stack.createTenant({ seats: 2 * PAIRS + 2 });
-    const admin = (await stack.loginAs(org)).cookie;
+    const admin = await logIn(org);
     const announce = async (id: string, role: 'professional' | 'client') => {
       await publishEvent(
         stack.prefix,
@@ -100,7 +110,7 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
             });
             expect(res.status).toBe(201);
           });
-          const proCookie = (await stack.loginAs(pro)).cookie;
+          const proCookie = await logIn(pro);
           const conversationId = await expectEventually(async () => {
             const res = await fetch(`${stack.gatewayUrl}/api/messaging/conversations`, {
               method: 'POST',
@@ -192,7 +202,7 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
    * session of the recipient's opened now (the one from the start may have passed its idle timeout).
    */
   async function listAll(pair: (typeof pairs)[number]): Promise<string[]> {
-    const cookie = (await stack.loginAs(pair.client.credentials)).cookie;
+    const cookie = await logIn(pair.client.credentials);
     const ids: string[] = [];
     let before: string | null = null;
     for (;;) {
