@@ -1,5 +1,5 @@
-// One Jest run, two projects: unit specs (no I/O) and integration/e2e specs, which share one real
-// PostgreSQL and one real Kafka started by libs/testing's global setup.
+// One Jest run, three projects: unit specs (no I/O), integration/e2e specs, which share one real
+// PostgreSQL and one real Kafka started by libs/testing's global setup, and the fault suite.
 const swc = [
   '@swc/jest',
   {
@@ -38,6 +38,15 @@ module.exports = {
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-setup.ts'],
       slowTestThreshold: 30,
+    },
+    {
+      // The fault suite (tools/faults): its own PostgreSQL and Kafka, which it kills and restarts under
+      // load, so no global setup. FAULT_SENDS scales it (200 here; `npm run test:faults` for bigger runs).
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/tools/faults/test/**/*.fault-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-setup.ts'],
+      slowTestThreshold: 300,
     },
   ],
   maxWorkers: 2,

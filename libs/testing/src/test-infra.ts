@@ -74,6 +74,39 @@ export interface TestDatabase {
 }
 
 /**
+ * One admin connection, opened on first use and opened again on the next query after the server
+ * went away (the fault suite stops PostgreSQL immediately under it): a lost connection is an
+ * 'error' event of the client, which would otherwise be an unhandled error of the test process.
+ */
+function reconnectingClient(url: string) {
+  let client: Promise<Client> | undefined;
+  const connect = async () => {
+    const opened = new Client({ connectionString: url });
+    opened.on('error', () => {
+      if (client === current) client = undefined;
+      void opened.end().catch(() => undefined);
+    });
+    const current = opened.connect().then(() => opened);
+    client = current;
+    return current.catch((err: unknown) => {
+      if (client === current) client = undefined;
+      throw err;
+    });
+  };
+  return {
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      const connected = await (client ?? connect());
+      return (await connected.query(sql, params)).rows as T[];
+    },
+    async end(): Promise<void> {
+      const open = client;
+      client = undefined;
+      await open?.then((c) => c.end()).catch(() => undefined);
+    },
+  };
+}
+
+/**
  * A fresh database per test file (cheap: PostgreSQL copies template1), on the run's PostgreSQL or on
  * another server (its superuser URL: e.g. a second region's own PostgreSQL).
  */
@@ -96,19 +129,9 @@ export async function createTestDatabase(serverAdminUrl?: string): Promise<TestD
   await ensureDatabase(testAdminUrl(), name, undefined, TEST_PROVISIONING_ADMIN);
   await ensureDatabase(testAdminUrl(), keysName, undefined, TEST_PROVISIONING_ADMIN);
   const adminUrl = testAdminUrl(name);
-  // Reconnected on the next query when the server went away (the fault suite restarts PostgreSQL).
-  const connect = async () => {
-    const client = new Client({ connectionString: adminUrl });
-    client.on('error', () => {
-      if (admin === client) broken = true;
-    });
-    await client.connect();
-    return client;
-  };
-  let broken = false;
-  let admin = await connect();
-  const keysAdmin = new Client({ connectionString: testAdminUrl(keysName) });
-  await keysAdmin.connect();
+  const admin = reconnectingClient(adminUrl);
+  const keysAdmin = reconnectingClient(testAdminUrl(keysName));
+  await Promise.all([admin.query('SELECT 1'), keysAdmin.query('SELECT 1')]);
   return {
     name,
     adminUrl,
@@ -144,20 +167,11 @@ export async function createTestDatabase(serverAdminUrl?: string): Promise<TestD
         DATA_KEYS_SCHEMA: schema,
       };
     },
-    async query<T>(sql: string, params?: unknown[]) {
-      if (broken) {
-        await admin.end().catch(() => undefined);
-        admin = await connect();
-        broken = false;
-      }
-      return (await admin.query(sql, params)).rows as T[];
-    },
-    async keysQuery<T>(sql: string, params?: unknown[]) {
-      return (await keysAdmin.query(sql, params)).rows as T[];
-    },
+    query: admin.query,
+    keysQuery: keysAdmin.query,
     async drop() {
-      await admin.end().catch(() => undefined);
-      await keysAdmin.end().catch(() => undefined);
+      await admin.end();
+      await keysAdmin.end();
       const root = new Client({ connectionString: testAdminUrl() });
       await root.connect();
       await root

@@ -84,7 +84,9 @@ export async function startFaultInfra(): Promise<{
   admin: Admin;
   stop(): Promise<void>;
 }> {
-  const kafka = new LocalKafka({ heapMb: 384 });
+  // A broker killed with -9 recovers every partition's log on its next start: on a loaded machine
+  // that takes longer than a clean first start, so its readiness deadline is longer than the default.
+  const kafka = new LocalKafka({ heapMb: 384, startTimeoutMs: 240_000 });
   const [postgres] = await Promise.all([startPostgresProcess(), kafka.start()]);
   const admin = new Kafka({
     clientId: 'fault-suite',

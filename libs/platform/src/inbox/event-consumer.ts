@@ -10,6 +10,7 @@ import { prefixed } from '../kafka/kafka-client';
 import { requestContext } from '../context/request-context';
 import { withConsumerSpan } from '../telemetry/trace-context';
 import { safeErrorMessage } from '../logging/error-serializer';
+import { isDatabaseUnavailable } from './database-unavailable';
 import type { IncomingMessage } from './kafka-server';
 
 /** Thrown by a handler for an event that can never succeed (retrying would not help): it goes to the DLQ. */
@@ -136,6 +137,14 @@ export class EventConsumer {
             } catch (err) {
               if (err instanceof PermanentEventError)
                 return this.deadLetter(contract, message, err.message, 'permanent');
+              // The database being away says nothing about the event: retried, not counted.
+              if (isDatabaseUnavailable(err)) {
+                this.logger.warn(
+                  { err, topic: contract.topic, eventId: event.id },
+                  'database unavailable; event will be retried',
+                );
+                throw err;
+              }
               const attempts = this.countAttempt(where);
               if (attempts >= this.config.EVENT_MAX_ATTEMPTS) {
                 this.attempts.delete(where);

@@ -29,6 +29,17 @@ const keepNothing: SpanProcessor = {
  * messages leave the process). Kafka propagation is done by the outbox relay and the event consumer via
  * `traceparent`.
  */
+/**
+ * What is instrumented. HTTP always: its server span is the active context that trace ids in logs,
+ * problem bodies and the traceparent of outgoing calls and events come from. Express (a span and a
+ * wrapper around every middleware layer) and pg (a span per statement) only when spans are exported:
+ * otherwise every one of their spans is thrown away, and on the gateway the Express wrappers cost more
+ * CPU per proxied request than the proxying itself (tools/bench gateway.bench.ts --profile).
+ */
+export function instrumentedLibraries(env: NodeJS.ProcessEnv): ('http' | 'express' | 'pg')[] {
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT ? ['http', 'express', 'pg'] : ['http'];
+}
+
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
   const spanProcessors: SpanProcessor[] = [keepNothing];
@@ -47,14 +58,16 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     }),
     spanProcessors,
     textMapPropagator: new W3CTraceContextPropagator(),
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
-      }),
-      new ExpressInstrumentation(),
-      // Statements only, never their values.
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
-    ],
+    instrumentations: instrumentedLibraries(env).map((library) =>
+      library === 'http'
+        ? new HttpInstrumentation({
+            ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
+          })
+        : library === 'express'
+          ? new ExpressInstrumentation()
+          : // Statements only, never their values.
+            new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    ),
   });
   sdk.start();
 }

@@ -77,4 +77,21 @@ describe('a consumer that keeps failing on one event', () => {
       await dlq.stop();
     }
   });
+
+  it('does not count an attempt that failed because the database was away: the event is handled, not dead-lettered', async () => {
+    const topic = `${fx.prefix}${identityUserRegisteredV1.topic}`;
+    const tenantId = randomUUID();
+    const event = envelope({ userId: randomUUID(), role: 'client' }, tenantId);
+    // The server ends the handler's connection more times than EVENT_MAX_ATTEMPTS (3) allows.
+    fx.service.databaseAway = 4;
+    await publishRaw(topic, [{ key: tenantId, value: JSON.stringify(event) }]);
+    await expectEventually(
+      async () =>
+        expect(
+          await fx.db.query(`SELECT event_id FROM fixture.seen_event WHERE event_id = $1`, [event.id]),
+        ).toEqual([{ event_id: event.id }]),
+      { timeoutMs: 60_000 },
+    );
+    expect(fx.service.databaseAway).toBe(0);
+  });
 });
