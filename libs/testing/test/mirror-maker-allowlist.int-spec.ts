@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dlqTopic, identityDirectoryEntryPublishedV1, topics } from '@therapy-room/contracts';
 import { LocalKafka, startMirrorMaker, type MirrorMakerHandle } from '@therapy-room/local-kafka';
-import { expectEventually, publishRaw, scanAllRecords, testKafka } from '@therapy-room/testing';
+import { expectEventually, publishRaw, scanAllRecords, testKafka } from '../src';
 
 const DIRECTORY = identityDirectoryEntryPublishedV1.topic;
 /** Every topic of the platform but the directory: every contract topic and every DLQ. */
