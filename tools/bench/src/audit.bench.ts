@@ -21,7 +21,6 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
@@ -35,6 +34,7 @@ import {
 import { generateSigningKey, signInternalToken } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { startServiceProcess, type ServiceProcess } from '@therapy-room/tools-dev';
+import { benchCli } from './common/cli';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
@@ -47,36 +47,17 @@ const USAGE = `Usage: npm run bench:audit -- [options]
   --max-minutes M   abort (and clean up) after M minutes (default 15)
   --verbose         service logs on stderr
 `;
-const { values: args } = parseArgs({
-  options: {
-    records: { type: 'string' },
-    batch: { type: 'string' },
-    clients: { type: 'string' },
-    requests: { type: 'string' },
-    'max-minutes': { type: 'string' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean' },
-  },
+const cli = benchCli(USAGE, {
+  numbers: ['records', 'batch', 'clients', 'requests', 'max-minutes'],
+  flags: ['verbose'],
 });
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const int = (v: string | undefined, fallback: number, min: number, max: number) => {
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    process.stderr.write(`invalid option value ${v} (${min}..${max})\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
 const opts = {
-  records: int(args.records, 100_000, 1000, 5_000_000),
-  batch: int(args.batch, 500, 1, 500),
-  clients: int(args.clients, 2000, 10, 1_000_000),
-  requests: int(args.requests, 1000, 10, 100_000),
-  maxMinutes: int(args['max-minutes'], 15, 1, 120),
-  verbose: args.verbose === true,
+  records: cli.int('records', 100_000, 1000, 5_000_000),
+  batch: cli.int('batch', 500, 1, 500),
+  clients: cli.int('clients', 2000, 10, 1_000_000),
+  requests: cli.int('requests', 1000, 10, 100_000),
+  maxMinutes: cli.int('max-minutes', 15, 1, 120),
+  verbose: cli.flag('verbose'),
 };
 
 const percentile = (sorted: number[], p: number) =>

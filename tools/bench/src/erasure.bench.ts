@@ -18,7 +18,6 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
@@ -38,6 +37,7 @@ import {
 import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runContentCli, runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
+import { benchCli } from './common/cli';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
@@ -50,29 +50,17 @@ const USAGE = `Usage: npm run bench:erasure -- [options]
   --max-minutes M   abort (and clean up) after M minutes (default 10)
   --verbose         service logs on stderr
 `;
-const { values: args } = parseArgs({
-  options: {
-    clients: { type: 'string' },
-    messages: { type: 'string' },
-    entries: { type: 'string' },
-    responses: { type: 'string' },
-    'max-minutes': { type: 'string' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean' },
-  },
+const cli = benchCli(USAGE, {
+  numbers: ['clients', 'messages', 'entries', 'responses', 'max-minutes'],
+  flags: ['verbose'],
 });
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const num = (v: string | undefined, d: number) => (v === undefined ? d : Math.max(1, Number.parseInt(v, 10)));
 const opts = {
-  clients: num(args.clients, 3),
-  messages: num(args.messages, 10_000),
-  entries: num(args.entries, 10_000),
-  responses: num(args.responses, 500),
-  maxMinutes: num(args['max-minutes'], 10),
-  verbose: args.verbose ?? false,
+  clients: cli.int('clients', 3, 1, 1000),
+  messages: cli.int('messages', 10_000, 1, 10_000_000),
+  entries: cli.int('entries', 10_000, 1, 10_000_000),
+  responses: cli.int('responses', 500, 1, 1_000_000),
+  maxMinutes: cli.int('max-minutes', 10, 1, 120),
+  verbose: cli.flag('verbose'),
 };
 const TARGET_MS = 10_000;
 installLifecycle(opts.maxMinutes);

@@ -22,12 +22,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import argon2 from 'argon2';
 import { Client } from 'pg';
 import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
+import { benchCli } from './common/cli';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 import { summariseProfile } from './caseload/cpu-profile';
@@ -42,38 +42,18 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
   --profile         V8 CPU profile of the gateway over the measured pass-through, summarised
   --verbose         service logs on stderr
 `;
-const { values: args } = parseArgs({
-  options: {
-    concurrency: { type: 'string' },
-    seconds: { type: 'string' },
-    warmup: { type: 'string' },
-    accounts: { type: 'string' },
-    'max-minutes': { type: 'string' },
-    verbose: { type: 'boolean' },
-    profile: { type: 'boolean' },
-    help: { type: 'boolean' },
-  },
+const cli = benchCli(USAGE, {
+  numbers: ['concurrency', 'seconds', 'warmup', 'accounts', 'max-minutes'],
+  flags: ['verbose', 'profile'],
 });
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const int = (v: string | undefined, fallback: number, min: number, max: number) => {
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    process.stderr.write(`invalid option value ${v} (${min}..${max})\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
 const opts = {
-  concurrency: int(args.concurrency, 20, 1, 500),
-  seconds: int(args.seconds, 15, 1, 600),
-  warmup: int(args.warmup, 3, 0, 120),
-  accounts: int(args.accounts, 40, 1, 1000),
-  maxMinutes: int(args['max-minutes'], 10, 1, 120),
-  verbose: args.verbose === true,
-  profile: args.profile === true,
+  concurrency: cli.int('concurrency', 20, 1, 500),
+  seconds: cli.int('seconds', 15, 1, 600),
+  warmup: cli.int('warmup', 3, 0, 120),
+  accounts: cli.int('accounts', 40, 1, 1000),
+  maxMinutes: cli.int('max-minutes', 10, 1, 120),
+  verbose: cli.flag('verbose'),
+  profile: cli.flag('profile'),
 };
 const deadline = installLifecycle(opts.maxMinutes);
 deadline.unref();

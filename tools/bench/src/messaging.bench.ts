@@ -20,7 +20,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import argon2 from 'argon2';
 import { Client, Pool } from 'pg';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -35,6 +34,7 @@ import {
 import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
+import { benchCli } from './common/cli';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
@@ -50,34 +50,16 @@ const USAGE = `Usage: npm run bench:messaging -- [options]
   --verbose         service logs on stderr
 `;
 
-const { values: args } = parseArgs({
-  options: {
-    senders: { type: 'string' },
-    seconds: { type: 'string' },
-    warmup: { type: 'string' },
-    'max-minutes': { type: 'string' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean' },
-  },
+const cli = benchCli(USAGE, {
+  numbers: ['senders', 'seconds', 'warmup', 'max-minutes'],
+  flags: ['verbose'],
 });
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const int = (v: string | undefined, fallback: number, min: number, max: number) => {
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    process.stderr.write(`invalid option value ${v} (${min}..${max})\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
 const opts = {
-  senders: int(args.senders, 50, 1, 500),
-  seconds: int(args.seconds, 20, 1, 600),
-  warmup: int(args.warmup, 5, 0, 120),
-  maxMinutes: int(args['max-minutes'], 10, 1, 120),
-  verbose: args.verbose === true,
+  senders: cli.int('senders', 50, 1, 500),
+  seconds: cli.int('seconds', 20, 1, 600),
+  warmup: cli.int('warmup', 5, 0, 120),
+  maxMinutes: cli.int('max-minutes', 10, 1, 120),
+  verbose: cli.flag('verbose'),
 };
 
 // Cleanup: everything started is stopped in reverse order, on success, error, Ctrl-C or timeout.

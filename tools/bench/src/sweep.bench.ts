@@ -18,11 +18,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { startServiceProcess } from '@therapy-room/tools-dev';
+import { benchCli } from './common/cli';
 import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
@@ -32,23 +32,11 @@ const USAGE = `Usage: npm run bench:sweep -- [options]
   --max-minutes M   abort (and clean up) after M minutes (default 10)
   --verbose         service logs on stderr
 `;
-const { values: args } = parseArgs({
-  options: {
-    clients: { type: 'string' },
-    'max-minutes': { type: 'string' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean' },
-  },
-});
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const num = (v: string | undefined, d: number) => (v === undefined ? d : Math.max(1, Number.parseInt(v, 10)));
+const cli = benchCli(USAGE, { numbers: ['clients', 'max-minutes'], flags: ['verbose'] });
 const opts = {
-  clients: num(args.clients, 20_000),
-  maxMinutes: num(args['max-minutes'], 10),
-  verbose: args.verbose ?? false,
+  clients: cli.int('clients', 20_000, 1, 10_000_000),
+  maxMinutes: cli.int('max-minutes', 10, 1, 120),
+  verbose: cli.flag('verbose'),
 };
 const TARGET_PER_MINUTE = 1_000;
 const BATCH = 500;
