@@ -6,6 +6,7 @@ export * from './identity/tenant-created.v1';
 export * from './identity/user-registered.v1';
 export * from './identity/session-revoked.v1';
 export * from './identity/user-deactivated.v1';
+export * from './identity/user-deactivated.v2';
 export * from './identity/user-reactivated.v1';
 export * from './identity/erasure-completed.v1';
 export * from './identity/privacy-statement-published.v1';

@@ -3,6 +3,7 @@ import { identityTenantCreatedV1 } from './identity/tenant-created.v1';
 import { identityUserRegisteredV1 } from './identity/user-registered.v1';
 import { identitySessionRevokedV1 } from './identity/session-revoked.v1';
 import { identityUserDeactivatedV1 } from './identity/user-deactivated.v1';
+import { identityUserDeactivatedV2 } from './identity/user-deactivated.v2';
 import { identityUserReactivatedV1 } from './identity/user-reactivated.v1';
 import { identityErasureCompletedV1 } from './identity/erasure-completed.v1';
 import { identityPrivacyStatementPublishedV1 } from './identity/privacy-statement-published.v1';
@@ -42,6 +43,7 @@ export const eventContracts = {
   [identityUserRegisteredV1.topic]: identityUserRegisteredV1,
   [identitySessionRevokedV1.topic]: identitySessionRevokedV1,
   [identityUserDeactivatedV1.topic]: identityUserDeactivatedV1,
+  [identityUserDeactivatedV2.topic]: identityUserDeactivatedV2,
   [identityUserReactivatedV1.topic]: identityUserReactivatedV1,
   [identityErasureCompletedV1.topic]: identityErasureCompletedV1,
   [identityPrivacyStatementPublishedV1.topic]: identityPrivacyStatementPublishedV1,

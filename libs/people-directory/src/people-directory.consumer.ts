@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   identityUserDeactivatedV1,
+  identityUserDeactivatedV2,
   identityUserProfileChangedV1,
   identityUserReactivatedV1,
   identityUserRegisteredV1,
@@ -40,9 +41,22 @@ export class PeopleDirectoryConsumer {
     );
   }
 
+  // v1 and v2 both, while identity writes both: the same status at the same time, set twice, is one effect.
   @OnEvent(identityUserDeactivatedV1)
   onDeactivated(@Payload() message: IncomingMessage) {
     return this.events.handle(identityUserDeactivatedV1, message, (event, manager) =>
+      this.people.statusChanged(manager, {
+        id: event.payload.userId,
+        tenantId: event.tenantId,
+        status: 'deactivated',
+        at: event.occurredAt,
+      }),
+    );
+  }
+
+  @OnEvent(identityUserDeactivatedV2)
+  onDeactivatedV2(@Payload() message: IncomingMessage) {
+    return this.events.handle(identityUserDeactivatedV2, message, (event, manager) =>
       this.people.statusChanged(manager, {
         id: event.payload.userId,
         tenantId: event.tenantId,

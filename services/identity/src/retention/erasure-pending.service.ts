@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  identityUserDeactivatedV1,
   identityUserReactivatedV1,
   type MessageOf,
   type retentionErasureCancelledV1,
@@ -9,6 +8,7 @@ import {
 } from '@therapy-room/contracts';
 import { AuditEmitter, changedRows, OutboxService } from '@therapy-room/platform';
 import { SessionsService } from '../sessions/sessions.service';
+import { publishDeactivation } from '../users/deactivation-events';
 import { UsersRepository } from '../users/users.repository';
 import type { UserStatus } from '../users/user-account.entity';
 
@@ -42,15 +42,13 @@ export class ErasurePendingService {
     await this.users.setStatus(user.id, 'deactivated', manager);
     await this.sessions.revokeAllForUser(user.id, 'deactivated', manager);
     const by = event.payload.approvedBy;
-    // identity.user.deactivated.v1 names an admin; a sweep's erasure has none (the sessions still end).
-    if (by) {
-      await this.outbox.add(
-        manager,
-        identityUserDeactivatedV1,
-        { userId: user.id, byUserId: by },
-        { tenantId: event.tenantId, subjectId: user.id },
-      );
-    }
+    // A sweep's erasure has no admin: v2 says so (the sessions end all the same).
+    await publishDeactivation(this.outbox, manager, {
+      userId: user.id,
+      byUserId: by,
+      reason: 'erasure_scheduled',
+      tenantId: event.tenantId,
+    });
     await this.record(manager, 'user.deactivate', by, user.id, event.tenantId, 'erasure_scheduled');
   }
 

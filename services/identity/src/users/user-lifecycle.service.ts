@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  identityUserDeactivatedV1,
-  identityUserReactivatedV1,
-  type AuditAction,
-} from '@therapy-room/contracts';
+import { identityUserReactivatedV1, type AuditAction } from '@therapy-room/contracts';
 import { AuditEmitter, OutboxService } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
 import { SessionsService } from '../sessions/sessions.service';
 import { LicenceService } from '../tenants/licence.service';
+import { publishDeactivation } from './deactivation-events';
 import { UsersRepository } from './users.repository';
 import type { UserAccount, UserStatus } from './user-account.entity';
 
@@ -47,12 +44,12 @@ export class UserLifecycleService {
       if (user.status === 'deactivated') return false;
       await this.users.setStatus(user.id, 'deactivated', manager);
       await this.sessions.revokeAllForUser(user.id, 'deactivated', manager);
-      await this.outbox.add(
-        manager,
-        identityUserDeactivatedV1,
-        { userId: user.id, byUserId: actor.userId },
-        { tenantId: actor.tenantId, subjectId: user.id },
-      );
+      await publishDeactivation(this.outbox, manager, {
+        userId: user.id,
+        byUserId: actor.userId,
+        reason: 'organisation_admin',
+        tenantId: actor.tenantId,
+      });
       user.status = 'deactivated';
       return true;
     });

@@ -6,7 +6,11 @@ import { DataSource } from 'typeorm';
 import {
   identityErasureCompletedV1,
   identitySessionRevokedV1,
+  identityUserDeactivatedV2,
+  identityUserReactivatedV1,
+  retentionErasureCancelledV1,
   retentionErasureRequestedV1,
+  retentionErasureScheduledV1,
   type EventEnvelope,
 } from '@therapy-room/contracts';
 import {
@@ -90,7 +94,12 @@ describe('erasure: identity deletes every row about the subject and confirms (re
     identity = await startInProcessService(AppModule, 'identity');
     ({ app, db, url, prefix } = identity);
     probe = await collectTopics(
-      [identityErasureCompletedV1, identitySessionRevokedV1].map((c) => `${prefix}${c.topic}`),
+      [
+        identityErasureCompletedV1,
+        identitySessionRevokedV1,
+        identityUserDeactivatedV2,
+        identityUserReactivatedV1,
+      ].map((c) => `${prefix}${c.topic}`),
     );
   });
   afterAll(async () => {
@@ -141,6 +150,52 @@ describe('erasure: identity deletes every row about the subject and confirms (re
     );
     // The organisation and its other accounts are untouched.
     expect(await db.query(`SELECT 1 FROM identity.user_account WHERE id = $1`, [t.adminId])).toHaveLength(1);
+  });
+
+  it("a sweep's scheduled erasure (no admin) deactivates the account and says so on identity.user.deactivated.v2; cancelling gives it back", async () => {
+    const t = await createTenantWithClient();
+    const requestId = randomUUID();
+    const publish = (type: string, payload: Record<string, unknown>) =>
+      publishRaw(`${prefix}${type}`, [
+        {
+          key: t.clientId,
+          value: JSON.stringify({
+            id: uuidv7(),
+            type,
+            occurredAt: new Date().toISOString(),
+            tenantId: t.tenantId,
+            region: 'eea',
+            subjectId: t.clientId,
+            traceparent: null,
+            payload,
+          }),
+        },
+      ]);
+    await publish(retentionErasureScheduledV1.topic, {
+      requestId,
+      runsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      approvedBy: null,
+    });
+    await expectEventually(() =>
+      expect(
+        events(identityUserDeactivatedV2.topic)
+          .filter((e) => e.subjectId === t.clientId)
+          .map((e) => e.payload),
+      ).toEqual([{ userId: t.clientId, byUserId: null, reason: 'erasure_scheduled' }]),
+    );
+    expect(await db.query(`SELECT status FROM identity.user_account WHERE id = $1`, [t.clientId])).toEqual([
+      { status: 'deactivated' },
+    ]);
+
+    await publish(retentionErasureCancelledV1.topic, { requestId, cancelledBy: randomUUID() });
+    await expectEventually(() =>
+      expect(events(identityUserReactivatedV1.topic).filter((e) => e.subjectId === t.clientId)).toHaveLength(
+        1,
+      ),
+    );
+    expect(await db.query(`SELECT status FROM identity.user_account WHERE id = $1`, [t.clientId])).toEqual([
+      { status: 'active' },
+    ]);
   });
 
   it('has no second effect when the same request is delivered again, and confirms an unknown subject', async () => {
