@@ -12,7 +12,10 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const [postgres, kafka] = await Promise.all([
     startPostgresOrUseExternal({ fast: true }),
-    startKafkaOrUseExternal(),
+    // Every test file makes its own topics (about 170 with their DLQs, 3 partitions each): a whole run
+    // ends near 14,000 partitions, which a 512 MB broker serves only in back-to-back full collections
+    // (measured: old generation full, 6 minutes in GC, metadata requests timing out in the last files).
+    startKafkaOrUseExternal({ heapMb: 2048 }),
   ]);
   // Roles and schemas are provisioned as in a cluster: by a CREATEROLE administrator, not a superuser.
   await useTestPostgres(postgres.adminUrl());
