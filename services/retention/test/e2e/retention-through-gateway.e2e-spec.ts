@@ -61,6 +61,7 @@ describe('retention e2e: through the gateway, with every participant as a real p
   }
   let proId: string;
 
+  // Seven service processes (as in the erasure completeness test): up to 5 minutes beside other e2e files.
   beforeAll(async () => {
     stack = await startStack(
       { RETENTION_TICK_SECONDS: '1' },
@@ -78,7 +79,7 @@ describe('retention e2e: through the gateway, with every participant as a real p
         (t) => `${stack.prefix}${t}`,
       ),
     );
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await probe?.stop();
     await stack?.stop();
