@@ -14,6 +14,13 @@ import { createTestDatabase, serviceEnv, testSigningKey, uniqueName, type TestDa
 import { TestLogins, type CompletedLogin, type LoginCredentials } from './login-as';
 import type { Region } from '@therapy-room/contracts';
 
+/**
+ * How long a service process of a test stack may take to be ready: it compiles its TypeScript at start,
+ * and in a full run two e2e files may start seven processes each at once on two cores (a start that
+ * hangs still fails, with its last log lines).
+ */
+const ready = { readyTimeoutMs: 150_000 };
+
 export interface TestTenant {
   slug: string;
   tenantId: string;
@@ -124,7 +131,7 @@ export async function startStack(
     ...(infra ? { PUBLIC_URL: `http://127.0.0.1:${gatewayPort}` } : {}),
     ...extraEnv,
   });
-  const identity = await startServiceProcess('identity', identityEnv);
+  const identity = await startServiceProcess('identity', identityEnv, ready);
   // The optional services, each on its own schema and port; a start that fails stops what was started.
   const started: ServiceProcess[] = [identity];
   const optional = async (name: OptionalService, env: Record<string, string> = {}) => {
@@ -136,7 +143,7 @@ export async function startStack(
       ...env,
       ...extraEnv,
     });
-    const process = await startServiceProcess(name, serviceEnvironment).catch(async (err) => {
+    const process = await startServiceProcess(name, serviceEnvironment, ready).catch(async (err) => {
       await Promise.allSettled(started.map((s) => s.stop()));
       throw err;
     });
@@ -185,7 +192,7 @@ export async function startStack(
     ...(infra ? { METRICS_PORT: String(await freePort()) } : {}),
     ...extraEnv,
   });
-  const gateway = await startServiceProcess('gateway', gatewayEnv).catch(async (err) => {
+  const gateway = await startServiceProcess('gateway', gatewayEnv, ready).catch(async (err) => {
     await Promise.allSettled(started.map((s) => s.stop()));
     throw err;
   });
@@ -223,7 +230,7 @@ export async function startStack(
       if (!stack[service]) throw new Error(`${service} was not started in this stack`);
       await stack[service].stop();
       envs[service] = { ...envs[service], ...envOverrides };
-      stack[service] = await startServiceProcess(service, envs[service]);
+      stack[service] = await startServiceProcess(service, envs[service], ready);
     },
     logins,
     loginAs(account, options) {
@@ -238,17 +245,21 @@ export async function startStack(
       return runContentCli(['seed-library'], { ...envs.content, LOG_LEVEL: 'error' });
     },
     async startExtraGateway(envOverrides = {}) {
-      const extra = await startServiceProcess('gateway', {
-        ...envs.gateway,
-        IDENTITY_URL: stack.identity.url,
-        ...(stack.caseload ? { CASELOAD_URL: stack.caseload.url } : {}),
-        ...(stack.content ? { CONTENT_URL: stack.content.url } : {}),
-        ...(stack.messaging ? { MESSAGING_URL: stack.messaging.url } : {}),
-        ...(stack.audit ? { AUDIT_URL: stack.audit.url } : {}),
-        ...(stack.retention ? { RETENTION_URL: stack.retention.url } : {}),
-        PORT: String(await freePort()),
-        ...envOverrides,
-      });
+      const extra = await startServiceProcess(
+        'gateway',
+        {
+          ...envs.gateway,
+          IDENTITY_URL: stack.identity.url,
+          ...(stack.caseload ? { CASELOAD_URL: stack.caseload.url } : {}),
+          ...(stack.content ? { CONTENT_URL: stack.content.url } : {}),
+          ...(stack.messaging ? { MESSAGING_URL: stack.messaging.url } : {}),
+          ...(stack.audit ? { AUDIT_URL: stack.audit.url } : {}),
+          ...(stack.retention ? { RETENTION_URL: stack.retention.url } : {}),
+          PORT: String(await freePort()),
+          ...envOverrides,
+        },
+        ready,
+      );
       extraGateways.push(extra);
       return extra;
     },
