@@ -97,9 +97,14 @@ expect_docs() { # expect_docs <what> <file> <ERE> <expected kind/name list, sort
   [ "$got" = "$4" ] || die "$1: expected [$4], got [$got]"
 }
 for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
-  # Egress to HTTPS (OIDC issuers) and SMTP ports, whatever the peer: identity's policy only.
-  expect_docs "$(basename "$f"): only identity may open HTTPS or SMTP connections" "$f" \
-    'port: (443|465|587|25)(\n|$)' 'NetworkPolicy/therapy-room-identity'
+  # Egress to SMTP ports, whatever the peer: identity's policy only. HTTPS: identity (OIDC issuers, the
+  # only one with public addresses, checked below) and the services that write exports (the region's
+  # object store, an in-region peer).
+  expect_docs "$(basename "$f"): only identity may open SMTP connections" "$f" \
+    'port: (465|587|25)(\n|$)' 'NetworkPolicy/therapy-room-identity'
+  expect_docs "$(basename "$f"): only identity and the exporting services may open HTTPS connections" "$f" \
+    'port: 443(\n|$)' \
+    'NetworkPolicy/therapy-room-content NetworkPolicy/therapy-room-identity NetworkPolicy/therapy-room-messaging NetworkPolicy/therapy-room-retention'
 done
 for region in eea uk; do
   expect_docs "$region: only identity may reach public HTTPS (OIDC issuers)" "$out/$region.yaml" \
@@ -120,7 +125,12 @@ done
 # TLS: every workload that reaches PostgreSQL or Kafka verifies it with the region's CA bundle, which
 # trust-manager keeps from the operators' own CA Secrets (k8s/<region>/trust-bundle.yaml): no hand copy.
 for f in "$out/eea.yaml" "$out/uk.yaml" "$out/dedicated-acme.yaml"; do
-  ! grep -q 'cluster-ca-cert' "$f" || die "$(basename "$f"): a workload reads a copied operator CA Secret instead of the CA bundle"
+  # Only the directory mirror names operator CA Secrets (Strimzi's: its own cluster's, and the other
+  # region's, which no bundle of this cluster can hold); a dedicated deployment has no mirror.
+  mirror='KafkaMirrorMaker2/directory-mirror'
+  [ "$(basename "$f")" = dedicated-acme.yaml ] && mirror=''
+  expect_docs "$(basename "$f"): no workload reads a copied operator CA Secret instead of the CA bundle" "$f" \
+    'cluster-ca-cert' "$mirror"
   want=$(docs_matching "$f" 'name: DATABASE_URL\n')
   [ -n "$want" ] || die "$(basename "$f"): no workload reads DATABASE_URL"
   expect_docs "$(basename "$f"): every workload on PostgreSQL verifies its certificate (DATABASE_CA_FILE)" "$f" \
