@@ -30,7 +30,9 @@ describe('residency: two regions, each organisation’s data in its home region 
   beforeAll(async () => {
     smtp = await startSmtpSink();
     regions = await startTestRegions(['eea', 'uk'], { SMTP_URL: smtp.url });
-  }, 300_000);
+    // Two PostgreSQL, two brokers, MirrorMaker 2 and fourteen service processes, one after the other:
+    // about 3 minutes alone, up to 8 on a loaded two-core machine.
+  }, 480_000);
   afterAll(async () => {
     await regions?.stop();
     await smtp?.stop();
