@@ -15,9 +15,7 @@
  */
 import 'reflect-metadata';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
@@ -38,7 +36,8 @@ import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runContentCli, runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
 import { benchCli } from './common/cli';
-import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
+import { runBenchmark, writeReport } from './common/report';
+import { installLifecycle, onCleanup, progress } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
 const USAGE = `Usage: npm run bench:erasure -- [options]
@@ -385,19 +384,7 @@ async function main() {
     `Counts reported by the participants (first client): \`${JSON.stringify(runs[0].counts)}\``,
     '',
   ].join('\n');
-  process.stdout.write(`${report}\n`);
-  const dir = path.join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `erasure-${startedAt.toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(file, report);
-  progress(`report written to ${path.relative(process.cwd(), file)}`);
+  writeReport('erasure', startedAt, report);
 }
 
-main()
-  .then(() => shutdown())
-  .then(() => process.exit(0))
-  .catch(async (err: Error) => {
-    progress(`failed: ${err.stack ?? err.message}`);
-    await shutdown();
-    process.exit(1);
-  });
+runBenchmark(main);

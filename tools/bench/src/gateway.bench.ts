@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,7 +28,8 @@ import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
 import { benchCli } from './common/cli';
-import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
+import { runBenchmark, writeReport } from './common/report';
+import { installLifecycle, onCleanup, progress } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 import { summariseProfile } from './caseload/cpu-profile';
 
@@ -419,17 +420,7 @@ async function main() {
     '',
     profile,
   ].join('\n');
-  process.stdout.write(report);
-  const dir = path.join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `gateway-${startedAt.toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(file, report);
-  progress(`report written to ${file}`);
+  writeReport('gateway', startedAt, report);
 }
 
-main()
-  .catch((err: unknown) => {
-    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => shutdown().then(() => process.exit()));
+runBenchmark(main);

@@ -16,9 +16,8 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import argon2 from 'argon2';
 import { Client, Pool } from 'pg';
@@ -35,7 +34,8 @@ import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
 import { benchCli } from './common/cli';
-import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
+import { runBenchmark, writeReport } from './common/report';
+import { installLifecycle, onCleanup, progress } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
 // ---------------------------------------------------------------------------------------------
@@ -600,12 +600,7 @@ ${[...waits]
   .map(([k, v]) => `| ${k} | ${(v / Math.max(1, samples)).toFixed(2)} |`)
   .join('\n')}
 `;
-  process.stdout.write(report);
-  const dir = path.join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `messaging-${startedAt.toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(file, report);
-  progress(`report written to ${path.relative(process.cwd(), file)}`);
+  writeReport('messaging', startedAt, report);
 }
 
 /** N concurrent loops of an awaited operation for `seconds`; the latency of each. */
@@ -625,11 +620,4 @@ async function measureLoop(n: number, seconds: number, op: (i: number) => Promis
   return summarise(latencies, (performance.now() - t0) / 1000);
 }
 
-main()
-  .then(() => shutdown())
-  .then(() => process.exit(0))
-  .catch(async (err: Error) => {
-    progress(`failed: ${err.stack ?? err.message}`);
-    await shutdown();
-    process.exit(1);
-  });
+runBenchmark(main);

@@ -15,15 +15,14 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Client } from 'pg';
 import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { startServiceProcess } from '@therapy-room/tools-dev';
 import { benchCli } from './common/cli';
-import { installLifecycle, onCleanup, progress, shutdown } from './common/lifecycle';
+import { runBenchmark, writeReport } from './common/report';
+import { installLifecycle, onCleanup, progress } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
 
 const USAGE = `Usage: npm run bench:sweep -- [options]
@@ -156,19 +155,7 @@ async function main() {
     `Sweep at ${(baselineMs / sweepMs).toPrecision(2)} × the raw DELETE rate; ${sweepPerMinute} clients/min: ${sweepPerMinute >= TARGET_PER_MINUTE ? 'meets' : 'BELOW'} the ${TARGET_PER_MINUTE}/min target.`,
     '',
   ].join('\n');
-  process.stdout.write(`${report}\n`);
-  const dir = path.join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(file, report);
-  progress(`report written to ${path.relative(process.cwd(), file)}`);
+  writeReport('sweep', startedAt, report);
 }
 
-main()
-  .then(() => shutdown())
-  .then(() => process.exit(0))
-  .catch(async (err: Error) => {
-    progress(`failed: ${err.stack ?? err.message}`);
-    await shutdown();
-    process.exit(1);
-  });
+runBenchmark(main);
