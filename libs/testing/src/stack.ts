@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import argon2 from 'argon2';
+import { withFileLock } from '@therapy-room/local-kafka';
 import { freePort } from '@therapy-room/local-postgres';
 import {
   runContentCli,
@@ -20,6 +21,14 @@ import type { Region } from '@therapy-room/contracts';
  * hangs still fails, with its last log lines).
  */
 const ready = { readyTimeoutMs: 150_000 };
+
+/**
+ * A stack of five or more service processes starts while holding a lock shared by every test worker on
+ * the machine: two such starts at once on two cores each take minutes and may both time out, one after
+ * the other each takes seconds. Only the start is serialised; the tests themselves run side by side.
+ */
+const HEAVY_STACK_OPTIONAL_SERVICES = 3;
+const HEAVY_STACK_START_LOCK = join(tmpdir(), 'therapy-room', 'heavy-stack-start.lock');
 
 export interface TestTenant {
   slug: string;
@@ -113,6 +122,18 @@ export async function startStack(
   extraEnv: Record<string, string> = {},
   options: Partial<Record<OptionalService, boolean>> = {},
   infra?: StackInfrastructure,
+): Promise<TestStack> {
+  const start = () => startStackProcesses(extraEnv, options, infra);
+  const optionalCount = Object.values(options).filter(Boolean).length;
+  return optionalCount >= HEAVY_STACK_OPTIONAL_SERVICES
+    ? withFileLock(HEAVY_STACK_START_LOCK, start)
+    : start();
+}
+
+async function startStackProcesses(
+  extraEnv: Record<string, string>,
+  options: Partial<Record<OptionalService, boolean>>,
+  infra: StackInfrastructure | undefined,
 ): Promise<TestStack> {
   const db = await createTestDatabase(infra?.adminUrl);
   const prefix = infra ? infra.prefix : `${uniqueName('t')}.`;

@@ -1,6 +1,8 @@
+export { forEachLine, trackChild } from './child-processes';
+export { withFileLock } from './file-lock';
+export { ensureMavenClasspath } from './jar-cache';
 export {
   ensureKafkaClasspath,
-  ensureMavenClasspath,
   freePorts,
   type KafkaHandle,
   LocalKafka,

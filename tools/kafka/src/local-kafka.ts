@@ -1,13 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { discard, forEachLine, type LogSink, runToCompletion, trackChild } from './child-processes';
+import { ensureMavenClasspath } from './jar-cache';
 
 export interface LocalKafkaOptions {
   /** where broker data lives; default a fresh mkdtemp under os.tmpdir() */
@@ -28,8 +28,6 @@ export interface KafkaHandle {
   kafka?: LocalKafka;
 }
 
-type LogSink = (line: string) => void;
-
 export const KAFKA_VERSION = '3.9.1';
 export const PACKAGE_DIR = path.join(__dirname, '..');
 const POM_PATH = path.join(PACKAGE_DIR, 'pom.xml');
@@ -38,19 +36,9 @@ const HOST = '127.0.0.1';
 const READY_TOPIC = '__local_kafka_ready';
 const LOG_TAIL_LINES = 40;
 const STOP_GRACE_MS = 20_000;
-const LOCK_STALE_MS = 5 * 60_000;
-const LOCK_HEARTBEAT_MS = 30_000;
-const LOCK_POLL_MS = 250;
 const READY_POLL_MS = 500;
-const COMPLETE_MARKER = '.complete';
 // Keeps the JVM from grabbing every core and a quarter of RAM on small CI machines.
 export const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
-const PREREQUISITES_HINT =
-  'Java 17 and Maven are prerequisites of the local Kafka broker (tools/kafka). ' +
-  'Install them, e.g. `apt-get install -y openjdk-17-jre-headless maven` ' +
-  '(or set KAFKA_BROKERS to use an existing Kafka).';
-
-const discard: LogSink = () => undefined;
 
 export class LocalKafka {
   private readonly options: LocalKafkaOptions;
@@ -132,28 +120,6 @@ export function ensureKafkaClasspath(opts: { onLog?: LogSink } = {}): Promise<st
   return ensureMavenClasspath(POM_PATH, `kafka-${KAFKA_VERSION}`, opts);
 }
 
-/**
- * The jars a pom.xml names (with their runtime dependencies), fetched once from Maven Central by mvn
- * into `~/.cache/therapy-room/<cacheName>/libs` (THERAPY_ROOM_CACHE overrides the root) under a lock
- * that concurrent test workers share; returns the java classpath string.
- */
-export async function ensureMavenClasspath(
-  pomPath: string,
-  cacheName: string,
-  opts: { onLog?: LogSink } = {},
-): Promise<string> {
-  const log = opts.onLog ?? discard;
-  const libsDir = cachedLibsDir(cacheName);
-  await requireCommand('java', ['-version']);
-  if (!isComplete(libsDir)) {
-    await withLock(`${libsDir}.lock`, async () => {
-      // Another process may have finished the download while we waited for the lock.
-      if (!isComplete(libsDir)) await fetchJars(pomPath, libsDir, log);
-    });
-  }
-  return classpathOf(libsDir);
-}
-
 /** If process.env.KAFKA_BROKERS is set, returns those brokers and a no-op stop, starting nothing; otherwise starts a LocalKafka. */
 export async function startKafkaOrUseExternal(options: LocalKafkaOptions = {}): Promise<KafkaHandle> {
   const external = parseBrokerList(process.env.KAFKA_BROKERS);
@@ -173,74 +139,6 @@ function parseBrokerList(value: string | undefined): string[] {
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker.length > 0);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Jar cache
-
-function cachedLibsDir(cacheName: string): string {
-  const cacheRoot = process.env.THERAPY_ROOM_CACHE ?? path.join(os.homedir(), '.cache', 'therapy-room');
-  return path.join(cacheRoot, cacheName, 'libs');
-}
-
-function isComplete(libsDir: string): boolean {
-  return existsSync(path.join(libsDir, COMPLETE_MARKER));
-}
-
-async function fetchJars(pomPath: string, libsDir: string, log: LogSink): Promise<void> {
-  await requireCommand('mvn', ['-v']);
-  // Start from scratch so jars of an interrupted download never leak into the classpath.
-  await fs.rm(libsDir, { recursive: true, force: true });
-  await fs.mkdir(libsDir, { recursive: true });
-  log(`fetching the jars of ${pomPath} into ${libsDir}`);
-  const args = ['-B', '-q', '-f', pomPath, 'dependency:copy-dependencies'];
-  args.push('-DincludeScope=runtime', `-DoutputDirectory=${libsDir}`);
-  await runToCompletion('mvn', args, log);
-  await fs.writeFile(path.join(libsDir, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
-}
-
-async function classpathOf(libsDir: string): Promise<string> {
-  const jars = (await fs.readdir(libsDir)).filter((file) => file.endsWith('.jar')).sort();
-  return jars.map((jar) => path.join(libsDir, jar)).join(path.delimiter);
-}
-
-async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
-  await acquireLock(lockDir);
-  // Keeps the lock fresh during a slow download so waiters do not mistake it for a dead holder.
-  const heartbeat = setInterval(() => {
-    const now = new Date();
-    fs.utimes(lockDir, now, now).catch(() => undefined);
-  }, LOCK_HEARTBEAT_MS);
-  heartbeat.unref();
-  try {
-    return await fn();
-  } finally {
-    clearInterval(heartbeat);
-    await fs.rm(lockDir, { recursive: true, force: true });
-  }
-}
-
-async function acquireLock(lockDir: string): Promise<void> {
-  await fs.mkdir(path.dirname(lockDir), { recursive: true });
-  for (;;) {
-    try {
-      await fs.mkdir(lockDir);
-      return;
-    } catch (error) {
-      if (errorCode(error) !== 'EEXIST') throw error;
-    }
-    if (await isStaleLock(lockDir)) await fs.rm(lockDir, { recursive: true, force: true });
-    else await delay(LOCK_POLL_MS);
-  }
-}
-
-async function isStaleLock(lockDir: string): Promise<boolean> {
-  try {
-    const { mtimeMs } = await fs.stat(lockDir);
-    return Date.now() - mtimeMs > LOCK_STALE_MS;
-  } catch {
-    return false; // released meanwhile; the next mkdir attempt decides
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,93 +292,6 @@ async function isReady(admin: Admin): Promise<boolean> {
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child process plumbing
-
-const runningChildren = new Set<ChildProcess>();
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-function killRunningChildren(): void {
-  for (const child of runningChildren) child.kill('SIGKILL');
-}
-
-function onFatalSignal(signal: NodeJS.Signals): void {
-  // Someone else handles this signal (e.g. a CLI doing a clean stop); the exit hook stays the backstop.
-  if (process.listenerCount(signal) > 1) return;
-  killRunningChildren();
-  removeExitHooks();
-  process.kill(process.pid, signal); // re-raise so the default "terminate" behaviour still happens
-}
-
-function installExitHooks(): void {
-  process.on('exit', killRunningChildren);
-  // Prepended so the count in onFatalSignal still sees `process.once` listeners (they detach before running).
-  for (const signal of FORWARDED_SIGNALS) process.prependListener(signal, onFatalSignal);
-}
-
-function removeExitHooks(): void {
-  process.off('exit', killRunningChildren);
-  for (const signal of FORWARDED_SIGNALS) process.off(signal, onFatalSignal);
-}
-
-export function trackChild(child: ChildProcess, exited: Promise<void>): void {
-  if (runningChildren.size === 0) installExitHooks();
-  runningChildren.add(child);
-  void exited.then(() => {
-    runningChildren.delete(child);
-    if (runningChildren.size === 0) removeExitHooks();
-  });
-}
-
-// Maven 3.8 prints bare ANSI reset codes even with -B -q; they carry no information.
-const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
-
-export function forEachLine(stream: Readable | null, onLine: LogSink): void {
-  if (!stream) return;
-  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (raw: string) => {
-    const line = raw.replace(ANSI_ESCAPE, '');
-    if (line.trim().length > 0) onLine(line);
-  });
-}
-
-/** Runs a short-lived command, streaming its output to `log`; rejects with the output tail on failure. */
-function runToCompletion(command: string, args: string[], log: LogSink): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    trackChild(child, new Promise((done) => child.once('close', () => done())));
-    const output: string[] = [];
-    const collect = (line: string): void => {
-      output.push(line);
-      log(line);
-    };
-    forEachLine(child.stdout, collect);
-    forEachLine(child.stderr, collect);
-    child.once('error', (error) => reject(prerequisiteError(command, error)));
-    child.once('close', (code, signal) => {
-      if (code === 0) return resolve();
-      const tail = output.slice(-LOG_TAIL_LINES).join('\n');
-      reject(
-        new Error(`\`${command} ${args.join(' ')}\` failed (${signal ?? `exit code ${code}`}):\n${tail}`),
-      );
-    });
-  });
-}
-
-function requireCommand(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, (error) => (error ? reject(prerequisiteError(command, error)) : resolve()));
-  });
-}
-
-function prerequisiteError(command: string, cause: Error): Error {
-  const problem = errorCode(cause) === 'ENOENT' ? 'was not found on PATH' : `failed: ${cause.message}`;
-  return new Error(`\`${command}\` ${problem}. ${PREREQUISITES_HINT}`, { cause });
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
 export function freePorts(count: number): Promise<number[]> {

@@ -2,14 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  JVM_FLAGS,
-  KAFKA_VERSION,
-  PACKAGE_DIR,
-  ensureMavenClasspath,
-  forEachLine,
-  trackChild,
-} from './local-kafka';
+import { forEachLine, trackChild } from './child-processes';
+import { ensureMavenClasspath } from './jar-cache';
+import { JVM_FLAGS, KAFKA_VERSION, PACKAGE_DIR } from './local-kafka';
 
 const POM_PATH = path.join(PACKAGE_DIR, 'mirror-maker', 'pom.xml');
 const LOG4J_PATH = path.join(PACKAGE_DIR, 'mirror-maker', 'log4j.properties');
