@@ -70,5 +70,7 @@ COPY --from=build /src/dist/app/seeds/ ./seeds/
 COPY --from=build /src/dist/app/web/ ./web/
 ENV WEB_ROOT=/app/web
 USER 10001:10001
-# PORT and METRICS_PORT come from the chart (gateway 3000, services 3001+; metrics 9464).
-CMD ["sh", "-c", "exec node --enable-source-maps services/${SERVICE}/src/main.js"]
+# PORT and METRICS_PORT come from the chart (gateway 3000, services 3001+; metrics 9464). kafkajs 2.2.4
+# (its last release) arms a timer with a negative delay when no request is throttled; Node 24 warns
+# about it once per process, and treats it as 1 ms, as older Node did silently: the warning is noise.
+CMD ["sh", "-c", "exec node --enable-source-maps --disable-warning=TimeoutNegativeWarning services/${SERVICE}/src/main.js"]
