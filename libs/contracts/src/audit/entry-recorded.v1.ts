@@ -47,6 +47,8 @@ export const auditActions = [
   /** A colleague was linked to a client (time-boxed), or the link was ended early. */
   'caseload.link',
   'caseload.unlink',
+  /** A professional or org admin listed the organisation's professionals to link one to a client (a page that showed anyone). */
+  'caseload.colleague_search',
   /** Caseload deleted what it held about an erased subject. */
   'caseload.erase',
   /** An org admin set, changed or removed the organisation's OIDC single sign-on configuration. */
