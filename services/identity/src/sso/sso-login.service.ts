@@ -19,7 +19,7 @@ import { OidcClient, OidcError } from './oidc/oidc-client';
 import { SsoRepository, type SsoConfigRow } from './sso.repository';
 import { SsoConfigService } from './sso-config.service';
 import { SSO_FAILED, SsoErrorCode, SsoException } from './sso.exception';
-import type { SsoCallbackDto, SsoStartAnswer, SsoStartDto } from './dto/sso-login.dto';
+import type { SsoAvailability, SsoCallbackDto, SsoStartAnswer, SsoStartDto } from './dto/sso-login.dto';
 
 /** A started login must come back within this time, and only once. */
 export const SSO_STATE_TTL_MS = 10 * 60_000;
@@ -85,6 +85,17 @@ export class SsoLoginService {
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     private readonly twoFactor: TwoFactorService,
   ) {}
+
+  /**
+   * Whether a sign-in button should offer single sign-on: the organisation has it switched on. Asks
+   * nobody (not the provider) and writes nothing, unlike `start`, which records an attempt. An unknown
+   * organisation is answered as one without it.
+   */
+  async available(dto: SsoStartDto): Promise<SsoAvailability> {
+    const tenant = await this.tenants.findBySlug(dto.organisation);
+    const config = tenant && (await this.repository.findConfig(tenant.id));
+    return { available: Boolean(config?.enabled) };
+  }
 
   /** Where to send the browser: the provider's authorization endpoint, with this attempt's parameters. */
   async start(dto: SsoStartDto): Promise<SsoStartAnswer> {
