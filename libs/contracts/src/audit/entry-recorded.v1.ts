@@ -7,6 +7,11 @@ export const auditActions = [
   'auth.login',
   'user.deactivate',
   'user.reactivate',
+  /**
+   * A user ended their session: signed out, or (reason `replaced`) signed in again in the same browser,
+   * whose new session replaces the old one (e.g. re-authentication before an export).
+   */
+  'auth.logout',
   /** Every session of a user ended at once (logout everywhere, password change). */
   'session.revoke_all',
   'user.erase',

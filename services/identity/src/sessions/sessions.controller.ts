@@ -4,7 +4,13 @@ import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, GatewayCallerGuard, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { SessionsService } from './sessions.service';
 import { LoginThrottledException } from './login-throttled.exception';
-import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
+import {
+  loginSchema,
+  logoutSchema,
+  resolveSessionSchema,
+  type LoginDto,
+  type LogoutDto,
+} from './dto/login.dto';
 import { changePasswordSchema, type ChangePasswordDto } from './dto/change-password.dto';
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 
@@ -48,8 +54,8 @@ export class SessionsController {
   @Post('auth/logout')
   @HttpCode(204)
   @UseGuards(InternalAuthGuard)
-  async logout(@CurrentActor() actor: Actor) {
-    await this.sessions.logout(actor);
+  async logout(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(logoutSchema)) body: LogoutDto) {
+    await this.sessions.logout(actor, body?.reason);
   }
 
   @Post('auth/logout-everywhere')

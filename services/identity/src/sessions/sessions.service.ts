@@ -456,14 +456,30 @@ export class SessionsService {
     );
   }
 
-  /** Ends the session and tells the gateways, which may hold it in their caches. */
-  async logout(actor: Actor): Promise<void> {
+  /**
+   * Ends the session, audited (`auth.logout`; reason `replaced` when the same browser signed in again
+   * and its new session takes this one's place), and tells the gateways, which may hold it in their caches.
+   */
+  async logout(actor: Actor, reason?: 'replaced'): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.sessions.revoke(actor.sessionId, this.clock.now(), manager))) return;
       await this.outbox.add(
         manager,
         identitySessionRevokedV1,
         { sessionId: actor.sessionId, userId: actor.userId, reason: 'logout' },
+        { tenantId: actor.tenantId, subjectId: actor.userId },
+      );
+      await this.audit.record(
+        manager,
+        {
+          action: 'auth.logout',
+          outcome: 'success',
+          actorId: actor.userId,
+          actorRole: actor.roles[0],
+          resource: 'session',
+          resourceId: actor.sessionId,
+          ...(reason ? { reason } : {}),
+        },
         { tenantId: actor.tenantId, subjectId: actor.userId },
       );
     });
