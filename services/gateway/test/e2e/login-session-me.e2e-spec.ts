@@ -247,6 +247,46 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
     await probe.stop();
   });
 
+  it('logs out: the cookie is cleared, the session is revoked everywhere, and one trace spans gateway → identity → Kafka → gateway consumer', async () => {
+    const revocations = await collectTopics([`${stack.prefix}${identitySessionRevokedV1.topic}`]);
+    const cookie = await loginAsAdmin();
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(200);
+    const traceId = randomBytes(16).toString('hex');
+    const logout = await request(stack.gatewayUrl)
+      .post('/api/auth/logout')
+      .set('cookie', cookie)
+      .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
+      .expect(204);
+    expect(([] as string[]).concat(logout.headers['set-cookie'])[0]).toMatch(
+      new RegExp(`^${COOKIE}=;.*Expires=Thu, 01 Jan 1970`),
+    );
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(401);
+    await expectEventually(() => expect(revocations.messages).toHaveLength(1));
+    expect(revocations.messages[0].headers!.traceparent!.toString()).toContain(traceId);
+
+    const spansOf = () => collector.spans.filter((s) => s.traceId === traceId);
+    await expectEventually(() => {
+      const spans = spansOf();
+      expect(spans).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ service: 'gateway', kind: 2 }),
+          expect.objectContaining({ service: 'identity', kind: 2 }),
+          expect.objectContaining({
+            service: 'gateway',
+            name: `${identitySessionRevokedV1.topic} process`,
+            kind: 5,
+          }),
+        ]),
+      );
+    });
+    const spans = spansOf();
+    const consumer = spans.find((s) => s.kind === 5)!;
+    const parent = spans.find((s) => s.spanId === consumer.parentSpanId);
+    expect(parent?.service).toBe('identity');
+    await revocations.stop();
+  });
+
+  // Last: it revokes sessions, whose events the logout test above counts from the topic's start.
   it('signing in again in the same browser (re-authentication) ends the session it held: audited as replaced, never two live sessions', async () => {
     const audit = await collectTopics([`${stack.prefix}${auditEntryRecordedV1.topic}`]);
     const client = await stack.addActiveUser(tenant, 'client');
@@ -288,44 +328,5 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
     await request(stack.gatewayUrl).get('/api/me').set('cookie', second).expect(200);
     await request(stack.gatewayUrl).get('/api/me').set('cookie', third).expect(200);
     await audit.stop();
-  });
-
-  it('logs out: the cookie is cleared, the session is revoked everywhere, and one trace spans gateway → identity → Kafka → gateway consumer', async () => {
-    const revocations = await collectTopics([`${stack.prefix}${identitySessionRevokedV1.topic}`]);
-    const cookie = await loginAsAdmin();
-    await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(200);
-    const traceId = randomBytes(16).toString('hex');
-    const logout = await request(stack.gatewayUrl)
-      .post('/api/auth/logout')
-      .set('cookie', cookie)
-      .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
-      .expect(204);
-    expect(([] as string[]).concat(logout.headers['set-cookie'])[0]).toMatch(
-      new RegExp(`^${COOKIE}=;.*Expires=Thu, 01 Jan 1970`),
-    );
-    await request(stack.gatewayUrl).get('/api/me').set('cookie', cookie).expect(401);
-    await expectEventually(() => expect(revocations.messages).toHaveLength(1));
-    expect(revocations.messages[0].headers!.traceparent!.toString()).toContain(traceId);
-
-    const spansOf = () => collector.spans.filter((s) => s.traceId === traceId);
-    await expectEventually(() => {
-      const spans = spansOf();
-      expect(spans).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ service: 'gateway', kind: 2 }),
-          expect.objectContaining({ service: 'identity', kind: 2 }),
-          expect.objectContaining({
-            service: 'gateway',
-            name: `${identitySessionRevokedV1.topic} process`,
-            kind: 5,
-          }),
-        ]),
-      );
-    });
-    const spans = spansOf();
-    const consumer = spans.find((s) => s.kind === 5)!;
-    const parent = spans.find((s) => s.spanId === consumer.parentSpanId);
-    expect(parent?.service).toBe('identity');
-    await revocations.stop();
   });
 });
