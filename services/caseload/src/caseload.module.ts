@@ -8,6 +8,9 @@ import { CaseloadReadService } from './caseload/caseload-reads.service';
 import { CaseloadRepository } from './caseload/caseload.repository';
 import { GrantEvents } from './caseload/grant-events';
 import { LinksService } from './caseload/links.service';
+import { ColleaguesController } from './colleagues/colleagues.controller';
+import { ColleaguesRepository } from './colleagues/colleagues.repository';
+import { ColleaguesService } from './colleagues/colleagues.service';
 import { ClientActivityConsumer } from './people/client-activity.consumer';
 import { ClientActivityRepository } from './people/client-activity.repository';
 import { subjectRightsParticipant } from '@therapy-room/data-protection';
@@ -22,6 +25,7 @@ const subjectRights = subjectRightsParticipant(ErasureService);
   imports: [InternalAuthModule, PeopleDirectoryModule],
   controllers: [
     CaseloadController,
+    ColleaguesController,
     CaseloadSettingsController,
     ClientActivityConsumer,
     ...subjectRights.controllers,
@@ -33,6 +37,8 @@ const subjectRights = subjectRightsParticipant(ErasureService);
     CaseloadReadService,
     AssignmentsService,
     LinksService,
+    ColleaguesRepository,
+    ColleaguesService,
     CaseloadSettingsRepository,
     CaseloadSettingsService,
     ClientActivityRepository,

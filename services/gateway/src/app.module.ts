@@ -12,6 +12,7 @@ import { requestTargetCheck } from './proxy/request-target.middleware';
 import { InternalTokenSigner } from './auth/internal-token-signer';
 import { ProxyRouteMetrics } from './proxy/proxy-route-metrics';
 import { SessionAuthenticator } from './auth/session-authenticator';
+import { SessionReplacement } from './session/session-replacement';
 import { SessionCache } from './auth/session-cache';
 import { SessionRevocationsConsumer } from './auth/session-revocations.consumer';
 import { securityHeaders } from './security/security-headers';
@@ -46,6 +47,7 @@ import { webApp } from './web/web-app';
     UpstreamClient,
     InternalTokenSigner,
     SessionAuthenticator,
+    SessionReplacement,
     SessionCache,
     StaffRequestAudit,
     EventPublisher,

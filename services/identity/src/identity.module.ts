@@ -10,6 +10,10 @@ import { UsersService } from './users/users.service';
 import { UsersController } from './users/users.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { PasswordLoginService } from './sessions/password-login.service';
+import { PasswordChangeService } from './sessions/password-change.service';
+import { SessionResolver } from './sessions/session-resolver.service';
+import { SessionStartService } from './sessions/session-start.service';
 import { SessionRotation } from './sessions/session-rotation.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { LoginThrottleRepository } from './sessions/login-throttle.repository';
@@ -87,6 +91,10 @@ import { ErasurePendingService } from './retention/erasure-pending.service';
     UsersService,
     SessionsRepository,
     SessionsService,
+    SessionStartService,
+    PasswordLoginService,
+    SessionResolver,
+    PasswordChangeService,
     SessionRotation,
     LoginThrottleRepository,
     LoginThrottleService,

@@ -7,6 +7,11 @@ export const auditActions = [
   'auth.login',
   'user.deactivate',
   'user.reactivate',
+  /**
+   * A user ended their session: signed out, or (reason `replaced`) signed in again in the same browser,
+   * whose new session replaces the old one (e.g. re-authentication before an export).
+   */
+  'auth.logout',
   /** Every session of a user ended at once (logout everywhere, password change). */
   'session.revoke_all',
   'user.erase',
@@ -47,6 +52,8 @@ export const auditActions = [
   /** A colleague was linked to a client (time-boxed), or the link was ended early. */
   'caseload.link',
   'caseload.unlink',
+  /** A professional or org admin listed the organisation's professionals to link one to a client (a page that showed anyone). */
+  'caseload.colleague_search',
   /** Caseload deleted what it held about an erased subject. */
   'caseload.erase',
   /** An org admin set, changed or removed the organisation's OIDC single sign-on configuration. */

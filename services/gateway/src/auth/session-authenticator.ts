@@ -66,6 +66,23 @@ export class SessionAuthenticator {
     }
   }
 
+  /**
+   * The actor of the request's session cookie when it is live, else null; no gate, nothing audited.
+   * For a sign-in that is about to replace the cookie (its session is then ended: SessionReplacement).
+   */
+  async sessionOf(req: Request): Promise<Actor | null> {
+    try {
+      const {
+        privacyAcknowledgementRequired: _p,
+        privacyStatementVersion: _v,
+        ...actor
+      } = await this.resolve(req);
+      return actor;
+    } catch {
+      return null;
+    }
+  }
+
   private async check(req: Request): Promise<Actor> {
     const session = await this.resolve(req);
     const { privacyAcknowledgementRequired, privacyStatementVersion, ...actor } = session;

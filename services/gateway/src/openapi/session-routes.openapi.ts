@@ -173,13 +173,34 @@ export const sessionRoutes: SessionRoute[] = [
   },
   {
     method: 'get',
+    path: '/api/auth/sso/{tenantSlug}/available',
+    summary:
+      'Whether the organisation offers single sign-on (for the sign-in button): records nothing, asks no provider',
+    authenticated: false,
+    identity: { method: 'post', path: '/auth/sso/available' },
+    input: { bodyPropertyAsPathParameter: { property: 'organisation', parameter: 'tenantSlug' } },
+    answers: {
+      200: {
+        description: 'Whether it does (an unknown organisation: no)',
+        schema: z.object({ available: z.boolean() }),
+      },
+    },
+    // 421: the organisation lives in another region (the body names its base URL).
+    errors: [421],
+  },
+  {
+    method: 'get',
     path: '/api/auth/sso/{tenantSlug}/start',
     summary: "Single sign-on, first leg: a binding cookie and a redirect to the organisation's provider",
     authenticated: false,
     identity: { method: 'post', path: '/auth/sso/start' },
     input: { bodyPropertyAsPathParameter: { property: 'organisation', parameter: 'tenantSlug' } },
     answers: {
-      303: { description: "To the organisation's identity provider", redirect: 'the provider' },
+      303: {
+        description:
+          "To the organisation's identity provider; a browser (Sec-Fetch-Mode: navigate) that cannot start is sent to /login?sso=<code> instead of an error body",
+        redirect: 'the provider',
+      },
       307: HOME_REGION_REDIRECT,
     },
     errors: [404, 421, 429],
@@ -192,7 +213,14 @@ export const sessionRoutes: SessionRoute[] = [
     authenticated: false,
     identity: { method: 'post', path: '/auth/sso/callback' },
     input: { bodyAsQuery: { omit: ['binding'] } },
-    answers: { 303: { description: 'Signed in: to the app', redirect: '/', setsSession: true } },
+    answers: {
+      303: {
+        description:
+          'Signed in: to the app. A refused callback in a browser (Sec-Fetch-Mode: navigate): to /login?sso=<code> (failed, not_available, provider_unavailable, throttled), no cookie; other clients get the problem+json error',
+        redirect: '/',
+        setsSession: true,
+      },
+    },
     errors: [401, 429],
   },
 ];

@@ -3,7 +3,7 @@ import { organisationNamedBy, routingAnswer } from './residency-route';
 const segments = (path: string) => path.split('/').filter(Boolean);
 
 describe('residency routing rules', () => {
-  it('finds the organisation of the login, the reset request and the SSO start, and of nothing else', () => {
+  it('finds the organisation of the login, the reset request, the SSO start and its availability, and of nothing else', () => {
     expect(organisationNamedBy('POST', segments('/api/auth/login'), { organisation: 'acme' })).toEqual({
       flow: 'login',
       slug: 'acme',
@@ -13,6 +13,10 @@ describe('residency routing rules', () => {
     ).toEqual({ flow: 'password-reset-request', slug: 'acme' });
     expect(organisationNamedBy('GET', segments('/api/auth/sso/acme/start'), undefined)).toEqual({
       flow: 'sso-start',
+      slug: 'acme',
+    });
+    expect(organisationNamedBy('GET', segments('/api/auth/sso/acme/available'), undefined)).toEqual({
+      flow: 'sso-available',
       slug: 'acme',
     });
     // The second step carries the home region's challenge; a body without a string names nothing.

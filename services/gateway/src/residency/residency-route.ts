@@ -3,7 +3,7 @@
  * Only these can reach another region's organisation: every later request carries a session, token or
  * challenge issued by the home region, which no other region accepts.
  */
-export type ResidencyFlow = 'login' | 'password-reset-request' | 'sso-start';
+export type ResidencyFlow = 'login' | 'password-reset-request' | 'sso-start' | 'sso-available';
 
 export interface NamedOrganisation {
   flow: ResidencyFlow;
@@ -36,9 +36,10 @@ export function organisationNamedBy(
     segments[0] === 'api' &&
     segments[1] === 'auth' &&
     segments[2] === 'sso' &&
-    segments[4] === 'start'
+    (segments[4] === 'start' || segments[4] === 'available')
   ) {
-    return { flow: 'sso-start', slug: segments[3] };
+    // Whether the organisation has SSO is its home region's to say (the app then starts it there).
+    return { flow: segments[4] === 'start' ? 'sso-start' : 'sso-available', slug: segments[3] };
   }
   return undefined;
 }

@@ -285,4 +285,48 @@ describe('gateway e2e: login, session cookie, /api/me, bad input', () => {
     expect(parent?.service).toBe('identity');
     await revocations.stop();
   });
+
+  // Last: it revokes sessions, whose events the logout test above counts from the topic's start.
+  it('signing in again in the same browser (re-authentication) ends the session it held: audited as replaced, never two live sessions', async () => {
+    const audit = await collectTopics([`${stack.prefix}${auditEntryRecordedV1.topic}`]);
+    const client = await stack.addActiveUser(tenant, 'client');
+    const credentials = { organisation: tenant.slug, email: client.email, password: client.password };
+    const cookieOf = (res: request.Response) =>
+      ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith(`${COOKIE}=`))!
+        .split(';')[0];
+    const first = cookieOf(await login(credentials).expect(200));
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', first).expect(200);
+    const again = await login(credentials).set('cookie', first).expect(200);
+    const second = cookieOf(again);
+    expect(second).not.toBe(first);
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', first).expect(401);
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', second).expect(200);
+    const live = await stack.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM identity.session WHERE user_id = $1 AND revoked_at IS NULL`,
+      [client.id],
+    );
+    expect(live[0].n).toBe(1);
+    const ended = await expectEventually(() => {
+      const entries = audit.messages
+        .map(
+          (m) => JSON.parse(m.value!.toString()) as { subjectId: string; payload: Record<string, unknown> },
+        )
+        .filter((e) => e.subjectId === client.id && e.payload.action === 'auth.logout');
+      expect(entries).toHaveLength(1);
+      return entries[0].payload;
+    });
+    expect(ended).toMatchObject({
+      outcome: 'success',
+      actorId: client.id,
+      resource: 'session',
+      reason: 'replaced',
+    });
+    // A cookie that is no longer live changes nothing: the sign-in goes through, nothing else ends.
+    const third = cookieOf(await login(credentials).set('cookie', first).expect(200));
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', second).expect(200);
+    await request(stack.gatewayUrl).get('/api/me').set('cookie', third).expect(200);
+    await audit.stop();
+  });
 });

@@ -3,8 +3,17 @@ import type { Request, Response } from 'express';
 import { ZodValidationPipe } from '@therapy-room/platform';
 import { CurrentActor, GatewayCallerGuard, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { SessionsService } from './sessions.service';
+import { PasswordLoginService } from './password-login.service';
+import { PasswordChangeService } from './password-change.service';
+import { SessionResolver } from './session-resolver.service';
 import { LoginThrottledException } from './login-throttled.exception';
-import { loginSchema, resolveSessionSchema, type LoginDto } from './dto/login.dto';
+import {
+  loginSchema,
+  logoutSchema,
+  resolveSessionSchema,
+  type LoginDto,
+  type LogoutDto,
+} from './dto/login.dto';
 import { changePasswordSchema, type ChangePasswordDto } from './dto/change-password.dto';
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 
@@ -14,7 +23,12 @@ import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client
  */
 @Controller()
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly logins: PasswordLoginService,
+    private readonly resolver: SessionResolver,
+    private readonly passwords: PasswordChangeService,
+  ) {}
 
   @Post('auth/login')
   @HttpCode(200)
@@ -31,7 +45,7 @@ export class SessionsController {
     // it is read on this route only, for throttling and audit, and never from anything else.
     const sourceAddress = loginClientAddress(req);
     try {
-      return await this.sessions.login(body, sourceAddress, gatewayDeviceToken(req));
+      return await this.logins.login(body, sourceAddress, gatewayDeviceToken(req));
     } catch (err) {
       if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
       throw err;
@@ -42,14 +56,14 @@ export class SessionsController {
   @HttpCode(200)
   @UseGuards(GatewayCallerGuard)
   resolve(@Body(new ZodValidationPipe(resolveSessionSchema)) body: { token: string }) {
-    return this.sessions.resolve(body.token);
+    return this.resolver.resolve(body.token);
   }
 
   @Post('auth/logout')
   @HttpCode(204)
   @UseGuards(InternalAuthGuard)
-  async logout(@CurrentActor() actor: Actor) {
-    await this.sessions.logout(actor);
+  async logout(@CurrentActor() actor: Actor, @Body(new ZodValidationPipe(logoutSchema)) body: LogoutDto) {
+    await this.sessions.logout(actor, body?.reason);
   }
 
   @Post('auth/logout-everywhere')
@@ -69,7 +83,7 @@ export class SessionsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     try {
-      return await this.sessions.changePassword(actor, body);
+      return await this.passwords.changePassword(actor, body);
     } catch (err) {
       if (err instanceof LoginThrottledException) res.setHeader('retry-after', String(err.retryAfterSeconds));
       throw err;

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodValidationPipe } from '@therapy-room/platform';
+import { ApiResponse, ZodValidationPipe } from '@therapy-room/platform';
 import { GatewayCallerGuard } from '@therapy-room/auth';
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 import { SsoLoginService } from './sso-login.service';
 import {
+  ssoAvailabilitySchema,
   ssoCallbackSchema,
   ssoStartSchema,
   type SsoCallbackDto,
@@ -20,6 +21,14 @@ import {
 @UseGuards(GatewayCallerGuard)
 export class SsoLoginController {
   constructor(private readonly sso: SsoLoginService) {}
+
+  /** Whether to offer the button (no attempt is recorded, no provider asked). */
+  @Post('available')
+  @HttpCode(200)
+  @ApiResponse(200, ssoAvailabilitySchema)
+  available(@Body(new ZodValidationPipe(ssoStartSchema)) body: SsoStartDto) {
+    return this.sso.available(body);
+  }
 
   @Post('start')
   @HttpCode(200)

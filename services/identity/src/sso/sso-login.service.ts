@@ -10,7 +10,8 @@ import { normaliseEmail } from '../common/normalise';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
-import { NO_TENANT_ID, SessionsService, type LoginResult } from '../sessions/sessions.service';
+import { NO_TENANT_ID, type LoginResult } from '../sessions/sessions.service';
+import { SessionStartService } from '../sessions/session-start.service';
 import { accountKey, throttleAddress } from '../sessions/policies/login-throttle.policy';
 import { TotpSecretCipher } from '../two-factor/totp-secret-cipher';
 import { TwoFactorService } from '../two-factor/two-factor.service';
@@ -19,7 +20,7 @@ import { OidcClient, OidcError } from './oidc/oidc-client';
 import { SsoRepository, type SsoConfigRow } from './sso.repository';
 import { SsoConfigService } from './sso-config.service';
 import { SSO_FAILED, SsoErrorCode, SsoException } from './sso.exception';
-import type { SsoCallbackDto, SsoStartAnswer, SsoStartDto } from './dto/sso-login.dto';
+import type { SsoAvailability, SsoCallbackDto, SsoStartAnswer, SsoStartDto } from './dto/sso-login.dto';
 
 /** A started login must come back within this time, and only once. */
 export const SSO_STATE_TTL_MS = 10 * 60_000;
@@ -65,7 +66,7 @@ interface Attempt {
  * org admins and platform staff never sign in this way (password and TOTP only), nor roles the
  * organisation has not allowed; an account that needs a second factor (the organisation requires
  * it, or the user turned it on) only when the provider asserts multi-factor authentication. Optionally an unknown e-mail becomes a client account. The session is
- * then made exactly as for a password login (SessionsService.startSession). Every callback is
+ * then made exactly as for a password login (SessionStartService.startSession). Every callback is
  * audited (`auth.sso`), a refusal with its reason code.
  */
 @Injectable()
@@ -77,7 +78,7 @@ export class SsoLoginService {
     private readonly tenants: TenantsRepository,
     private readonly users: UsersRepository,
     private readonly usersService: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly sessions: SessionStartService,
     private readonly oidc: OidcClient,
     private readonly cipher: TotpSecretCipher,
     private readonly audit: AuditEmitter,
@@ -85,6 +86,17 @@ export class SsoLoginService {
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     private readonly twoFactor: TwoFactorService,
   ) {}
+
+  /**
+   * Whether a sign-in button should offer single sign-on: the organisation has it switched on. Asks
+   * nobody (not the provider) and writes nothing, unlike `start`, which records an attempt. An unknown
+   * organisation is answered as one without it.
+   */
+  async available(dto: SsoStartDto): Promise<SsoAvailability> {
+    const tenant = await this.tenants.findBySlug(dto.organisation);
+    const config = tenant && (await this.repository.findConfig(tenant.id));
+    return { available: Boolean(config?.enabled) };
+  }
 
   /** Where to send the browser: the provider's authorization endpoint, with this attempt's parameters. */
   async start(dto: SsoStartDto): Promise<SsoStartAnswer> {

@@ -40,7 +40,7 @@ export class StaffAccessService {
   /**
    * The organisation a staff session acts in, if its grant is still approved and unexpired now
    * (checked on every resolve); otherwise null. A session that was made for a grant (`grantId`) and
-   * gets null here is refused by SessionsService.resolve: it never falls back to another tenant.
+   * gets null here is refused by SessionResolver.resolve: it never falls back to another tenant.
    */
   async actingTenant(
     session: Pick<Session, 'actingTenantId' | 'grantId'>,

@@ -23,6 +23,16 @@ export class LicenceService {
     @Inject(PLATFORM_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
+  /** The professional licence as the organisation's admins see it: seats taken and the total. */
+  async seats(tenantId: string, manager: EntityManager): Promise<{ used: number; total: number }> {
+    const tenant = await this.tenants.findById(tenantId, manager);
+    if (!tenant) throw new IdentityException(IdentityErrorCode.NotFound, 'Not found.');
+    return {
+      used: await this.users.countLicensedProfessionals(tenant.id, manager),
+      total: tenant.professionalSeats,
+    };
+  }
+
   /** A new (or reactivated) training account must fit in the organisation's training allowance. */
   async assertTrainingSlotFree(tenantId: string, manager: EntityManager): Promise<void> {
     const tenant = await this.tenants.findByIdForUpdate(tenantId, manager);

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/c
 import type { Request, Response } from 'express';
 import { ApiErrors, ZodValidationPipe } from '@therapy-room/platform';
 import { GatewayCallerGuard } from '@therapy-room/auth';
-import { SessionsService } from '../sessions/sessions.service';
+import { PasswordLoginService } from '../sessions/password-login.service';
 import { LoginThrottledException } from '../sessions/login-throttled.exception';
 import { gatewayDeviceToken, loginClientAddress } from '../common/gateway-client-address';
 import { TwoFactorService } from './two-factor.service';
@@ -21,7 +21,7 @@ import {
 @UseGuards(GatewayCallerGuard)
 export class LoginSecondFactorController {
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly sessions: PasswordLoginService,
     private readonly twoFactor: TwoFactorService,
   ) {}
 

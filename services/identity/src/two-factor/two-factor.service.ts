@@ -28,7 +28,7 @@ export type SecondFactorRequirement = 'none' | ChallengePurpose;
  * TOTP second factor with recovery codes. Mandatory for org admins and platform staff, and for
  * professionals when their organisation says so. A correct password of a user who needs a second
  * factor yields a login challenge (5 minutes, stored hashed, bound to user and address) instead of a
- * session; see SessionsService.completeSecondFactor for the second step.
+ * session; see PasswordLoginService.completeSecondFactor for the second step.
  */
 @Injectable()
 export class TwoFactorService {

@@ -143,7 +143,8 @@ export class UsersService {
       );
     }
     const { items, total } = await this.users.listInTenant(actor.tenantId, query.limit, query.offset);
-    return { items, total, limit: query.limit, offset: query.offset };
+    const seats = await this.licence.seats(actor.tenantId, this.dataSource.manager);
+    return { items, total, limit: query.limit, offset: query.offset, seats };
   }
 
   async profile(actor: Actor): Promise<ProfileDto> {

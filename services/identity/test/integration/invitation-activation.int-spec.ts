@@ -64,7 +64,7 @@ describe('invitations, licence limit and activation (gateway + identity processe
     await smtp?.stop();
   });
 
-  it('a deactivated professional frees the seat, and cannot be reactivated while the licence is full', async () => {
+  it('a deactivated professional frees the seat (the users list shows seats used / total), and cannot be reactivated while the licence is full', async () => {
     const tenant = await stack.createTenant({ seats: 2 });
     const admin = await loginAdmin(tenant);
     const ids: string[] = [];
@@ -76,7 +76,11 @@ describe('invitations, licence limit and activation (gateway + identity processe
       }).expect(201);
       ids.push(res.body.id);
     }
+    const seats = async () => (await api().get('/api/users').set('cookie', admin).expect(200)).body.seats;
+    expect(await seats()).toEqual({ used: 2, total: 2 });
     await api().post(`/api/users/${ids[0]}/deactivate`).set('cookie', admin).expect(200);
+    // The admin screen's "used / total": a deactivated professional takes no seat.
+    expect(await seats()).toEqual({ used: 1, total: 2 });
     await invite(admin, {
       email: `seat3@${tenant.slug}.example`,
       displayName: 'Seat 3',

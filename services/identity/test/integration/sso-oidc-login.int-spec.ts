@@ -381,6 +381,60 @@ describe('OIDC single sign-on per organisation (gateway + identity processes, a 
     expect((await ssoLogin(browser(), tenant, account)).status).toBe(303);
   });
 
+  it('tells the sign-in button whether the organisation has single sign-on without recording an attempt', async () => {
+    const { tenant } = await ssoTenant();
+    const without = await stack.createTenant();
+    const attempts = async () =>
+      (
+        await stack.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM identity.sso_login_state WHERE tenant_id = $1`,
+          [tenant.tenantId],
+        )
+      )[0].n;
+    const before = await attempts();
+    for (let press = 0; press < 3; press++) {
+      const res = await api().get(`/api/auth/sso/${tenant.slug}/available`).expect(200);
+      expect(res.body).toEqual({ available: true });
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    // The answer is given after any write it would make: none was made.
+    expect(await attempts()).toBe(before);
+    // No configuration, and an unknown organisation: the same "no".
+    expect((await api().get(`/api/auth/sso/${without.slug}/available`).expect(200)).body).toEqual({
+      available: false,
+    });
+    expect((await api().get('/api/auth/sso/no-such-org-q/available').expect(200)).body).toEqual({
+      available: false,
+    });
+    await api().get('/api/auth/sso/NOT_A_SLUG/available').expect(400);
+    // Starting is what records an attempt.
+    await browser().get(`/api/auth/sso/${tenant.slug}/start`).expect(303);
+    expect(await attempts()).toBe(before + 1);
+  });
+
+  it('ends a refused step in a browser on the login page with a code (303 /login?sso=…), while API clients get problem+json', async () => {
+    const without = await stack.createTenant();
+    const navigate = (path: string) => browser().get(path).set('sec-fetch-mode', 'navigate');
+    const forged = await navigate('/api/auth/sso/callback?code=abc&state=forged-state-for-a-page').expect(
+      303,
+    );
+    expect(forged.headers.location).toBe('/login?sso=failed');
+    expect(setCookie(forged, SESSION)).toBeUndefined();
+    expect(forged.headers['content-type'] ?? '').not.toMatch(/json/);
+    // Bad input in a browser (no state at all) is a failed sign-in too, not a JSON page.
+    expect((await navigate('/api/auth/sso/callback').expect(303)).headers.location).toBe('/login?sso=failed');
+    const none = await navigate(`/api/auth/sso/${without.slug}/start`).expect(303);
+    expect(none.headers.location).toBe('/login?sso=not_available');
+    // The app's fetch and API clients: the problem as it is.
+    const api401 = await browser()
+      .get('/api/auth/sso/callback?code=abc&state=forged-state-for-a-page')
+      .set('sec-fetch-mode', 'cors')
+      .expect(401);
+    expect(api401.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(api401.body).toMatchObject(SSO_FAILED);
+    await browser().get(`/api/auth/sso/${without.slug}/start`).expect(404);
+  });
+
   it('matches the verified e-mail within the organisation only: unknown, unverified, org admin, a role not allowed, deactivated and another organisation’s account are refused alike', async () => {
     const { tenant, admin } = await ssoTenant();
     const other = await stack.createTenant();

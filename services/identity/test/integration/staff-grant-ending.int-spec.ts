@@ -23,7 +23,7 @@ import { AppModule } from '../../src/app.module';
 import { Clock } from '@therapy-room/platform';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { createTenantSchema } from '../../src/tenants/dto/create-tenant.dto';
-import { SessionsService } from '../../src/sessions/sessions.service';
+import { SessionStartService } from '../../src/sessions/session-start.service';
 import { StaffAccessService } from '../../src/staff-access/staff-access.service';
 import { StaffAccountsService } from '../../src/staff-access/staff-accounts.service';
 import { StaffGrantEndingService } from '../../src/staff-access/staff-grant-ending.service';
@@ -94,7 +94,7 @@ describe('staff access grants end once, and their sessions with them (identity, 
       password: PASSWORD,
     });
     const user = { id: staff.userId, role: 'platform_staff' as const, tenantId: staff.tenantId };
-    const login = await app.get(SessionsService).startSession(
+    const login = await app.get(SessionStartService).startSession(
       user,
       {
         accountKey: accountKey({ tenantId: staff.tenantId }, 'x'),

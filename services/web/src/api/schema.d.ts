@@ -282,6 +282,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sso/{tenantSlug}/available": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the organisation offers single sign-on (for the sign-in button): records nothing, asks no provider */
+        get: operations["gateway.auth.sso.available"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/sso/{tenantSlug}/start": {
         parameters: {
             query?: never;
@@ -422,6 +439,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["caseload.Caseload.move"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/caseload/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["caseload.Colleagues.list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1412,7 +1445,7 @@ export interface operations {
                 to?: string;
                 clientId?: string;
                 userId?: string;
-                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase" | "retention.request" | "retention.approve" | "retention.refuse" | "retention.hold" | "retention.resume" | "retention.cancel" | "retention.legal_hold" | "retention.legal_hold_lift" | "retention.certificate_read" | "retention.policy_change" | "retention.sweep_report" | "retention.export_create" | "retention.export_download" | "retention.export_expire";
+                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "auth.logout" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.colleague_search" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase" | "retention.request" | "retention.approve" | "retention.refuse" | "retention.hold" | "retention.resume" | "retention.cancel" | "retention.legal_hold" | "retention.legal_hold_lift" | "retention.certificate_read" | "retention.policy_change" | "retention.sweep_report" | "retention.export_create" | "retention.export_download" | "retention.export_expire";
                 outcome?: "success" | "failure" | "throttled" | "locked";
                 limit?: number;
                 offset?: number;
@@ -1484,7 +1517,7 @@ export interface operations {
                 to?: string;
                 clientId?: string;
                 userId?: string;
-                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase" | "retention.request" | "retention.approve" | "retention.refuse" | "retention.hold" | "retention.resume" | "retention.cancel" | "retention.legal_hold" | "retention.legal_hold_lift" | "retention.certificate_read" | "retention.policy_change" | "retention.sweep_report" | "retention.export_create" | "retention.export_download" | "retention.export_expire";
+                action?: "auth.login" | "user.deactivate" | "user.reactivate" | "auth.logout" | "session.revoke_all" | "user.erase" | "auth.second_factor" | "auth.two_factor.enrolled" | "auth.two_factor.disabled" | "tenant.two_factor.changed" | "privacy.publish" | "privacy.acknowledge" | "staff_access.request" | "staff_access.approve" | "staff_access.deny" | "staff_access.revoke" | "staff_access.expire" | "staff_access.use" | "staff_access.act" | "caseload.read" | "caseload.assign" | "caseload.unassign" | "caseload.move" | "caseload.self_assign" | "caseload.settings_change" | "caseload.link" | "caseload.unlink" | "caseload.colleague_search" | "caseload.erase" | "tenant.sso.changed" | "auth.sso" | "user.sso_created" | "user.activate" | "auth.password_reset.request" | "auth.password_reset.confirm" | "messaging.start" | "messaging.read" | "messaging.send" | "messaging.mark_read" | "messaging.erase" | "messaging.export" | "content.read" | "content.assign" | "content.withdraw" | "content.revise" | "content.write" | "content.publish" | "content.flag_acknowledge" | "content.share" | "content.share_revoke" | "content.share_open" | "content.erase" | "content.export" | "audit.read" | "audit.export" | "audit.retention.change" | "audit.erase" | "retention.request" | "retention.approve" | "retention.refuse" | "retention.hold" | "retention.resume" | "retention.cancel" | "retention.legal_hold" | "retention.legal_hold_lift" | "retention.certificate_read" | "retention.policy_change" | "retention.sweep_report" | "retention.export_create" | "retention.export_download" | "retention.export_expire";
                 outcome?: "success" | "failure" | "throttled" | "locked";
             };
             header?: never;
@@ -2759,6 +2792,57 @@ export interface operations {
             };
         };
     };
+    "gateway.auth.sso.available": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether it does (an unknown organisation: no) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        available: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "gateway.auth.sso.start": {
         parameters: {
             query?: never;
@@ -2770,7 +2854,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description To the organisation's identity provider */
+            /** @description To the organisation's identity provider; a browser (Sec-Fetch-Mode: navigate) that cannot start is sent to /login?sso=<code> instead of an error body */
             303: {
                 headers: {
                     /** @description the provider */
@@ -2849,7 +2933,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed in: to the app */
+            /** @description Signed in: to the app. A refused callback in a browser (Sec-Fetch-Mode: navigate): to /login?sso=<code> (failed, not_available, provider_unavailable, throttled), no cookie; other clients get the problem+json error */
             303: {
                 headers: {
                     /** @description __Host-tr_session: the session (HttpOnly, Secure, SameSite=Strict); never in the body */
@@ -3563,6 +3647,84 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "caseload.Colleagues.list": {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            displayName: string | null;
+                            /** @constant */
+                            role: "professional";
+                        }[];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The request is not valid (field-level errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line or headers are too large (answered by the HTTP server, without a body) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Temporarily unavailable */
             503: {
@@ -9182,6 +9344,10 @@ export interface operations {
                         total: number;
                         limit: number;
                         offset: number;
+                        seats: {
+                            used: number;
+                            total: number;
+                        };
                     };
                 };
             };

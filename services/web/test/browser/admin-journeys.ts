@@ -10,7 +10,7 @@ export interface AdminJourneyContext {
  * The org admin sets up single sign-on with the organisation's OpenID provider (a real one, started by
  * the suite); the professional then signs in through it from the login page: the button takes the
  * browser to the provider, the provider sends it back, and the caseload opens. An organisation
- * without single sign-on gets a sentence, not an error page.
+ * without single sign-on, and a refused callback, get a sentence on the login page, not an error page.
  */
 export async function singleSignOn(
   ctx: AdminJourneyContext,
@@ -40,6 +40,14 @@ export async function singleSignOn(
   await page.getByRole('button', { name: "Sign in with my organisation's account" }).click();
   await page.getByText('Your organisation has no single sign-on. Sign in with your password.').waitFor();
   await ctx.snap(page, 'login-single-sign-on-none');
+  // A refused callback (here: a state nobody issued) ends on the login page with a sentence, not JSON.
+  await page.goto(`${o.base}/api/auth/sso/callback?code=x&state=a-state-nobody-issued`);
+  await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('sso') === 'failed');
+  await page
+    .getByRole('alert')
+    .filter({ hasText: "Signing in with your organisation's account did not succeed." })
+    .waitFor();
+  await ctx.snap(page, 'login-single-sign-on-failed');
 
   await page.getByLabel('Organisation').fill(o.organisation);
   // The browser's request to the provider's authorization endpoint (which then shows its login page).

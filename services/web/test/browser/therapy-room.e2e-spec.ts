@@ -49,6 +49,7 @@ describe('browser: the therapy room, journey by journey', () => {
   let client: Page;
   const proEmail = 'pro@practice.example';
   const clientEmail = 'client@practice.example';
+  const colleagueEmail = 'colleague@practice.example';
   const password = 'Purple-Harbour-Lantern-42';
   let clientDiaryUrl = '';
 
@@ -158,6 +159,7 @@ describe('browser: the therapy room, journey by journey', () => {
     await nav(admin, 'Users');
     for (const [name, email, role] of [
       ['Dr. Pat Jansen', proEmail, 'Professional'],
+      ['Dr. Lou Bakker', colleagueEmail, 'Professional'],
       ['Sam de Vries', clientEmail, 'Client'],
     ]) {
       await admin.getByLabel('Name', { exact: true }).fill(name);
@@ -166,6 +168,8 @@ describe('browser: the therapy room, journey by journey', () => {
       await admin.getByRole('button', { name: 'Send the invitation', exact: true }).click();
       await admin.getByText('The invitation is sent.').waitFor();
     }
+    // The licence as identity counts it: invited professionals take a seat (createTenant: 5 seats).
+    await admin.getByText('Licence seats used: 2 / 5').waitFor();
     await nav(admin, 'Staff access');
     await admin.getByText('There are no requests.').waitFor();
     await snap(admin, 'admin-staff-access', violations);
@@ -322,6 +326,23 @@ describe('browser: the therapy room, journey by journey', () => {
     await client.getByRole('button', { name: 'Send', exact: true }).click();
     await pro.getByText('Yes, Thursday works for me.').waitFor();
     await snap(pro, 'professional-messages', violations);
+  });
+
+  it('the professional links a colleague to the client for a period, sees the link and ends it', async () => {
+    await pro.goto(`${base}/`);
+    await pro.getByRole('link', { name: 'Sam de Vries' }).click();
+    await pro.getByRole('heading', { name: 'Colleagues linked to this client' }).waitFor();
+    await pro.getByText('No colleague is linked.').waitFor();
+    await pro.getByRole('searchbox', { name: 'Find a colleague by name' }).fill('Lou');
+    await pro.locator('label.radio', { hasText: 'Dr. Lou Bakker' }).click();
+    const until = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await pro.getByLabel('Until (optional)').fill(until);
+    await pro.getByRole('button', { name: 'Link', exact: true }).click();
+    await pro.getByText('The colleague is linked.').waitFor();
+    await pro.getByRole('button', { name: 'End the link with Dr. Lou Bakker' }).waitFor();
+    await snap(pro, 'professional-colleague-links', violations);
+    await pro.getByRole('button', { name: 'End the link with Dr. Lou Bakker' }).click();
+    await pro.getByText('No colleague is linked.').waitFor();
   });
 
   it('the client shares a report and the recipient, without an account, opens it', async () => {

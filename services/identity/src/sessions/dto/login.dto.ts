@@ -11,3 +11,10 @@ export const loginSchema = z
 export type LoginDto = z.infer<typeof loginSchema>;
 
 export const resolveSessionSchema = z.object({ token: z.string().min(20).max(200) }).strict();
+
+/** Why the gateway ends a session: the user signed out, or signed in again in the same browser (`replaced`). */
+export const logoutSchema = z
+  .object({ reason: z.enum(['replaced']).optional() })
+  .strict()
+  .optional();
+export type LogoutDto = z.infer<typeof logoutSchema>;

@@ -4,6 +4,10 @@ import { tenantSlugSchema } from '@therapy-room/contracts';
 export const ssoStartSchema = z.object({ organisation: tenantSlugSchema }).strict();
 export type SsoStartDto = z.infer<typeof ssoStartSchema>;
 
+/** Whether the organisation offers single sign-on (an unknown organisation: no). */
+export const ssoAvailabilitySchema = z.object({ available: z.boolean() });
+export type SsoAvailability = z.infer<typeof ssoAvailabilitySchema>;
+
 /** What the gateway passes on from the provider's redirect (and the browser binding cookie). */
 export const ssoCallbackSchema = z
   .object({

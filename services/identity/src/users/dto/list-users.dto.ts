@@ -15,4 +15,6 @@ export interface ListUsersPage {
   total: number;
   limit: number;
   offset: number;
+  /** The organisation's professional licence: seats taken (invited and active, not training) and its total. */
+  seats: { used: number; total: number };
 }

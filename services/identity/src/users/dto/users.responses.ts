@@ -23,6 +23,7 @@ export const usersPageSchema = z.object({
   total: z.int().min(0),
   limit: z.int(),
   offset: z.int(),
+  seats: z.object({ used: z.int().min(0), total: z.int().min(0) }),
 }) satisfies z.ZodType<ListUsersPage>;
 
 export const createdUserSchema = z.object({ id: z.uuid() });

@@ -62,12 +62,13 @@ export function UsersScreen() {
       data(await api.POST('/api/caseload/assignments', { body })),
     onSuccess: refresh,
   });
-  const licensed = (users.data?.items ?? []).filter(
-    (u) => u.role === 'professional' && u.status !== 'deactivated',
-  ).length;
   return (
     <Page title={t('users.title')}>
-      <p className="muted">{t('users.seats', { count: licensed })}</p>
+      {users.data && (
+        <p className="muted">
+          {t('users.seatsOf', { used: users.data.seats.used, total: users.data.seats.total })}
+        </p>
+      )}
       <section aria-labelledby="invite-heading">
         <h2 id="invite-heading">{t('invite.title')}</h2>
         <InviteForm />

@@ -1,14 +1,13 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Form } from 'react-aria-components';
 import { Link, useSearch } from 'wouter';
 import { api, data } from '../../api/client';
 import { useSession } from '../../session';
-import { Button, Field } from '../../ui/fields';
+import { Button } from '../../ui/fields';
 import { Page } from '../../ui/page';
-import { Problem, fieldErrors } from '../../ui/problem';
 import { QrCode } from '../../ui/qr-code';
 import { RecoveryCodes } from './recovery-codes';
+import { CodeForm, PasswordForm, useSignIn } from './sign-in-forms';
 import { SsoButton } from './sso-button';
 
 type Step =
@@ -17,59 +16,31 @@ type Step =
   | { kind: 'enrol'; challenge: string; secret: string; otpauthUrl: string }
   | { kind: 'recovery-codes'; codes: string[] };
 
-const formValues = (e: FormEvent<HTMLFormElement>) =>
-  Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>;
+/** The codes the gateway sends a browser back with when a single sign-on step was refused. */
+const SSO_ERRORS = ['failed', 'not_available', 'provider_unavailable', 'throttled'] as const;
+const ssoErrorOf = (value: string | null) => SSO_ERRORS.find((code) => code === value);
 
 /** Log in: organisation, e-mail and password, then the second factor (enrolling it first when due). */
 export function LoginScreen() {
   const { t } = useTranslation();
   const { refresh } = useSession();
   const search = new URLSearchParams(useSearch());
+  const ssoError = ssoErrorOf(search.get('sso'));
   const [step, setStep] = useState<Step>({ kind: 'password' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const passwordForm = useRef<HTMLFormElement>(null);
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const submitPassword = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const { organisation, email, password } = formValues(e);
-    void run(async () => {
-      const answer = data(await api.POST('/api/auth/login', { body: { organisation, email, password } }));
-      if (!('secondFactorRequired' in answer)) return refresh();
-      if (answer.enrolmentRequired) {
-        const enrolled = data(
-          await api.POST('/api/auth/login/second-factor/enrol', { body: { challenge: answer.challenge } }),
-        ) as { secret: string; otpauthUrl: string };
-        setStep({ kind: 'enrol', challenge: answer.challenge, ...enrolled });
-      } else setStep({ kind: 'code', challenge: answer.challenge });
-    });
-  };
-
-  const submitCode = (challenge: string) => (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const { code } = formValues(e);
-    void run(async () => {
-      const answer = data(
-        await api.POST('/api/auth/login/second-factor', {
-          body: { challenge, code: code.replace(/\s/g, '') },
-        }),
-      );
-      if (answer.recoveryCodes?.length) setStep({ kind: 'recovery-codes', codes: answer.recoveryCodes });
+  const signIn = useSignIn({
+    onSignedIn: async (codes) => {
+      if (codes.length) setStep({ kind: 'recovery-codes', codes });
       else await refresh();
-    });
-  };
+    },
+    onChallenge: async ({ challenge, enrolmentRequired }) => {
+      if (!enrolmentRequired) return setStep({ kind: 'code', challenge });
+      const enrolled = data(
+        await api.POST('/api/auth/login/second-factor/enrol', { body: { challenge } }),
+      ) as { secret: string; otpauthUrl: string };
+      setStep({ kind: 'enrol', challenge, ...enrolled });
+    },
+  });
 
   if (step.kind === 'recovery-codes') {
     return (
@@ -92,26 +63,13 @@ export function LoginScreen() {
             </p>
           </div>
         )}
-        {/* Keyed: React must not reuse the password form's inputs (their typed values) for the code. */}
-        <Form
-          key="code"
-          className="form"
-          onSubmit={submitCode(step.challenge)}
-          validationErrors={fieldErrors(error)}
-        >
-          <Problem error={error} />
-          <Field
-            name="code"
-            label={t('login.code')}
-            description={step.kind === 'code' ? t('login.codeHelp') : undefined}
-            isRequired
-            autoComplete="one-time-code"
-            inputMode="numeric"
-          />
-          <Button type="submit" isDisabled={busy}>
-            {t('login.verify')}
-          </Button>
-        </Form>
+        <CodeForm
+          onSubmit={(code) => void signIn.code(step.challenge, code)}
+          description={step.kind === 'code' ? t('login.codeHelp') : undefined}
+          error={signIn.error}
+          busy={signIn.busy}
+          submitLabel={t('login.verify')}
+        />
       </Page>
     );
   }
@@ -123,27 +81,18 @@ export function LoginScreen() {
           {t('login.endedIdle')}
         </p>
       )}
-      <Form
-        key="password"
-        ref={passwordForm}
-        className="form"
-        onSubmit={submitPassword}
-        validationErrors={fieldErrors(error)}
-      >
-        <Problem error={error} />
-        <Field name="organisation" label={t('login.organisation')} isRequired autoComplete="organization" />
-        <Field name="email" type="email" label={t('login.email')} isRequired autoComplete="username" />
-        <Field
-          name="password"
-          type="password"
-          label={t('login.password')}
-          isRequired
-          autoComplete="current-password"
-        />
-        <Button type="submit" isDisabled={busy}>
-          {t('login.submit')}
-        </Button>
-      </Form>
+      {ssoError && (
+        <p className="problem" role="alert">
+          {t(`sso.error.${ssoError}`)}
+        </p>
+      )}
+      <PasswordForm
+        formRef={passwordForm}
+        onSubmit={(body) => void signIn.password(body)}
+        error={signIn.error}
+        busy={signIn.busy}
+        submitLabel={t('login.submit')}
+      />
       <SsoButton organisationField={passwordForm} />
       <p>
         <Link href="/reset-password">{t('login.forgot')}</Link>

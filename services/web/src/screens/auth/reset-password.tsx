@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
@@ -7,6 +7,7 @@ import { api, data } from '../../api/client';
 import { Button, Field } from '../../ui/fields';
 import { Page } from '../../ui/page';
 import { Problem, fieldErrors } from '../../ui/problem';
+import { PasswordFromLink } from './password-from-link';
 import { useTokenFromLink } from './token-from-link';
 
 const values = (e: FormEvent<HTMLFormElement>) =>
@@ -56,56 +57,16 @@ function RequestReset() {
 
 function ChooseNewPassword({ token }: { token: string }) {
   const { t } = useTranslation();
-  const [mismatch, setMismatch] = useState(false);
-  const confirm = useMutation({
-    mutationFn: async (password: string) =>
-      data(await api.POST('/api/auth/password-reset/confirm', { body: { token, password } })),
-  });
-  if (confirm.isSuccess) {
-    return (
-      <Page title={t('reset.doneTitle')}>
-        <p role="status">{t('reset.done')}</p>
-        <Link href="/login" className="button button-primary">
-          {t('login.submit')}
-        </Link>
-      </Page>
-    );
-  }
   return (
-    <Page title={t('reset.chooseTitle')}>
-      <p>{t('password.rules')}</p>
-      <Form
-        className="form"
-        validationErrors={{
-          ...fieldErrors(confirm.error),
-          ...(mismatch ? { repeat: t('password.mismatch') } : {}),
-        }}
-        onSubmit={(e) => {
-          e.preventDefault();
-          const { password, repeat } = values(e);
-          setMismatch(password !== repeat);
-          if (password === repeat) confirm.mutate(password);
-        }}
-      >
-        <Problem error={confirm.error} />
-        <Field
-          name="password"
-          type="password"
-          label={t('password.new')}
-          isRequired
-          autoComplete="new-password"
-        />
-        <Field
-          name="repeat"
-          type="password"
-          label={t('password.repeat')}
-          isRequired
-          autoComplete="new-password"
-        />
-        <Button type="submit" isDisabled={confirm.isPending}>
-          {t('reset.save')}
-        </Button>
-      </Form>
-    </Page>
+    <PasswordFromLink
+      token={token}
+      save={async (body) => data(await api.POST('/api/auth/password-reset/confirm', { body }))}
+      text={{
+        title: t('reset.chooseTitle'),
+        submit: t('reset.save'),
+        doneTitle: t('reset.doneTitle'),
+        done: t('reset.done'),
+      }}
+    />
   );
 }

@@ -1,15 +1,16 @@
 import { useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../api/client';
 import { Button } from '../../ui/fields';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
- * Single sign-on with the organisation's own account. The API tells whether the organisation has it:
- * its start route answers a redirect to the provider (303) or 404. Asked without following the
- * redirect first, so a person whose organisation has none reads a sentence here, not an error page;
- * then the browser goes through the start route itself (a new attempt, its binding cookie replacing
- * the first one's).
+ * Single sign-on with the organisation's own account. The API says whether the organisation has it
+ * (GET …/available: nothing recorded, no provider asked); only then does the browser go through the
+ * start route, which records the attempt and sends it to the provider. An organisation of another
+ * region (421) is started there: the browser's navigation is sent on to its home region. A refused
+ * step comes back to the login page as `?sso=<code>` (see LoginScreen).
  */
 export function SsoButton({ organisationField }: { organisationField: RefObject<HTMLFormElement | null> }) {
   const { t } = useTranslation();
@@ -23,17 +24,20 @@ export function SsoButton({ organisationField }: { organisationField: RefObject<
     if (!SLUG.test(slug)) return setMessage(t('sso.enterOrganisation'));
     setBusy(true);
     setMessage(null);
+    const startUrl = `/api/auth/sso/${encodeURIComponent(slug)}/start`;
     try {
-      const url = `/api/auth/sso/${encodeURIComponent(slug)}/start`;
-      const answer = await fetch(url, { redirect: 'manual', credentials: 'same-origin' });
-      if (answer.type === 'opaqueredirect') return window.location.assign(url);
+      const answer = await api.GET('/api/auth/sso/{tenantSlug}/available', {
+        params: { path: { tenantSlug: slug } },
+      });
+      if (answer.data?.available) return window.location.assign(startUrl);
+      setMessage(t('sso.none'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 421) return window.location.assign(startUrl);
       setMessage(
-        answer.status === 404
-          ? t('sso.none')
-          : t(`errors.status.${answer.status}`, { defaultValue: t('errors.generic') }),
+        err instanceof ApiError
+          ? t(`errors.status.${err.status}`, { defaultValue: t('errors.generic') })
+          : t('errors.network'),
       );
-    } catch {
-      setMessage(t('errors.network'));
     } finally {
       setBusy(false);
     }

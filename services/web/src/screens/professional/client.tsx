@@ -10,6 +10,8 @@ import { Button, Field } from '../../ui/fields';
 import { Loading, Page, formatDateTime } from '../../ui/page';
 import { Problem } from '../../ui/problem';
 import { AssignTool } from './assign-tool';
+import { ColleagueLinks } from './colleague-links';
+import { useSession } from '../../session';
 import { shown } from '../client/diary';
 
 /** A client of my caseload: tools and progress, answers and diary entries, trends, flags, feedback. */
@@ -17,6 +19,7 @@ export function ClientScreen({ params }: { params: { clientId: string } }) {
   const { t } = useTranslation();
   const { clientId } = params;
   const [, navigate] = useLocation();
+  const { me } = useSession();
   const client = useQuery({
     queryKey: ['caseload-client', clientId],
     queryFn: async () =>
@@ -62,6 +65,17 @@ export function ClientScreen({ params }: { params: { clientId: string } }) {
         )}
       </section>
       <AssignTool clientId={clientId} />
+      {client.data.links && (
+        <ColleagueLinks
+          clientId={clientId}
+          links={client.data.links}
+          // Linking is for the client's own professional (and org admins); a linked colleague cannot pass it on.
+          canLink={
+            me?.role === 'org_admin' ||
+            client.data.professionals.some((p) => p.id === me?.id && p.relation === 'assignment')
+          }
+        />
+      )}
     </Page>
   );
 }
