@@ -14,7 +14,6 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '@therapy-room/local-postgres';
@@ -23,7 +22,7 @@ import { runBenchmark, writeReport } from './common/report';
 import { installLifecycle, onCleanup } from './common/lifecycle';
 import { closedLoop, fmt, httpCall, loadTable, type LoadResult } from './common/load';
 import { profilerPreload, startGatewayStack } from './common/gateway-stack';
-import { summariseProfile } from './caseload/cpu-profile';
+import { profileMarkdown, profileWritten, summariseProfile } from './caseload/cpu-profile';
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
 
@@ -149,23 +148,11 @@ async function main() {
   let profile = '';
   if (opts.profile) {
     gateway.process.kill('SIGUSR2');
-    const until = Date.now() + 60_000;
-    while (!existsSync(profileFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-    const summary = summariseProfile(profileFile, passThrough[passThrough.length - 1].window);
-    profile = [
-      `Gateway CPU profile over the measured pass-through (${summary.busyMs.toFixed(0)} ms busy): \`${path.basename(profileFile)}\``,
-      '',
-      '| owner | self ms | inclusive ms |',
-      '| --- | ---: | ---: |',
-      ...summary.owners
-        .slice(0, 15)
-        .map((o) => `| ${o.owner} | ${o.selfMs.toFixed(0)} | ${o.inclusiveMs.toFixed(0)} |`),
-      '',
-      '| function | owner | self ms |',
-      '| --- | --- | ---: |',
-      ...summary.topFunctions.slice(0, 25).map((f) => `| ${f.name} | ${f.owner} | ${f.selfMs.toFixed(0)} |`),
-      '',
-    ].join('\n');
+    if (await profileWritten(profileFile))
+      profile = profileMarkdown(
+        `Gateway CPU profile over the measured pass-through, \`${path.basename(profileFile)}\``,
+        summariseProfile(profileFile, passThrough[passThrough.length - 1].window),
+      );
   }
 
   const [, bare, viaGateway] = passThrough;

@@ -16,12 +16,14 @@
  */
 import 'reflect-metadata';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import argon2 from 'argon2';
 import { benchCli } from './common/cli';
 import { runBenchmark, writeReport } from './common/report';
 import { installLifecycle } from './common/lifecycle';
 import { closedLoop, eventLoopLagP99Ms, fmt, httpCall, loadTable } from './common/load';
-import { IDENTITY_ARGON2, startGatewayStack } from './common/gateway-stack';
+import { IDENTITY_ARGON2, profilerPreload, startGatewayStack } from './common/gateway-stack';
+import { profileMarkdown, profileWritten, summariseProfile } from './caseload/cpu-profile';
 
 const USAGE = `Usage: npm run bench:login -- [options]
 
@@ -30,11 +32,12 @@ const USAGE = `Usage: npm run bench:login -- [options]
   --warmup S        warm-up seconds before each variant (default 3)
   --accounts N      accounts the storm cycles through (default 40)
   --max-minutes M   abort (and clean up) after M minutes (default 10)
+  --profile         V8 CPU profile of identity over the measured storm, summarised
   --verbose         service logs on stderr
 `;
 const cli = benchCli(USAGE, {
   numbers: ['concurrency', 'seconds', 'warmup', 'accounts', 'max-minutes'],
-  flags: ['verbose'],
+  flags: ['verbose', 'profile'],
 });
 const opts = {
   concurrency: cli.int('concurrency', 20, 1, 250),
@@ -43,6 +46,7 @@ const opts = {
   accounts: cli.int('accounts', 40, 1, 1000),
   maxMinutes: cli.int('max-minutes', 10, 1, 120),
   verbose: cli.flag('verbose'),
+  profile: cli.flag('profile'),
 };
 const deadline = installLifecycle(opts.maxMinutes);
 deadline.unref();
@@ -50,14 +54,30 @@ const load = { concurrency: opts.concurrency, warmupSeconds: opts.warmup, second
 
 async function main() {
   const startedAt = new Date();
-  const stack = await startGatewayStack({ verbose: opts.verbose, accounts: opts.accounts });
+  const profileFile = path.join(
+    __dirname,
+    '..',
+    'results',
+    `login-${startedAt.toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+  );
+  const stack = await startGatewayStack({
+    verbose: opts.verbose,
+    accounts: opts.accounts,
+    // V8's profiler, started and stopped by SIGUSR2 around identity's storm (caseload/profile-preload.ts).
+    identityEnv: opts.profile
+      ? {
+          NODE_OPTIONS: `--require @swc-node/register --require ${profilerPreload}`,
+          BENCH_CPU_PROFILE: profileFile,
+        }
+      : {},
+  });
   const { gateway, identity } = stack;
   const hash = await argon2.hash(stack.password, IDENTITY_ARGON2);
 
   const raw = await closedLoop('raw argon2id verify (benchmark process)', load, () =>
     argon2.verify(hash, stack.password).then((ok) => (ok ? 200 : 401)),
   );
-  let lagP99 = NaN;
+  if (opts.profile) identity.process.kill('SIGUSR2');
   const logins = await closedLoop(
     'login through the gateway',
     load,
@@ -71,7 +91,16 @@ async function main() {
     { identity: identity.process.pid, gateway: gateway.process.pid },
     () => eventLoopLagP99Ms(stack.identityMetricsUrl), // the scrape resets the histogram
   );
-  lagP99 = await eventLoopLagP99Ms(stack.identityMetricsUrl);
+  const lagP99 = await eventLoopLagP99Ms(stack.identityMetricsUrl);
+  let profile = '';
+  if (opts.profile) {
+    identity.process.kill('SIGUSR2');
+    if (await profileWritten(profileFile))
+      profile = profileMarkdown(
+        `Identity CPU profile over the measured storm (main thread only: argon2 runs on libuv's pool), \`${path.basename(profileFile)}\``,
+        summariseProfile(profileFile, logins.window),
+      );
+  }
 
   const loadAvg = os.loadavg().map((l) => l.toFixed(2));
   const report = [
@@ -83,6 +112,7 @@ async function main() {
     '',
     `**logins / raw argon2id verify: ${fmt(logins.perSecond / raw.perSecond, 2)}×** (target ≥ 0.8×); identity's event-loop lag p99 during the storm: **${fmt(lagP99)} ms** (target ≤ 20 ms).`,
     '',
+    profile,
   ].join('\n');
   writeReport('login', startedAt, report);
 }
