@@ -38,6 +38,9 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
   const logger = app.get<Logger>(PLATFORM_LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.disable('x-powered-by');
+  // No ETag: Express would hash every answer's body (SHA-1) to make one, but nothing is revalidated —
+  // the gateway answers every request `Cache-Control: no-store` and does not pass the services' ETags on.
+  app.disable('etag');
   // Only the configured proxies may say who the client is (X-Forwarded-For, walked from the right).
   app.set('trust proxy', trustProxyFunction(trustedProxies(config)));
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -51,8 +51,9 @@ describe(`${SENDS} acknowledged sends under faults`, () => {
   }[] = [];
 
   /**
-   * A session cookie. Identity answers a login 503 while its event loop is too busy to
-   * take one more password hash (a loaded machine): the person tries again, and so does this.
+   * A session cookie. The gateway answers a login 503 when identity has not answered within
+   * UPSTREAM_TIMEOUT_MS (password hashes queued on a loaded machine): the person tries again, and so
+   * does this.
    */
   const logIn = (account: Parameters<TestStack['loginAs']>[0]) =>
     expectEventually(async () => (await stack.loginAs(account)).cookie, {

@@ -61,6 +61,13 @@ describe('input PostgreSQL cannot store, and database errors in logs (real Postg
     ]);
   });
 
+  it('answers without an ETag, so no body is hashed per request (nothing is revalidated: the gateway answers no-store)', async () => {
+    await request(server()).post('/accounts/notes').send({ body: 'etag probe' }).expect(201);
+    const res = await request(server()).get('/accounts/notes').query({ q: 'etag probe' }).expect(200);
+    expect(res.body).toEqual([{ body: 'etag probe' }]);
+    expect(res.headers.etag).toBeUndefined();
+  });
+
   it('logs a unique violation with its code and constraint, never the e-mail address or pg detail', async () => {
     const email = `ann.${randomUUID()}@example.org`;
     await request(server()).post('/accounts/contacts').send({ email }).expect(201);

@@ -101,17 +101,15 @@ export class SessionAuthenticator {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     const unauthenticated = () => new UnauthorizedException('Authentication required.');
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw unauthenticated();
-    const cached = this.cache.get(token);
-    if (cached) return cached;
-    const res = await this.upstream.send('identity', 'POST', ['sessions', 'resolve'], { body: { token } });
-    if (res.status !== 200) throw unauthenticated();
-    const body: unknown = JSON.parse(res.body);
-    const actor = actorSchema.safeParse(body);
-    if (!actor.success || actor.data.region !== this.config.REGION) throw unauthenticated();
-    // An identity without the gate (older release) answers no gate fields: nothing to hold back.
-    const gate = privacyGateSchema.safeParse(body);
-    const session: CachedSession = gate.success ? { ...actor.data, ...gate.data } : actor.data;
-    this.cache.set(token, session);
-    return session;
+    return this.cache.resolve(token, async () => {
+      const res = await this.upstream.send('identity', 'POST', ['sessions', 'resolve'], { body: { token } });
+      if (res.status !== 200) throw unauthenticated();
+      const body: unknown = JSON.parse(res.body);
+      const actor = actorSchema.safeParse(body);
+      if (!actor.success || actor.data.region !== this.config.REGION) throw unauthenticated();
+      // An identity without the gate (older release) answers no gate fields: nothing to hold back.
+      const gate = privacyGateSchema.safeParse(body);
+      return gate.success ? { ...actor.data, ...gate.data } : actor.data;
+    });
   }
 }

@@ -73,3 +73,64 @@ describe('gateway session cache: a staff access grant ended', () => {
     expect(cache.get('token-a', 1_000 + 30_000)).toBeUndefined();
   });
 });
+
+describe('gateway session cache: lookups in flight', () => {
+  /** A lookup that answers when told to, counting how often it was started. */
+  const deferredLoad = () => {
+    let answer!: (a: Actor) => void;
+    let fail!: (e: Error) => void;
+    const load = jest.fn(
+      () =>
+        new Promise<Actor>((resolve, reject) => {
+          answer = resolve;
+          fail = reject;
+        }),
+    );
+    return { load, answer: (a: Actor) => answer(a), fail: (e: Error) => fail(e) };
+  };
+
+  it('asks identity once for concurrent misses of one token, and caches the answer', async () => {
+    const cache = new SessionCache();
+    const lookup = deferredLoad();
+    const waiting = [1, 2, 3].map(() => cache.resolve('token-a', lookup.load));
+    lookup.answer(actor('s1'));
+    expect((await Promise.all(waiting)).map((a) => a.sessionId)).toEqual(['s1', 's1', 's1']);
+    expect(lookup.load).toHaveBeenCalledTimes(1);
+    expect((await cache.resolve('token-a', lookup.load)).sessionId).toBe('s1');
+    expect(lookup.load).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps lookups of different tokens apart', async () => {
+    const cache = new SessionCache();
+    const a = deferredLoad();
+    const b = deferredLoad();
+    const first = cache.resolve('token-a', a.load);
+    const second = cache.resolve('token-b', b.load);
+    a.answer(actor('s1'));
+    b.answer(actor('s2'));
+    expect([(await first).sessionId, (await second).sessionId]).toEqual(['s1', 's2']);
+  });
+
+  it('fails every waiter of a failed lookup and caches nothing: the next request asks again', async () => {
+    const cache = new SessionCache();
+    const lookup = deferredLoad();
+    const waiting = [1, 2].map(() => cache.resolve('token-a', lookup.load));
+    lookup.fail(new Error('401'));
+    for (const w of waiting) await expect(w).rejects.toThrow('401');
+    expect(lookup.load).toHaveBeenCalledTimes(1);
+    const again = cache.resolve('token-a', lookup.load);
+    expect(lookup.load).toHaveBeenCalledTimes(2);
+    lookup.answer(actor('s1'));
+    expect((await again).sessionId).toBe('s1');
+  });
+
+  it('does not cache an answer whose lookup was in flight when a session was revoked', async () => {
+    const cache = new SessionCache();
+    const lookup = deferredLoad();
+    const inFlight = cache.resolve('token-a', lookup.load);
+    cache.revoke('s1');
+    lookup.answer(actor('s1'));
+    expect((await inFlight).sessionId).toBe('s1');
+    expect(cache.get('token-a')).toBeUndefined();
+  });
+});

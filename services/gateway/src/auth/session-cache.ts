@@ -31,6 +31,10 @@ export class SessionCache {
   private static readonly MAX_ENTRIES = 50_000;
   private readonly byToken = new Map<string, Entry>();
   private readonly tokenBySession = new Map<string, string>();
+  /** Lookups on their way to identity, by token hash: concurrent misses of one token share one. */
+  private readonly loading = new Map<string, Promise<CachedSession>>();
+  /** Bumped by every revocation: a lookup that started before one does not fill the cache. */
+  private revocations = 0;
   private readonly ttlMs: number;
   private readonly lookups?: Counter<'result'>;
 
@@ -62,6 +66,31 @@ export class SessionCache {
     return entry.actor;
   }
 
+  /**
+   * The cached session, or the one `load` resolves (then cached). When the entry is missing or has
+   * expired, the requests that arrive meanwhile for the same token wait for the one lookup in flight
+   * instead of each asking identity (a page's burst, or every request of a busy session at once when
+   * its entry expires). A failed lookup is not cached: each of its waiters fails, the next request asks
+   * again. A revocation while the lookup is in flight keeps its answer out of the cache.
+   */
+  async resolve(token: string, load: () => Promise<CachedSession>): Promise<CachedSession> {
+    const cached = this.get(token);
+    if (cached) return cached;
+    const key = this.key(token);
+    let pending = this.loading.get(key);
+    if (!pending) {
+      const revocations = this.revocations;
+      pending = load()
+        .then((actor) => {
+          if (this.revocations === revocations) this.set(token, actor);
+          return actor;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
   set(token: string, actor: CachedSession, now = Date.now()): void {
     if (this.byToken.size >= SessionCache.MAX_ENTRIES) {
       const [oldestKey, oldest] = this.byToken.entries().next().value as [string, Entry];
@@ -73,12 +102,14 @@ export class SessionCache {
   }
 
   revoke(sessionId: string): void {
+    this.revocations++;
     const key = this.tokenBySession.get(sessionId);
     if (key) this.delete(key, sessionId);
   }
 
   /** Drops every cached session of a tenant (a new privacy statement re-gates them all). */
   revokeTenant(tenantId: string): void {
+    this.revocations++;
     for (const [key, entry] of this.byToken) {
       if (entry.actor.tenantId === tenantId) this.delete(key, entry.actor.sessionId);
     }
@@ -86,6 +117,7 @@ export class SessionCache {
 
   /** Drops every cached session acting under a staff access grant (the grant ended). */
   revokeGrant(grantId: string): void {
+    this.revocations++;
     for (const [key, entry] of this.byToken) {
       if (entry.actor.grantId === grantId) this.delete(key, entry.actor.sessionId);
     }

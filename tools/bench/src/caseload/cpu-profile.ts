@@ -7,7 +7,7 @@
  *   for the nearest JavaScript caller);
  * - inclusive: time with the owner anywhere on the stack (what calling it costs, callees included).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
@@ -131,4 +131,31 @@ export function summariseProfile(file: string, windowUs?: { from: number; to: nu
       .sort((a, b) => b.inclusiveMs - a.inclusiveMs),
     topFunctions: [...functions.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, 15),
   };
+}
+
+/** A profile summary as markdown: the owners, then the functions with the most self time. */
+export function profileMarkdown(title: string, summary: ProfileSummary, owners = 15, functions = 25): string {
+  return [
+    `${title} (${summary.busyMs.toFixed(0)} ms busy, ${summary.idleMs.toFixed(0)} ms idle)`,
+    '',
+    '| owner | self ms | inclusive ms |',
+    '| --- | ---: | ---: |',
+    ...summary.owners
+      .slice(0, owners)
+      .map((o) => `| ${o.owner} | ${o.selfMs.toFixed(0)} | ${o.inclusiveMs.toFixed(0)} |`),
+    '',
+    '| function | owner | self ms |',
+    '| --- | --- | ---: |',
+    ...summary.topFunctions
+      .slice(0, functions)
+      .map((f) => `| ${f.name} | ${f.owner} | ${f.selfMs.toFixed(0)} |`),
+    '',
+  ].join('\n');
+}
+
+/** Waits for the profile a service writes when its profiler is stopped (caseload/profile-preload.ts). */
+export async function profileWritten(file: string, timeoutMs = 60_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  return existsSync(file);
 }
