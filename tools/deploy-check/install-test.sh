@@ -42,7 +42,7 @@ if [ ! -x "$helm" ]; then
     die "go install helm $HELM_VERSION failed"
 fi
 src=tools/deploy-check/kube-apiserver
-grep -q "^require k8s.io/kubernetes $KUBERNETES_VERSION$" "$src/go.mod" ||
+grep -qE "^\s*k8s.io/kubernetes $KUBERNETES_VERSION$" "$src/go.mod" ||
   die "$src/go.mod does not require k8s.io/kubernetes $KUBERNETES_VERSION"
 key=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-12)
 kas="$cache/kube-apiserver-$KUBERNETES_VERSION-$key/kube-apiserver"
@@ -80,10 +80,17 @@ say "kube-apiserver $(k version -o json | node -pe 'JSON.parse(require("fs").rea
 # --- 1. CRDs and the cluster side of both regions (k8s/)
 node tools/deploy-check/crds-from-schemas.mjs | k apply --server-side --validate=strict -f - > /dev/null ||
   die "the operators' CRDs were refused"
-k wait --for condition=established --timeout=60s crd --all > /dev/null || die "the CRDs are not established"
-apply() { # apply <file or dir>: server-side, unknown fields refused, no Pod Security warning tolerated
-  local log="$state/apply.log"
-  k apply --server-side --validate=strict -f "$1" > "$log" 2>&1 || die "applying $1 was refused: $(cat "$log")"
+established=no
+for _ in $(seq 1 30); do # (kubectl wait fails at once on a CRD that has no conditions yet)
+  k wait --for condition=established --timeout=60s crd --all > /dev/null 2>&1 && established=yes && break
+  sleep 1
+done
+[ "$established" = yes ] || die "the CRDs are not established"
+apply() { # apply <file or dir> [kubectl args]: server-side, unknown fields refused, no warning tolerated
+  local file=$1 log="$state/apply.log"
+  shift
+  k apply --server-side --validate=strict -f "$file" "$@" > "$log" 2>&1 ||
+    die "applying $file was refused: $(grep -v ' serverside-applied$' "$log" | cut -c1-600)"
   ! grep -i 'warning' "$log" || die "applying $1 drew warnings"
 }
 for region in eea uk; do
@@ -96,8 +103,9 @@ sed -e 's/therapy-room-eea-data/therapy-room-acme-eea-data/; s/name: therapy-roo
 apply "$state/acme-namespaces.yaml"
 say "CRDs and k8s/ of both regions admitted (strict field validation, Pod Security labels on every namespace)"
 
+namespaces=(therapy-room-eea therapy-room-eea-data therapy-room-uk therapy-room-uk-data therapy-room-acme therapy-room-acme-eea-data)
 # ServiceAccount admission needs the namespace's default ServiceAccount (the controller-manager's job).
-for ns in therapy-room-eea therapy-room-uk therapy-room-acme; do
+for ns in "${namespaces[@]}"; do
   k create serviceaccount default -n "$ns" > /dev/null
 done
 
@@ -109,7 +117,7 @@ install() { # install <namespace> <values file>: helm install without running ho
   ! grep -i 'warning' "$log" || die "helm install into $ns drew warnings"
   "$helm" get hooks therapy-room -n "$ns" > "$state/hooks-$ns.yaml"
   grep -q 'kind: Job' "$state/hooks-$ns.yaml" || die "$ns: the release has no provision Job among its hooks"
-  apply "$state/hooks-$ns.yaml"
+  apply "$state/hooks-$ns.yaml" -n "$ns"
 }
 install therapy-room-eea "$chart/values-eea.yaml"
 install therapy-room-uk "$chart/values-uk.yaml"
@@ -139,7 +147,7 @@ expect_refused() { # expect_refused <what> <expected message (ERE)> <command...>
   grep -qE "$expected" "$log" || die "'$what' failed with another message than /$expected/: $(tr '\n' ' ' < "$log")"
   refused=$((refused + 1))
 }
-for ns in therapy-room-eea therapy-room-eea-data therapy-room-uk therapy-room-uk-data therapy-room-acme; do
+for ns in "${namespaces[@]}"; do
   expect_refused "a privileged pod in $ns" 'violates PodSecurity "restricted:latest": .*privileged' \
     k run privileged -n "$ns" --image=registry.example.org/busybox --restart=Never --dry-run=server \
     --overrides='{"spec":{"containers":[{"name":"privileged","image":"registry.example.org/busybox","securityContext":{"privileged":true}}]}}'

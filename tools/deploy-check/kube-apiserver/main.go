@@ -150,6 +150,7 @@ current-context: test
 		"--authorization-mode=RBAC",
 		"--admission-control-config-file=" + p("admission.yaml"),
 		"--endpoint-reconciler-type=none",
+		"--allow-privileged=true", // as real clusters: a privileged pod is then refused by Pod Security admission, not by this flag
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
 		"--v=0",
