@@ -34,7 +34,9 @@ function structural(node) {
 const mapValues = (o, f) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
 const items = crds.map(([group, kind, plural, scope, version]) => {
-  const schema = JSON.parse(readFileSync(new URL(`${group}/${kind.toLowerCase()}_${version}.json`, dir), 'utf8'));
+  const schema = JSON.parse(
+    readFileSync(new URL(`${group}/${kind.toLowerCase()}_${version}.json`, dir), 'utf8'),
+  );
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -43,7 +45,9 @@ const items = crds.map(([group, kind, plural, scope, version]) => {
       group,
       scope,
       names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: structural(schema) } }],
+      versions: [
+        { name: version, served: true, storage: true, schema: { openAPIV3Schema: structural(schema) } },
+      ],
     },
   };
 });

@@ -7,7 +7,7 @@
 #      region's k8s/<region>/ (namespaces with their Pod Security labels, Kafka, PostgreSQL, network
 #      policies, CA bundle) applied with strict field validation;
 #   2. `helm install` of each region's values and of the dedicated-deployment example into its
-#      namespace; the pre-install hooks (provision Jobs and theirs ServiceAccounts and policies) are
+#      namespace; the pre-install hooks (provision Jobs and their ServiceAccounts and policies) are
 #      created from `helm get hooks` (run, they would wait for a Job no kubelet runs);
 #   3. the Pods of every Deployment, Job and CronJob (the hooks' included) created with
 #      --dry-run=server: Pod Security admission enforces on Pods only, and no controller makes them;
@@ -17,6 +17,9 @@
 # No kubelet, scheduler or controllers: objects are admitted and stored, nothing runs.
 #   tools/deploy-check/install-test.sh            # builds the API server once (a few minutes), then ~1 min
 #   INSTALL_TEST_PORT=36443 tools/deploy-check/install-test.sh
+#   KEEP_STATE=1 tools/deploy-check/install-test.sh   # keep the state dir (API server log, rendered hooks)
+#   tools/deploy-check/install-test.sh --serve    # only build and start the API server, in the foreground,
+#                                                 # for trying things by hand (KUBECONFIG printed; Ctrl-C stops it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -55,11 +58,16 @@ if [ ! -x "$kas" ]; then
     -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" .) ||
     die "building $src failed"
   mv "$kas.partial" "$kas"
+  find "$cache" -maxdepth 1 -name 'kube-apiserver-*' ! -path "$(dirname "$kas")" -exec rm -rf {} + # older builds
   say "built in $((SECONDS - build_started)) s: $kas ($(du -m "$kas" | cut -f1) MB)"
 fi
 
 # --- the API server
 state=$(mktemp -d)
+if [ "${1:-}" = --serve ]; then
+  say "export KUBECONFIG=$state/kubeconfig; kubectl: $kas kubectl ...; helm: $helm (state in $state)"
+  exec "$kas" serve "$state" "$port"
+fi
 "$kas" serve "$state" "$port" > "$state/apiserver.log" 2>&1 &
 server=$!
 stop() {
