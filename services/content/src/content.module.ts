@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
 import { CaseloadAccessModule } from '@therapy-room/caseload-access';
 import { DataProtectionModule, subjectRightsParticipant } from '@therapy-room/data-protection';
-import { ContentAudit } from './common/content-audit';
 import { SealedValues } from './common/sealed-values';
 import { LegacyValueSealer } from './common/legacy-value-sealer';
 import { LibraryController } from './library/library.controller';
@@ -45,7 +44,6 @@ const subjectRights = subjectRightsParticipant(ErasureService);
     ...subjectRights.controllers,
   ],
   providers: [
-    ContentAudit,
     SealedValues,
     LegacyValueSealer,
     LibraryRepository,

@@ -4,10 +4,15 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
 import { contentQuestionnaireScoredV2, contentSessionCompletedV1 } from '@therapy-room/contracts';
 import { SubjectDataCipher } from '@therapy-room/data-protection';
-import { Clock, OutboxService, ValidationException, type FieldError } from '@therapy-room/platform';
+import {
+  AuditedAccess,
+  Clock,
+  OutboxService,
+  ValidationException,
+  type FieldError,
+} from '@therapy-room/platform';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
 import { actorKind } from '@therapy-room/auth';
-import { ContentAudit } from '../common/content-audit';
 import { ContentErrorCode, ContentException, forbidden, notFound } from '../common/content.exception';
 import {
   isAnswerBlock,
@@ -51,13 +56,13 @@ export class WorkService {
     private readonly caseload: CaseloadAccess,
     private readonly cipher: SubjectDataCipher,
     private readonly outbox: OutboxService,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
   /** One assignment with its content (as tailored) and the client's work on it. */
   async get(actor: Actor, assignmentId: string) {
-    const { assignment, standing } = await this.access.assignment(
+    const { assignment, standing, basis } = await this.access.assignment(
       actor,
       assignmentId,
       ['self', 'care_team'],
@@ -78,9 +83,14 @@ export class WorkService {
     else if (assignment.kind === 'diary') body = await this.diaryWork(assignment, revision, clientId);
     else body = await this.questionnaireWork(assignment, revision, standing === 'care_team');
     await this.dataSource.transaction((manager) =>
-      this.audit.record(manager, actor, 'content.read', 'success', 'content.assignment', assignment.id, {
-        tenantId: assignment.tenant_id,
+      this.audit.succeeded(manager, {
+        actor,
+        action: 'content.read',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
         subjectId: clientId,
+        tenantId: assignment.tenant_id,
+        basis,
       }),
     );
     return { ...base, ...body };
@@ -195,7 +205,12 @@ export class WorkService {
 
   /** The client's own, active assignment of this kind (work is the client's to do). */
   private async ownActive(actor: Actor, assignmentId: string, kind: AssignmentRow['kind']) {
-    const { assignment } = await this.access.assignment(actor, assignmentId, ['self'], 'content.write');
+    const { assignment, basis } = await this.access.assignment(
+      actor,
+      assignmentId,
+      ['self'],
+      'content.write',
+    );
     if (assignment.status === 'withdrawn') {
       throw new ContentException(ContentErrorCode.Withdrawn, 'This tool was withdrawn by your professional.');
     }
@@ -205,7 +220,7 @@ export class WorkService {
       ]);
     }
     const revision = (await this.library.revisionById(assignment.revision_id))!;
-    return { assignment, revision };
+    return { assignment, revision, basis };
   }
 
   /** Saves a page's answers (as the client goes) and, with `completed`, marks the page done. */
@@ -216,7 +231,7 @@ export class WorkService {
     pageKey: string,
     dto: PageAnswersDto,
   ) {
-    const { assignment, revision } = await this.ownActive(actor, assignmentId, 'module');
+    const { assignment, revision, basis } = await this.ownActive(actor, assignmentId, 'module');
     const sessions = tailoredSessions(revision.definition as ModuleDefinition, assignment.sessions);
     const session = sessions.find((s) => s.key === sessionKey);
     const page = session?.pages.find((p) => p.key === pageKey);
@@ -295,18 +310,15 @@ export class WorkService {
           { tenantId: assignment.tenant_id, subjectId: clientId },
         );
       }
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.write',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: assignment.tenant_id,
-          subjectId: clientId,
-        },
-      );
+        action: 'content.write',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: clientId,
+        tenantId: assignment.tenant_id,
+        basis,
+      });
       return {
         saved: checked.length,
         sessionCompleted,
@@ -316,7 +328,7 @@ export class WorkService {
   }
 
   async addDiaryEntry(actor: Actor, assignmentId: string, dto: DiaryEntryDto) {
-    const { assignment, revision } = await this.ownActive(actor, assignmentId, 'diary');
+    const { assignment, revision, basis } = await this.ownActive(actor, assignmentId, 'diary');
     const diary = revision.definition as DiaryDefinition;
     const { errors, values, texts } = checkDiaryEntry(diary.fields, dto.values);
     const now = this.clock.now();
@@ -334,25 +346,22 @@ export class WorkService {
         recordedAt,
         values: { ...values, ...texts },
       });
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.write',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: assignment.tenant_id,
-          subjectId: assignment.client_id,
-        },
-      );
+        action: 'content.write',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: assignment.client_id,
+        tenantId: assignment.tenant_id,
+        basis,
+      });
       return { id, recordedAt: recordedAt.toISOString() };
     });
   }
 
   /** Scores a response on the server; flags go to the care team; the client sees what the tool allows. */
   async respond(actor: Actor, assignmentId: string, dto: ResponseDto) {
-    const { assignment, revision } = await this.ownActive(actor, assignmentId, 'questionnaire');
+    const { assignment, revision, basis } = await this.ownActive(actor, assignmentId, 'questionnaire');
     const q = revision.definition as QuestionnaireDefinition;
     const errors = validateQuestionnaireAnswers(q, dto.answers);
     if (errors.length) throw new ValidationException(errors);
@@ -415,18 +424,15 @@ export class WorkService {
         },
         { tenantId: assignment.tenant_id, subjectId: assignment.client_id },
       );
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.write',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: assignment.tenant_id,
-          subjectId: assignment.client_id,
-        },
-      );
+        action: 'content.write',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: assignment.client_id,
+        tenantId: assignment.tenant_id,
+        basis,
+      });
       return {
         id,
         submittedAt: iso(submittedAt),
@@ -438,7 +444,12 @@ export class WorkService {
 
   /** The care team's feedback on a session's exercises (modules offered with support only). */
   async giveFeedback(actor: Actor, assignmentId: string, dto: FeedbackDto) {
-    const { assignment } = await this.access.assignment(actor, assignmentId, ['care_team'], 'content.write');
+    const { assignment, basis } = await this.access.assignment(
+      actor,
+      assignmentId,
+      ['care_team'],
+      'content.write',
+    );
     if (assignment.kind !== 'module' || !assignment.supported) {
       throw new ValidationException([
         { path: '(root)', message: 'feedback is given on modules offered with support only' },
@@ -468,18 +479,15 @@ export class WorkService {
         authorId: actor.userId,
         sealed,
       });
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.write',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: assignment.tenant_id,
-          subjectId: assignment.client_id,
-        },
-      );
+        action: 'content.write',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: assignment.client_id,
+        tenantId: assignment.tenant_id,
+        basis,
+      });
       return { id, createdAt: iso(createdAt) };
     });
   }
@@ -487,16 +495,22 @@ export class WorkService {
   /** A professional's open flags, across the clients of their caseload (each read audited per client). */
   async openFlags(actor: Actor) {
     if (actorKind(actor) !== 'professional') throw forbidden('Only professionals have flags to follow up.');
-    const clients = await this.caseload.clientsOf(actor.userId, undefined, actor.tenantId);
-    const flags = await this.work.openFlags(actor.tenantId, clients);
+    const bases = await this.caseload.clientBasesOf(actor.userId, undefined, actor.tenantId);
+    const flags = await this.work.openFlags(actor.tenantId, [...bases.keys()]);
     if (flags.length) {
       await this.dataSource.transaction((manager) =>
-        this.audit.recordMany(
+        this.audit.succeededMany(
           manager,
-          actor,
-          'content.read',
-          'content.flag',
-          flags.map((f) => ({ resourceId: f.id, tenantId: f.tenant_id, subjectId: f.client_id })),
+          flags.map((f) => ({
+            actor,
+            action: 'content.read',
+            resource: 'content.flag',
+            resourceId: f.id,
+            subjectId: f.client_id,
+            tenantId: f.tenant_id,
+            // Flags are read only of clients the professional has a grant for: its basis.
+            basis: bases.get(f.client_id)!,
+          })),
         ),
       );
     }
@@ -515,25 +529,22 @@ export class WorkService {
   async acknowledgeFlag(actor: Actor, flagId: string): Promise<void> {
     const flag = await this.work.findFlag(flagId);
     if (!flag || flag.tenant_id !== actor.tenantId) throw notFound();
-    await this.access.standing(actor, flag.client_id, ['care_team'], {
+    const { basis } = await this.access.standing(actor, flag.client_id, ['care_team'], {
       action: 'content.flag_acknowledge',
       resource: 'content.flag',
       resourceId: flagId,
     });
     await this.dataSource.transaction(async (manager) => {
       await this.work.acknowledgeFlag(manager, flag.id, actor.userId);
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.flag_acknowledge',
-        'success',
-        'content.flag',
-        flag.id,
-        {
-          tenantId: flag.tenant_id,
-          subjectId: flag.client_id,
-        },
-      );
+        action: 'content.flag_acknowledge',
+        resource: 'content.flag',
+        resourceId: flag.id,
+        subjectId: flag.client_id,
+        tenantId: flag.tenant_id,
+        basis,
+      });
     });
   }
 }
