@@ -13,7 +13,9 @@ import { AssignmentsService } from './assignments/assignments.service';
 import { ClientAccess } from './assignments/client-access.service';
 import { WorkController } from './work/work.controller';
 import { WorkRepository } from './work/work.repository';
-import { WorkService } from './work/work.service';
+import { CareTeamWorkService } from './work/care-team-work.service';
+import { ClientWorkService } from './work/client-work.service';
+import { WorkReadingService } from './work/work-reading.service';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsRepository } from './reports/reports.repository';
 import { ReportsService } from './reports/reports.service';
@@ -52,7 +54,9 @@ const subjectRights = subjectRightsParticipant(ErasureService);
     AssignmentsService,
     ClientAccess,
     WorkRepository,
-    WorkService,
+    WorkReadingService,
+    ClientWorkService,
+    CareTeamWorkService,
     ReportsRepository,
     ReportsService,
     SharingRepository,
