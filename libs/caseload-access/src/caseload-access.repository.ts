@@ -97,20 +97,21 @@ export class CaseloadAccessRepository {
     return n;
   }
 
-  async hasActiveGrant(
+  /** The kind of the professional's active grant for the client (an assignment before a link), or null. */
+  async activeGrantKind(
     professionalId: string,
     clientId: string,
     at: Date,
     tenantId: string | null,
-  ): Promise<boolean> {
-    const rows: { allowed: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM caseload_access_grant
-          WHERE professional_id = $1 AND client_id = $2 AND ${activeAt('$3')} AND ${inTenant('$4')}
-       ) AS allowed`,
+  ): Promise<CaseloadGrantKind | null> {
+    const rows: { kind: CaseloadGrantKind }[] = await this.dataSource.query(
+      `SELECT kind FROM caseload_access_grant
+        WHERE professional_id = $1 AND client_id = $2 AND ${activeAt('$3')} AND ${inTenant('$4')}
+        ORDER BY kind = 'assignment' DESC
+        LIMIT 1`,
       [professionalId, clientId, at, tenantId],
     );
-    return rows[0]?.allowed === true;
+    return rows[0]?.kind ?? null;
   }
 
   async activeProfessionalsOf(clientId: string, at: Date, tenantId: string | null): Promise<string[]> {
@@ -123,14 +124,19 @@ export class CaseloadAccessRepository {
     return rows.map((r) => r.id);
   }
 
-  async activeClientsOf(professionalId: string, at: Date, tenantId: string | null): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT client_id AS id FROM caseload_access_grant
+  /** Each client the professional has an active grant for, once, with its kind (an assignment before a link). */
+  async activeClientsOf(
+    professionalId: string,
+    at: Date,
+    tenantId: string | null,
+  ): Promise<{ id: string; kind: CaseloadGrantKind }[]> {
+    return this.dataSource.query(
+      `SELECT client_id AS id, min(kind) AS kind FROM caseload_access_grant
         WHERE professional_id = $1 AND ${activeAt('$2')} AND ${inTenant('$3')}
+        GROUP BY client_id
         ORDER BY id`,
       [professionalId, at, tenantId],
     );
-    return rows.map((r) => r.id);
   }
 
   async hasAnyGrant(clientId: string, tenantId: string): Promise<boolean> {

@@ -1,7 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@therapy-room/platform';
+import type { AuditBasis, CaseloadGrantKind } from '@therapy-room/contracts';
 import { CaseloadAccessRepository } from './caseload-access.repository';
+
+/** The audit basis of a care team member's access: their caseload, or a colleague link. */
+export type CareTeamBasis = Extract<AuditBasis, 'caseload_assignment' | 'colleague_link'>;
+const basisOfGrant: Record<CaseloadGrantKind, CareTeamBasis> = {
+  assignment: 'caseload_assignment',
+  link: 'colleague_link',
+};
 
 // Canonical textual UUID (any version): an id that is not one has no grant, rather than a SQL error.
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,16 +39,31 @@ export class CaseloadAccess {
     return this.grants.eraseSubject(manager, tenantId, subjectId);
   }
 
-  /** True iff the professional has an active grant for the client. */
-  async canAccess(professionalId: string, clientId: string, at?: Date, tenantId?: string): Promise<boolean> {
-    if (!isUuid(professionalId) || !isUuid(clientId)) return false;
-    if (tenantId !== undefined && !isUuid(tenantId)) return false;
-    return this.grants.hasActiveGrant(
+  /**
+   * The decision: on what basis the professional may work with the client right now — their caseload
+   * (an assignment) or a colleague link — or null when they may not. An assignment wins over a link.
+   * This is the basis their access is audited with.
+   */
+  async basis(
+    professionalId: string,
+    clientId: string,
+    at?: Date,
+    tenantId?: string,
+  ): Promise<CareTeamBasis | null> {
+    if (!isUuid(professionalId) || !isUuid(clientId)) return null;
+    if (tenantId !== undefined && !isUuid(tenantId)) return null;
+    const kind = await this.grants.activeGrantKind(
       professionalId,
       clientId,
       instant(at ?? this.clock.now()),
       tenantId ?? null,
     );
+    return kind ? basisOfGrant[kind] : null;
+  }
+
+  /** True iff the professional has an active grant for the client (when the basis does not matter). */
+  async canAccess(professionalId: string, clientId: string, at?: Date, tenantId?: string): Promise<boolean> {
+    return (await this.basis(professionalId, clientId, at, tenantId)) !== null;
   }
 
   /** The professionals with an active grant for the client, each once, in id order. */
@@ -51,8 +74,22 @@ export class CaseloadAccess {
 
   /** The clients the professional has an active grant for, each once, in id order. */
   async clientsOf(professionalId: string, at?: Date, tenantId?: string): Promise<string[]> {
-    if (!isUuid(professionalId) || (tenantId !== undefined && !isUuid(tenantId))) return [];
-    return this.grants.activeClientsOf(professionalId, instant(at ?? this.clock.now()), tenantId ?? null);
+    return [...(await this.clientBasesOf(professionalId, at, tenantId)).keys()];
+  }
+
+  /** The clients the professional has an active grant for, in id order, each with the basis of the access. */
+  async clientBasesOf(
+    professionalId: string,
+    at?: Date,
+    tenantId?: string,
+  ): Promise<Map<string, CareTeamBasis>> {
+    if (!isUuid(professionalId) || (tenantId !== undefined && !isUuid(tenantId))) return new Map();
+    const rows = await this.grants.activeClientsOf(
+      professionalId,
+      instant(at ?? this.clock.now()),
+      tenantId ?? null,
+    );
+    return new Map(rows.map((r) => [r.id, basisOfGrant[r.kind]]));
   }
 
   /**

@@ -20,5 +20,5 @@
  * by event id alone, so only one of the two handlers would have its effect.
  */
 export { CaseloadAccessModule } from './caseload-access.module';
-export { CaseloadAccess } from './caseload-access.service';
+export { CaseloadAccess, type CareTeamBasis } from './caseload-access.service';
 export { CaseloadAccessReadModel1763900000000 } from './database/1763900000000-caseload-access-read-model';

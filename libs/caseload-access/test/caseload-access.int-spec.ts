@@ -326,6 +326,34 @@ describe('caseload access: a service keeps its own read model of caseload grants
     expect(await access.clientsOf(removed)).toEqual([]);
   });
 
+  it('decides on what basis: an assignment (before a link for the same pair), a colleague link, or none', async () => {
+    const tenantId = randomUUID();
+    const [client, otherClient] = [randomUUID(), randomUUID()];
+    const [both, linked, stranger] = [randomUUID(), randomUUID(), randomUUID()];
+    const until = new Date(Date.now() + HOUR);
+    const grants = [
+      granted(tenantId, { kind: 'link', professionalId: both, clientId: client, validUntil: until }),
+      granted(tenantId, { professionalId: both, clientId: client }),
+      granted(tenantId, { kind: 'link', professionalId: both, clientId: otherClient, validUntil: until }),
+      granted(tenantId, { kind: 'link', professionalId: linked, clientId: client, validUntil: until }),
+    ];
+    await publish(caseloadAssignmentGrantedV1, ...grants);
+    await handled(...grants.map((g) => g.id));
+
+    expect(await access.basis(both, client, undefined, tenantId)).toBe('caseload_assignment');
+    expect(await access.basis(both, otherClient, undefined, tenantId)).toBe('colleague_link');
+    expect(await access.basis(linked, client, undefined, tenantId)).toBe('colleague_link');
+    expect(await access.basis(stranger, client, undefined, tenantId)).toBeNull();
+    expect(await access.basis(linked, client, new Date(until.getTime() + 1), tenantId)).toBeNull();
+    expect(await access.basis(linked, client, undefined, randomUUID())).toBeNull();
+    expect(await access.clientBasesOf(both, undefined, tenantId)).toEqual(
+      new Map([
+        [client, 'caseload_assignment'],
+        [otherClient, 'colleague_link'],
+      ]),
+    );
+  });
+
   it('the contract refuses a window that ends before it starts (compared as instants, not text); none was dead-lettered', async () => {
     // ".500Z" sorts before "Z" as text, but the end is half a second before the start.
     expect(() =>

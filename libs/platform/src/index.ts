@@ -23,6 +23,7 @@ export * from './outbox/event-message';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay';
 export * from './audit/audit-emitter';
+export * from './audit/audited-access';
 export * from './audit/source-address';
 export * from './inbox/event-consumer';
 export * from './inbox/inbox-pruner';

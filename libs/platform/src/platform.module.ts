@@ -18,6 +18,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { EventConsumer } from './inbox/event-consumer';
 import { InboxPruner } from './inbox/inbox-pruner';
 import { AuditEmitter } from './audit/audit-emitter';
+import { AuditedAccess } from './audit/audited-access';
 import { Clock, SystemClock } from './clock/clock';
 import { OpenApiController } from './openapi/openapi.controller';
 
@@ -89,7 +90,7 @@ export class PlatformModule {
     ];
     if (options.database) {
       imports.push(DatabaseModule.forService(options.database));
-      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter, OutboxMetrics);
+      providers.push(OutboxService, OutboxRelay, InboxPruner, AuditEmitter, AuditedAccess, OutboxMetrics);
     }
     return {
       module: PlatformModule,

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { InternalAuthModule } from '@therapy-room/auth';
 import { CaseloadAccessModule } from '@therapy-room/caseload-access';
 import { DataProtectionModule, subjectRightsParticipant } from '@therapy-room/data-protection';
-import { ContentAudit } from './common/content-audit';
 import { SealedValues } from './common/sealed-values';
 import { LegacyValueSealer } from './common/legacy-value-sealer';
 import { LibraryController } from './library/library.controller';
@@ -14,7 +13,9 @@ import { AssignmentsService } from './assignments/assignments.service';
 import { ClientAccess } from './assignments/client-access.service';
 import { WorkController } from './work/work.controller';
 import { WorkRepository } from './work/work.repository';
-import { WorkService } from './work/work.service';
+import { CareTeamWorkService } from './work/care-team-work.service';
+import { ClientWorkService } from './work/client-work.service';
+import { WorkReadingService } from './work/work-reading.service';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsRepository } from './reports/reports.repository';
 import { ReportsService } from './reports/reports.service';
@@ -45,7 +46,6 @@ const subjectRights = subjectRightsParticipant(ErasureService);
     ...subjectRights.controllers,
   ],
   providers: [
-    ContentAudit,
     SealedValues,
     LegacyValueSealer,
     LibraryRepository,
@@ -54,7 +54,9 @@ const subjectRights = subjectRightsParticipant(ErasureService);
     AssignmentsService,
     ClientAccess,
     WorkRepository,
-    WorkService,
+    WorkReadingService,
+    ClientWorkService,
+    CareTeamWorkService,
     ReportsRepository,
     ReportsService,
     SharingRepository,

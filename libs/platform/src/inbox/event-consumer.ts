@@ -91,6 +91,80 @@ export class EventConsumer {
     });
   }
 
+  /**
+   * For effects on the service's database whose cost is per transaction (the audit log's hash chain):
+   * the messages of one partition handled in one transaction, with one inbox statement, the effect
+   * receiving every event not seen before (in message order; each event id once). Invalid messages and
+   * other regions' events go to the DLQ first, as in `handle`. Should the batch's transaction fail, each
+   * message is handled on its own with `handle` (same effect, one event at a time), so that one bad
+   * event is retried, counted and dead-lettered alone. `committed` runs after each transaction that
+   * committed, with what the effect answered.
+   */
+  async handleBatch<C extends EventContract, T>(
+    contract: C,
+    messages: IncomingMessage[],
+    effect: (events: MessageOf<C>[], manager: EntityManager) => Promise<T>,
+    committed: (value: T) => void = () => undefined,
+  ): Promise<void> {
+    const dataSource = this.dataSource;
+    if (!dataSource) throw new Error('EventConsumer.handleBatch needs the service database');
+    const accepted: { message: IncomingMessage; event: MessageOf<C> }[] = [];
+    for (const message of messages) {
+      const outcome = await this.accept(contract, message);
+      if ('event' in outcome) accepted.push({ message, event: outcome.event });
+    }
+    if (accepted.length === 0) return;
+    const first = accepted[0].event;
+    try {
+      const value = await withConsumerSpan(
+        contract.topic,
+        headerString(accepted[0].message.headers?.traceparent),
+        {
+          'messaging.kafka.partition': String(accepted[0].message.partition),
+          'messaging.kafka.offset': accepted[0].message.offset,
+          'messaging.batch.message_count': String(accepted.length),
+        },
+        () =>
+          requestContext.run(
+            { requestId: first.id, eventId: first.id, tenantId: first.tenantId, sourceAddress: '::' },
+            () =>
+              dataSource.transaction(async (manager) => {
+                const inserted: { event_id: string }[] = await manager.query(
+                  `INSERT INTO inbox (event_id, topic) SELECT DISTINCT unnest($1::uuid[]), $2
+                   ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+                  [accepted.map((a) => a.event.id), contract.topic],
+                );
+                const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+                const events = accepted.map((a) => a.event).filter((e) => fresh.delete(e.id.toLowerCase()));
+                return {
+                  handled: events.length > 0,
+                  value: events.length ? await effect(events, manager) : null,
+                };
+              }),
+          ),
+      );
+      for (const { message } of accepted)
+        this.attempts.delete(`${message.topic}/${message.partition}/${message.offset}`);
+      if (value.handled) committed(value.value as T);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        this.logger.warn({ err, topic: contract.topic }, 'database unavailable; batch will be retried');
+        throw err;
+      }
+      this.logger.warn(
+        { err, topic: contract.topic, events: accepted.length },
+        'batch handling failed; handling its events one at a time',
+      );
+      for (const { message } of accepted) {
+        let value: T | undefined;
+        const result = await this.handle(contract, message, async (event, manager) => {
+          value = await effect([event], manager);
+        });
+        if (result === 'handled') committed(value as T);
+      }
+    }
+  }
+
   private async receive<C extends EventContract>(
     contract: C,
     message: IncomingMessage,
@@ -103,28 +177,9 @@ export class EventConsumer {
       traceparent,
       { 'messaging.kafka.partition': String(message.partition), 'messaging.kafka.offset': message.offset },
       async () => {
-        let body: unknown;
-        try {
-          body = JSON.parse(message.value?.toString('utf8') ?? '');
-        } catch {
-          return this.deadLetter(contract, message, 'value is not valid JSON', 'not-json');
-        }
-        const parsed = contract.message.safeParse(body);
-        if (!parsed.success) {
-          const reason = parsed.error.issues
-            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-            .join('; ');
-          return this.deadLetter(contract, message, `does not match ${contract.topic}: ${reason}`, 'invalid');
-        }
-        const event = parsed.data as MessageOf<C>;
-        if (event.region !== this.config.REGION) {
-          return this.deadLetter(
-            contract,
-            message,
-            `event of region ${event.region} refused by region ${this.config.REGION}`,
-            'other-region',
-          );
-        }
+        const accepted = await this.accept(contract, message);
+        if ('result' in accepted) return accepted.result;
+        const event = accepted.event;
         return requestContext.run(
           // No client started this work: audit entries it records name the unspecified address.
           { requestId: event.id, eventId: event.id, tenantId: event.tenantId, sourceAddress: '::' },
@@ -167,6 +222,45 @@ export class EventConsumer {
         );
       },
     );
+  }
+
+  /** The message as a valid event of this region, or what became of it (dead-lettered). */
+  private async accept<C extends EventContract>(
+    contract: C,
+    message: IncomingMessage,
+  ): Promise<{ event: MessageOf<C> } | { result: HandleResult }> {
+    let body: unknown;
+    try {
+      body = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch {
+      return { result: await this.deadLetter(contract, message, 'value is not valid JSON', 'not-json') };
+    }
+    const parsed = contract.message.safeParse(body);
+    if (!parsed.success) {
+      const reason = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      return {
+        result: await this.deadLetter(
+          contract,
+          message,
+          `does not match ${contract.topic}: ${reason}`,
+          'invalid',
+        ),
+      };
+    }
+    const event = parsed.data as MessageOf<C>;
+    if (event.region !== this.config.REGION) {
+      return {
+        result: await this.deadLetter(
+          contract,
+          message,
+          `event of region ${event.region} refused by region ${this.config.REGION}`,
+          'other-region',
+        ),
+      };
+    }
+    return { event };
   }
 
   private countAttempt(where: string): number {

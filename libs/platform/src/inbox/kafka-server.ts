@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { ServerKafka, EventPattern, type KafkaOptions } from '@nestjs/microservices';
 import { applyDecorators } from '@nestjs/common';
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { EventContract } from '@therapy-room/contracts';
 import { retryRetriable } from '../kafka/kafka-client';
 
@@ -14,7 +15,16 @@ export interface OnEventOptions {
    * the replicas sharing the work: for per-process state such as caches.
    */
   broadcast?: boolean;
+  /**
+   * The handler receives the messages of a fetched batch of one partition together (`IncomingMessage[]`,
+   * in offset order, at most `BATCH_MAX_MESSAGES` at a time) instead of one by one: for consumers whose
+   * cost is per transaction (see EventConsumer.handleBatch). Offsets move on after each handled chunk.
+   */
+  batch?: boolean;
 }
+
+/** The most messages a batch handler receives at once. */
+export const BATCH_MAX_MESSAGES = 20;
 
 /** Marks a controller method as the handler of one event contract's topic. */
 export const OnEvent = (contract: EventContract, options: OnEventOptions = {}) =>
@@ -54,6 +64,7 @@ export class PlatformKafkaServer extends ServerKafka {
   override async bindEvents(): Promise<void> {
     for (const [pattern, handler] of this.messageHandlers) {
       const broadcast = (handler.extras as OnEventOptions | undefined)?.broadcast === true;
+      const batch = (handler.extras as OnEventOptions | undefined)?.batch === true;
       const consumer = this.client!.consumer({
         ...(this.options.consumer ?? {}),
         groupId: broadcast
@@ -66,10 +77,39 @@ export class PlatformKafkaServer extends ServerKafka {
       await retryRetriable(() =>
         consumer.subscribe({ topics: [`${this.topicPrefix}${pattern}`], fromBeginning: !broadcast }),
       );
-      await consumer.run({
-        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-        eachMessage: this.getMessageHandler(),
-      });
+      await consumer.run(
+        batch
+          ? {
+              partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+              // Resolved chunk by chunk: a batch left early (rebalance, stop) must not count as done.
+              eachBatchAutoResolve: false,
+              eachBatch: (payload) => this.handleBatch(pattern, payload),
+            }
+          : {
+              partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+              eachMessage: this.getMessageHandler(),
+            },
+      );
+    }
+  }
+
+  /**
+   * A batch handler's run: the partition's messages in chunks, each chunk's offsets resolved once its
+   * handler has returned. A handler that throws leaves the rest unresolved: kafkajs fetches them again.
+   */
+  private async handleBatch(pattern: string, payload: EachBatchPayload): Promise<void> {
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler) throw new Error(`no handler for ${pattern}`);
+    const { batch } = payload;
+    const messages = batch.messages.map(
+      (m): IncomingMessage => Object.assign(m, { topic: batch.topic, partition: batch.partition }),
+    );
+    for (let i = 0; i < messages.length; i += BATCH_MAX_MESSAGES) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = messages.slice(i, i + BATCH_MAX_MESSAGES);
+      await lastValueFrom(this.transformToObservable(await handler(chunk)), { defaultValue: undefined });
+      payload.resolveOffset(chunk[chunk.length - 1].offset);
+      await payload.heartbeat();
     }
   }
 

@@ -77,6 +77,13 @@ describe('ingest mapping', () => {
     expect(basisOf({ ...entry, actorId: client, actorRole: 'client' }, client)).toBe('self');
     expect(basisOf({ ...entry, actorId: pro, actorRole: 'org_admin' }, client)).toBe('organisation_admin');
     expect(basisOf({ ...entry, actorId: pro, actorRole: 'professional' }, client)).toBeNull();
+    // A refusal was allowed on no basis, whoever tried.
+    expect(
+      basisOf({ ...entry, outcome: 'failure', actorId: pro, actorRole: 'org_admin' }, client),
+    ).toBeNull();
+    expect(
+      basisOf({ ...entry, outcome: 'failure', actorId: pro, actorRole: 'platform_staff' }, client),
+    ).toBeNull();
   });
 
   it('sensitivity and source service from the action when not stated', () => {

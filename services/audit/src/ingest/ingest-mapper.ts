@@ -34,10 +34,12 @@ export function sensitivityOf(
 /**
  * The authorisation basis: as stated by the service, else what the entry itself shows (the client on their
  * own record, staff under a grant, a share link opened, an org admin, the platform). Unknown otherwise
- * (a professional's entry from a service that does not state it): null, never a guess.
+ * (a professional's entry from a service that does not state it): null, never a guess. A refusal has
+ * none: nothing allowed it.
  */
 export function basisOf(entry: EntryFacts, subjectId: string | null): AuditBasis | null {
   if (entry.basis) return entry.basis;
+  if (entry.outcome !== 'success') return null;
   if (entry.action === 'content.share_open') return 'shared_report';
   if (entry.actorId === null) return 'system';
   if (entry.actorRole === 'platform_staff' || entry.grantId) return 'staff_grant';

@@ -18,8 +18,9 @@ interface HeadRow {
 
 /**
  * Appends records to an organisation's hash chain. Appends of one organisation are serialised by
- * locking its head row (FOR UPDATE) for the transaction; records of one call go in one INSERT. After
- * AUDIT_CHECKPOINT_EVERY_RECORDS records without one, the same transaction writes a signed checkpoint.
+ * locking its head row (FOR UPDATE) for the transaction; records of one call (a consumed batch of
+ * events) go in one INSERT, their hashes computed in one pass. Every AUDIT_CHECKPOINT_EVERY_RECORDS
+ * records the same transaction writes a signed checkpoint.
  */
 @Injectable()
 export class AuditLogWriter {
@@ -47,9 +48,12 @@ export class AuditLogWriter {
     const recordedAt = this.clock.now();
     let prev = head.hash;
     let position = Number(head.position);
+    let checkpointed = Number(head.checkpointed_position);
     const records: AuditRecord[] = [];
     const prevHashes: Buffer[] = [];
     const hashes: Buffer[] = [];
+    /** Every AUDIT_CHECKPOINT_EVERY_RECORDS records, however many one append writes. */
+    const due: { position: number; hash: Buffer }[] = [];
     for (const draft of drafts) {
       position += 1;
       const record: AuditRecord = { ...draft, tenantId, position, recordedAt };
@@ -58,16 +62,20 @@ export class AuditLogWriter {
       prevHashes.push(prev);
       hashes.push(hash);
       prev = hash;
+      if (position - checkpointed >= this.checkpointEvery) {
+        due.push({ position, hash });
+        checkpointed = position;
+      }
     }
     await insertRecords(manager, records, prevHashes, hashes);
+    for (const checkpoint of due) await this.checkpoints.record(manager, tenantId, checkpoint);
+    // Records after the last checkpoint wait for the next one (by count, or by time: the scheduler).
     await manager.query(
-      `UPDATE audit_chain_head SET position = $2, hash = $3, first_unchecked_at = COALESCE(first_unchecked_at, $4)
+      `UPDATE audit_chain_head SET position = $2, hash = $3,
+         first_unchecked_at = CASE WHEN checkpointed_position = $2 THEN NULL ELSE COALESCE(first_unchecked_at, $4) END
         WHERE tenant_id = $1`,
       [tenantId, position, prev, recordedAt],
     );
-    if (position - Number(head.checkpointed_position) >= this.checkpointEvery) {
-      await this.checkpoints.record(manager, tenantId, { position, hash: prev });
-    }
     return records;
   }
 

@@ -18,15 +18,24 @@ export class Pseudonyms {
    */
   private readonly known = new Set<string>();
   private static readonly KNOWN_MAX = 200_000;
+  /**
+   * Pseudonyms computed lately (organisation and person → pseudonym): a batch names the same actor and
+   * the same clients again and again, and the HMAC is the ingest's main cost per record. Bounded.
+   */
+  private readonly computed = new Map<string, string>();
 
   constructor(@Inject(PLATFORM_CONFIG) config: AuditConfig) {
     this.key = Buffer.from(config.AUDIT_PSEUDONYM_KEY, 'base64');
   }
 
   of(tenantId: string, personId: string): string {
-    return createHmac('sha256', this.key)
-      .update(`${tenantId.toLowerCase()}:${personId.toLowerCase()}`)
-      .digest('base64url');
+    const input = `${tenantId.toLowerCase()}:${personId.toLowerCase()}`;
+    const cached = this.computed.get(input);
+    if (cached) return cached;
+    const pseudonym = createHmac('sha256', this.key).update(input).digest('base64url');
+    if (this.computed.size >= Pseudonyms.KNOWN_MAX) this.computed.clear();
+    this.computed.set(input, pseudonym);
+    return pseudonym;
   }
 
   /** Records pseudonym → person for people not erased (a late event must not name an erased person again). */
@@ -51,6 +60,7 @@ export class Pseudonyms {
   /** Forgets who the pseudonym was, for good. True when the log named the person. */
   async erase(manager: EntityManager, tenantId: string, personId: string): Promise<boolean> {
     const pseudonym = this.of(tenantId, personId);
+    this.computed.delete(`${tenantId.toLowerCase()}:${personId.toLowerCase()}`);
     await manager.query(
       `INSERT INTO erased_pseudonym (tenant_id, pseudonym) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
       [tenantId, pseudonym],

@@ -11,12 +11,15 @@ export const OUTSIDE_CARE_TEAM_BASES: ReadonlySet<string> = new Set([
   'shared_report',
 ]);
 
-/** A successful access to someone's record by another person from outside their care team. */
+/**
+ * A successful access to someone's record by another person from outside their care team: decided by
+ * the basis the access was allowed on (a staff grant, a colleague link, a shared report).
+ */
 export function isOutsideAccess(
-  r: Pick<AuditRecord, 'outcome' | 'subjectPs' | 'actorPs' | 'actorRole' | 'basis'>,
+  r: Pick<AuditRecord, 'outcome' | 'subjectPs' | 'actorPs' | 'basis'>,
 ): boolean {
   if (r.outcome !== 'success' || r.subjectPs === null || r.actorPs === r.subjectPs) return false;
-  return r.actorRole === 'platform_staff' || OUTSIDE_CARE_TEAM_BASES.has(r.basis ?? '');
+  return OUTSIDE_CARE_TEAM_BASES.has(r.basis ?? '');
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -54,7 +54,7 @@ export class ReadingService {
             data: r.object_type,
             sensitivity: r.sensitivity,
             basis: r.basis,
-            outsideCareTeam: staff || OUTSIDE_CARE_TEAM_BASES.has(r.basis ?? ''),
+            outsideCareTeam: OUTSIDE_CARE_TEAM_BASES.has(r.basis ?? ''),
             by: staff
               ? { name: PLATFORM_SUPPORT, role: 'platform_staff' }
               : { name: person?.displayName ?? null, role: person?.role ?? r.actor_role },

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { Client } from 'pg';
 import request from 'supertest';
-import { auditEntryRecordedV1, dlqTopic } from '@therapy-room/contracts';
+import { auditEntryBatchRecordedV1, auditEntryRecordedV1, dlqTopic } from '@therapy-room/contracts';
 import { signInternalToken } from '@therapy-room/auth';
 import {
   TEST_CLIENT_ADDRESS,
   collectTopics,
   expectEventually,
   publishEvent,
+  publishRaw,
   testSigningKey,
 } from '@therapy-room/testing';
 import { startAudit, type AuditFixture } from '../support/audit-fixture';
@@ -158,5 +160,62 @@ describe('audit: ingest and append-only', () => {
     } finally {
       await dlq.stop();
     }
+  });
+  it('a batch of messages in one send: per organisation one chain in message order, a repeated event once, an invalid one dead-lettered, a checkpoint every 1,000 records', async () => {
+    const [orgA, orgB] = [randomUUID(), randomUUID()];
+    const envelope = (tenant: string, subjects: number, id = uuidv7()) =>
+      auditEntryBatchRecordedV1.message.parse({
+        id,
+        type: auditEntryBatchRecordedV1.topic,
+        occurredAt: new Date().toISOString(),
+        tenantId: tenant,
+        region: 'eea',
+        subjectId: null,
+        traceparent: null,
+        payload: {
+          action: 'caseload.read',
+          outcome: 'success',
+          actorId: pro,
+          actorRole: 'professional',
+          resource: 'caseload.entry',
+          subjects: Array.from({ length: subjects }, () => {
+            const id = randomUUID();
+            return { subjectId: id, resourceId: id };
+          }),
+          sourceAddress: '203.0.113.7',
+          requestId: randomUUID(),
+          basis: 'caseload_assignment',
+        },
+      });
+    const events = [envelope(orgA, 400), envelope(orgB, 2), envelope(orgA, 400), envelope(orgA, 400)];
+    const dlq = await collectTopics([`${fx.prefix}${dlqTopic(auditEntryBatchRecordedV1.topic)}`]);
+    const invalid = { ...events[1], id: uuidv7(), payload: { ...events[1].payload, subjects: [] } };
+    await publishRaw(
+      `${fx.prefix}${auditEntryBatchRecordedV1.topic}`,
+      [...events, events[0], invalid].map((e) => ({
+        key: 'one-partition',
+        value: JSON.stringify(e),
+        headers: { 'event-id': e.id },
+      })),
+    );
+    const rowsA = await fx.records(orgA, 1200);
+    await fx.records(orgB, 2);
+    // Message order: the first event's subjects first, then the third's, then the fourth's.
+    const expected = [events[0], events[2], events[3]].flatMap((e) => e.payload.subjects.map(() => e.id));
+    expect(rowsA.map((r) => r.event_id)).toEqual(expected);
+    expect(await fx.verify(orgA)).toMatchObject({ ok: true, records: 1200 });
+    expect(await fx.verify(orgB)).toMatchObject({ ok: true, records: 2 });
+    const checkpoints = await fx.db.query<{ position: string }>(
+      `SELECT position FROM ${fx.schema}.audit_checkpoint WHERE tenant_id = $1 AND kind = 'periodic'`,
+      [orgA],
+    );
+    expect(checkpoints.map((c) => Number(c.position))).toEqual([1000]);
+    const dead = await expectEventually(() => {
+      const found = dlq.messages.filter((m) => m.headers!['event-id']?.toString() === invalid.id);
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(dead.headers!['dlq-reason']!.toString()).toMatch(/subjects/);
+    await dlq.stop();
   });
 });

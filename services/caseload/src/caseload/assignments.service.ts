@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditEmitter, Clock, ValidationException } from '@therapy-room/platform';
+import { AuditedAccess, Clock, ValidationException } from '@therapy-room/platform';
 import { actorKind, type Actor } from '@therapy-room/auth';
+import type { AuditBasis } from '@therapy-room/contracts';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import { CaseloadErrorCode, CaseloadException, notFound } from '../common/caseload.exception';
 import { CaseloadSettingsRepository } from '../settings/caseload-settings.repository';
@@ -29,7 +30,7 @@ export class AssignmentsService {
     private readonly settings: CaseloadSettingsRepository,
     private readonly authority: CaseloadAuthority,
     private readonly grants: GrantEvents,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
@@ -90,11 +91,15 @@ export class AssignmentsService {
         dto.clientId,
       );
       const action = decision === 'self_assign' ? 'caseload.self_assign' : 'caseload.assign';
-      await this.audit.record(
-        manager,
-        this.authority.entry(actor, action, 'success', 'caseload.assignment', assignment.id),
-        { tenantId: actor.tenantId, subjectId: dto.clientId },
-      );
+      await this.audit.succeeded(manager, {
+        actor,
+        action: action,
+        resource: 'caseload.assignment',
+        resourceId: assignment.id,
+        subjectId: dto.clientId,
+        // Creating an assignment is the organisation's (an admin) or the assigned professional's own act.
+        basis: kind === 'org_admin' ? 'organisation_admin' : 'caseload_assignment',
+      });
       return {
         id: assignment.id,
         clientId: assignment.clientId,
@@ -123,7 +128,7 @@ export class AssignmentsService {
       );
     }
     const professionalId = assignment.professionalId;
-    await this.authority.authorise(actor, assignment.clientId, 'unassign');
+    const { basis } = await this.authority.authorise(actor, assignment.clientId, 'unassign');
     await this.dataSource.transaction(async (manager) => {
       await this.caseload.lockClient(manager, actor.tenantId, assignment.clientId);
       const current = await this.caseload.findAssignment(manager, actor.tenantId, assignmentId);
@@ -139,18 +144,21 @@ export class AssignmentsService {
         assignment.clientId,
         'removed',
       );
-      await this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.unassign', 'success', 'caseload.assignment', assignment.id),
-        { tenantId: actor.tenantId, subjectId: assignment.clientId },
-      );
-      await this.endLinksGrantedBy(manager, actor, assignment.clientId, professionalId, 'removed');
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.unassign',
+        resource: 'caseload.assignment',
+        resourceId: assignment.id,
+        subjectId: assignment.clientId,
+        basis,
+      });
+      await this.endLinksGrantedBy(manager, actor, assignment.clientId, professionalId, 'removed', basis);
     });
   }
 
   /** Moves a client from one professional to another (org admins), keeping the history. */
   async move(actor: Actor, clientId: string, dto: MoveClientDto) {
-    await this.authority.authorise(actor, clientId, 'move');
+    const { basis } = await this.authority.authorise(actor, clientId, 'move');
     const to = await this.people.find(actor.tenantId, dto.toProfessionalId);
     this.authority.assertProfessional(to, 'toProfessionalId');
     return this.dataSource.transaction(async (manager) => {
@@ -172,7 +180,7 @@ export class AssignmentsService {
         clientId,
         'moved',
       );
-      await this.endLinksGrantedBy(manager, actor, clientId, dto.fromProfessionalId, 'moved');
+      await this.endLinksGrantedBy(manager, actor, clientId, dto.fromProfessionalId, 'moved', basis);
       const existing = await this.caseload.findActiveAssignment(manager, clientId, dto.toProfessionalId);
       const assignment =
         existing ??
@@ -193,11 +201,14 @@ export class AssignmentsService {
           clientId,
         );
       }
-      await this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.move', 'success', 'caseload.assignment', assignment.id),
-        { tenantId: actor.tenantId, subjectId: clientId },
-      );
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.move',
+        resource: 'caseload.assignment',
+        resourceId: assignment.id,
+        subjectId: clientId,
+        basis,
+      });
       return { assignmentId: assignment.id, endedAssignmentId: from.id };
     });
   }
@@ -213,6 +224,7 @@ export class AssignmentsService {
     clientId: string,
     professionalId: string,
     reason: 'removed' | 'moved',
+    basis: AuditBasis,
   ): Promise<void> {
     const now = this.clock.now();
     for (const link of await this.caseload.openLinksGrantedBy(manager, clientId, professionalId, now)) {
@@ -227,11 +239,14 @@ export class AssignmentsService {
         clientId,
         reason,
       );
-      await this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.unlink', 'success', 'caseload.link', link.id),
-        { tenantId: actor.tenantId, subjectId: clientId },
-      );
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.unlink',
+        resource: 'caseload.link',
+        resourceId: link.id,
+        subjectId: clientId,
+        basis,
+      });
     }
   }
 }

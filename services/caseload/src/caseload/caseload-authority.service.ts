@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AuditAction } from '@therapy-room/contracts';
-import { AuditEmitter, Clock, ValidationException } from '@therapy-room/platform';
-import { actorKind, auditRole, type Actor } from '@therapy-room/auth';
+import type { AuditAction, AuditBasis } from '@therapy-room/contracts';
+import { AuditedAccess, Clock, ValidationException } from '@therapy-room/platform';
+import { actorKind, type Actor } from '@therapy-room/auth';
 import { PeopleDirectory, type Person } from '@therapy-room/people-directory';
 import { CaseloadErrorCode, CaseloadException, notFound } from '../common/caseload.exception';
 import { CaseloadRepository } from './caseload.repository';
@@ -16,6 +15,15 @@ const actionOf: Record<CaseloadOperation, AuditAction> = {
   unassign: 'caseload.unassign',
 };
 
+/** The audit basis of each standing: what allowed the access. */
+export const basisOf: Record<Standing, AuditBasis> = {
+  org_admin: 'organisation_admin',
+  staff: 'staff_grant',
+  assigned: 'caseload_assignment',
+  linked: 'colleague_link',
+  self: 'self',
+};
+
 /**
  * The actor's standing towards one client, and the audited refusal when they have none: 404 when the
  * actor may not know the client exists (another organisation, not in their caseload, another client),
@@ -24,10 +32,9 @@ const actionOf: Record<CaseloadOperation, AuditAction> = {
 @Injectable()
 export class CaseloadAuthority {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly caseload: CaseloadRepository,
     private readonly people: PeopleDirectory,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
@@ -35,7 +42,7 @@ export class CaseloadAuthority {
     actor: Actor,
     clientId: string,
     operation: CaseloadOperation,
-  ): Promise<{ client: Person; standing: Standing }> {
+  ): Promise<{ client: Person; standing: Standing; basis: AuditBasis }> {
     const client = await this.people.find(actor.tenantId, clientId);
     const action = actionOf[operation];
     if (!client || client.role !== 'client') throw await this.refuse(actor, action, clientId, false);
@@ -49,7 +56,7 @@ export class CaseloadAuthority {
     }
     if (!standing) throw await this.refuse(actor, action, clientId, true);
     if (!may(operation, standing)) throw await this.refuse(actor, action, clientId, true, true);
-    return { client, standing };
+    return { client, standing, basis: basisOf[standing] };
   }
 
   /** Records the refusal (its own transaction: nothing else is written) and returns the error to throw. */
@@ -61,16 +68,14 @@ export class CaseloadAuthority {
     visible = false,
     reason?: string,
   ): Promise<CaseloadException> {
-    await this.dataSource.transaction((manager) =>
-      this.audit.record(
-        manager,
-        {
-          ...this.entry(actor, action, 'failure', 'caseload.entry', clientId),
-          ...(reason ? { reason } : {}),
-        },
-        { tenantId: actor.tenantId, subjectId: clientExists ? clientId : null },
-      ),
-    );
+    await this.audit.refused({
+      actor,
+      action,
+      resource: 'caseload.entry',
+      resourceId: clientId,
+      subjectId: clientExists ? clientId : null,
+      ...(reason ? { reason } : {}),
+    });
     return visible
       ? new CaseloadException(CaseloadErrorCode.Forbidden, 'You may see this client but not do this.')
       : notFound();
@@ -83,15 +88,5 @@ export class CaseloadAuthority {
     if (person.status !== 'active') {
       throw new ValidationException([{ path: field, message: 'is deactivated' }]);
     }
-  }
-
-  entry(
-    actor: Actor,
-    action: AuditAction,
-    outcome: 'success' | 'failure',
-    resource: string,
-    resourceId: string | null,
-  ) {
-    return { action, outcome, actorId: actor.userId, actorRole: auditRole(actor), resource, resourceId };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditEmitter, Clock, PLATFORM_CONFIG } from '@therapy-room/platform';
-import { actorKind, auditRole, type Actor } from '@therapy-room/auth';
+import { AuditedAccess, Clock, PLATFORM_CONFIG } from '@therapy-room/platform';
+import { actorKind, type Actor } from '@therapy-room/auth';
 import type { CaseloadConfig } from '../caseload.config';
 import { CaseloadErrorCode, CaseloadException, notFound } from '../common/caseload.exception';
 import { ClientActivityRepository } from '../people/client-activity.repository';
@@ -24,7 +24,7 @@ export class CaseloadReadService {
     private readonly caseload: CaseloadRepository,
     private readonly activity: ClientActivityRepository,
     private readonly authority: CaseloadAuthority,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: CaseloadConfig,
   ) {}
@@ -61,20 +61,21 @@ export class CaseloadReadService {
       rows = [];
     }
     if (rows.length) {
-      // One audit record per client shown, in one batch event (a page is one read of many entries).
-      const read = {
-        action: 'caseload.read',
-        outcome: 'success',
-        actorId: actor.userId,
-        actorRole: auditRole(actor),
-        resource: 'caseload.entry',
-      } as const;
+      // One audit record per client shown, in one batch event per basis (a page is one read of many
+      // entries): the organisation's for admins and staff, else the professional's own assignment or link.
+      const basis = (row: ListRow) =>
+        kind === 'org_admin'
+          ? 'organisation_admin'
+          : kind === 'staff'
+            ? 'staff_grant'
+            : row.relation === 'link'
+              ? 'colleague_link'
+              : 'caseload_assignment';
       await this.dataSource.transaction((manager) =>
-        this.audit.recordForMany(
+        this.audit.succeededForMany(
           manager,
-          read,
-          actor.tenantId,
-          rows.map((row) => ({ subjectId: row.id, resourceId: row.id })),
+          { actor, action: 'caseload.read', resource: 'caseload.entry' },
+          rows.map((row) => ({ subjectId: row.id, resourceId: row.id, basis: basis(row) })),
         ),
       );
     }
@@ -97,7 +98,7 @@ export class CaseloadReadService {
 
   /** One client's entry: the client, their care team, open colleague links (and, for admins, history). */
   async get(actor: Actor, clientId: string) {
-    const { client, standing } = await this.authority.authorise(actor, clientId, 'read');
+    const { client, standing, basis } = await this.authority.authorise(actor, clientId, 'read');
     const now = this.clock.now();
     const team = await this.caseload.careTeam(clientId, now);
     const showLinks = standing !== 'self';
@@ -107,11 +108,14 @@ export class CaseloadReadService {
         ? await this.caseload.assignmentHistory(clientId)
         : null;
     await this.dataSource.transaction((manager) =>
-      this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.read', 'success', 'caseload.entry', clientId),
-        { tenantId: actor.tenantId, subjectId: clientId },
-      ),
+      this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.read',
+        resource: 'caseload.entry',
+        resourceId: clientId,
+        subjectId: clientId,
+        basis,
+      }),
     );
     return {
       client: {
@@ -162,11 +166,14 @@ export class CaseloadReadService {
     }
     const team = await this.caseload.careTeam(actor.userId, this.clock.now());
     await this.dataSource.transaction((manager) =>
-      this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.read', 'success', 'caseload.entry', actor.userId),
-        { tenantId: actor.tenantId, subjectId: actor.userId },
-      ),
+      this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.read',
+        resource: 'caseload.entry',
+        resourceId: actor.userId,
+        subjectId: actor.userId,
+        basis: 'self',
+      }),
     );
     return {
       items: team.map((t) => ({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditEmitter, Clock, ValidationException } from '@therapy-room/platform';
+import { AuditedAccess, Clock, ValidationException } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import { CaseloadErrorCode, CaseloadException, notFound } from '../common/caseload.exception';
@@ -23,13 +23,13 @@ export class LinksService {
     private readonly people: PeopleDirectory,
     private readonly authority: CaseloadAuthority,
     private readonly grants: GrantEvents,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
   /** Links a colleague to a client (the client's assigned professional or an org admin), optionally time-boxed. */
   async link(actor: Actor, clientId: string, dto: CreateLinkDto) {
-    await this.authority.authorise(actor, clientId, 'link');
+    const { basis } = await this.authority.authorise(actor, clientId, 'link');
     const now = this.clock.now().getTime();
     const validFrom = dto.validFrom ? new Date(dto.validFrom) : new Date(now);
     const validUntil = dto.validUntil ? new Date(dto.validUntil) : null;
@@ -70,11 +70,14 @@ export class LinksService {
         validFrom,
         validUntil,
       );
-      await this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.link', 'success', 'caseload.link', link.id),
-        { tenantId: actor.tenantId, subjectId: clientId },
-      );
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.link',
+        resource: 'caseload.link',
+        resourceId: link.id,
+        subjectId: clientId,
+        basis,
+      });
       return {
         id: link.id,
         clientId,
@@ -87,7 +90,7 @@ export class LinksService {
 
   /** Ends a colleague link before its end date. */
   async unlink(actor: Actor, clientId: string, linkId: string): Promise<void> {
-    await this.authority.authorise(actor, clientId, 'unlink');
+    const { basis } = await this.authority.authorise(actor, clientId, 'unlink');
     await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       const link = await this.caseload.findOpenLink(manager, clientId, linkId, now);
@@ -102,11 +105,14 @@ export class LinksService {
         clientId,
         'removed',
       );
-      await this.audit.record(
-        manager,
-        this.authority.entry(actor, 'caseload.unlink', 'success', 'caseload.link', link.id),
-        { tenantId: actor.tenantId, subjectId: clientId },
-      );
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'caseload.unlink',
+        resource: 'caseload.link',
+        resourceId: link.id,
+        subjectId: clientId,
+        basis,
+      });
     });
   }
 }

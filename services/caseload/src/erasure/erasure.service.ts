@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ErasureCounts } from '@therapy-room/contracts';
-import { AuditEmitter, Clock, PermanentEventError } from '@therapy-room/platform';
+import { AuditedAccess, Clock, PermanentEventError } from '@therapy-room/platform';
 import type { SubjectRequest, SubjectRightsParticipant } from '@therapy-room/data-protection';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import { CaseloadRepository } from '../caseload/caseload.repository';
@@ -24,7 +24,7 @@ export class ErasureService implements SubjectRightsParticipant {
     private readonly caseload: CaseloadRepository,
     private readonly grants: GrantEvents,
     private readonly people: PeopleDirectory,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
@@ -54,18 +54,15 @@ export class ErasureService implements SubjectRightsParticipant {
     }
     const people = (await this.people.erase(manager, subjectId)) ? 1 : 0;
     if (person) {
-      await this.audit.record(
-        manager,
-        {
-          action: 'caseload.erase',
-          outcome: 'success',
-          actorId: null,
-          actorRole: null,
-          resource: 'caseload.entry',
-          resourceId: subjectId,
-        },
-        { tenantId, subjectId },
-      );
+      await this.audit.succeeded(manager, {
+        actor: null,
+        action: 'caseload.erase',
+        resource: 'caseload.entry',
+        resourceId: subjectId,
+        subjectId,
+        tenantId,
+        basis: 'system',
+      });
     }
     return { people, grants_ended: grantsEnded };
   }

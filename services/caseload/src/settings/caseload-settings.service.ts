@@ -47,6 +47,7 @@ export class CaseloadSettingsService {
           actorRole: auditRole(actor),
           resource: 'caseload.settings',
           resourceId: actor.tenantId,
+          basis: 'organisation_admin',
         },
         { tenantId: actor.tenantId, subjectId: null },
       );

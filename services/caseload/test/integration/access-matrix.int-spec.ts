@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditEntryRecordedV1 } from '@therapy-room/contracts';
+import { auditEntryBatchRecordedV1, auditEntryRecordedV1 } from '@therapy-room/contracts';
 import { Clock } from '@therapy-room/platform';
 import { expectEventually } from '@therapy-room/testing';
 import { startCaseload, type CaseloadFixture, type Person } from '../support/caseload-fixture';
@@ -39,7 +39,7 @@ describe('caseload access matrix', () => {
   const hour = 60 * 60 * 1000;
 
   beforeAll(async () => {
-    fx = await startCaseload([auditEntryRecordedV1.topic]);
+    fx = await startCaseload([auditEntryRecordedV1.topic, auditEntryBatchRecordedV1.topic]);
     [admin, owner, during, before, after, other, target, client, otherClient] = await fx.people(tenantA, [
       { role: 'org_admin', name: 'Ada Admin' },
       { role: 'professional', name: 'Olga Owner' },
@@ -208,6 +208,52 @@ describe('caseload access matrix', () => {
     expect(refusal).toMatchObject({
       subjectId: client.id,
       payload: { action: 'caseload.read', outcome: 'failure', actorId: other.id },
+    });
+  });
+  it('records on what basis each read was allowed: assignment, colleague link, staff grant, admin, self', async () => {
+    const readers = { owner, during, staff, admin, client } as const;
+    const requests = new Map<string, string>();
+    for (const [name, reader] of Object.entries(readers)) {
+      const res = await fx.as(reader).get(`/caseload/clients/${client.id}`).expect(200);
+      requests.set(res.headers['x-request-id'] as string, name);
+    }
+    const refused = await fx.as(other).get(`/caseload/clients/${client.id}`).expect(404);
+    requests.set(refused.headers['x-request-id'] as string, 'other');
+    const byReader = await expectEventually(() => {
+      const found = fx
+        .events(auditEntryRecordedV1.topic)
+        .filter((e) => requests.has(e.payload.requestId as string));
+      expect(found).toHaveLength(requests.size);
+      return new Map(found.map((e) => [requests.get(e.payload.requestId as string)!, e.payload]));
+    });
+    expect(byReader.get('owner')).toMatchObject({ outcome: 'success', basis: 'caseload_assignment' });
+    expect(byReader.get('during')).toMatchObject({ outcome: 'success', basis: 'colleague_link' });
+    expect(byReader.get('staff')).toMatchObject({
+      outcome: 'success',
+      basis: 'staff_grant',
+      grantId: staff.grantId,
+    });
+    expect(byReader.get('admin')).toMatchObject({ outcome: 'success', basis: 'organisation_admin' });
+    expect(byReader.get('client')).toMatchObject({ outcome: 'success', basis: 'self' });
+    // A refusal has no basis.
+    expect(byReader.get('other')).toMatchObject({ outcome: 'failure' });
+    expect(byReader.get('other')!.basis).toBeUndefined();
+  });
+
+  it('a page of the caseload list records each client on the basis the professional has for them', async () => {
+    const res = await fx.as(during).get('/caseload/clients').expect(200);
+    expect((res.body.items as { id: string }[]).map((i) => i.id)).toContain(client.id);
+    const batch = await expectEventually(() => {
+      const found = fx
+        .events(auditEntryBatchRecordedV1.topic)
+        .filter((e) => e.payload.requestId === res.headers['x-request-id']);
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(batch.payload).toMatchObject({
+      action: 'caseload.read',
+      basis: 'colleague_link',
+      subjects: [{ subjectId: client.id, resourceId: client.id }],
     });
   });
 });

@@ -4,9 +4,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
 import { contentAssignmentCreatedV1, contentAssignmentWithdrawnV1 } from '@therapy-room/contracts';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
-import { OutboxService, ValidationException, type FieldError } from '@therapy-room/platform';
+import { AuditedAccess, OutboxService, ValidationException, type FieldError } from '@therapy-room/platform';
 import { actorKind } from '@therapy-room/auth';
-import { ContentAudit } from '../common/content-audit';
 import { forbidden } from '../common/content.exception';
 import type { ModuleDefinition } from '../library/content-definition';
 import { LibraryRepository, type RevisionRow } from '../library/library.repository';
@@ -46,31 +45,25 @@ export class AssignmentsService {
     private readonly caseload: CaseloadAccess,
     private readonly access: ClientAccess,
     private readonly outbox: OutboxService,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
   ) {}
 
   async assign(actor: Actor, dto: CreateAssignmentDto) {
     if (actorKind(actor) !== 'professional') throw forbidden('Only professionals offer tools to clients.');
     const refuse = async (errors: FieldError[], reason: string) => {
-      await this.dataSource.transaction((manager) =>
-        this.audit.record(
-          manager,
-          actor,
-          'content.assign',
-          'failure',
-          'content.assignment',
-          null,
-          {
-            tenantId: actor.tenantId,
-            subjectId: dto.clientId,
-          },
-          { reason },
-        ),
-      );
+      await this.audit.refused({
+        actor,
+        action: 'content.assign',
+        resource: 'content.assignment',
+        resourceId: null,
+        subjectId: dto.clientId,
+        reason,
+      });
       return new ValidationException(errors);
     };
     // Unknown, another organisation's, or someone else's client: one answer for all, nothing stored.
-    if (!(await this.caseload.canAccess(actor.userId, dto.clientId, undefined, actor.tenantId))) {
+    const basis = await this.caseload.basis(actor.userId, dto.clientId, undefined, actor.tenantId);
+    if (!basis) {
       throw await refuse(
         [{ path: 'clientId', message: 'is not a client in your caseload' }],
         'not_in_caseload',
@@ -137,18 +130,14 @@ export class AssignmentsService {
         },
         { tenantId: actor.tenantId, subjectId: dto.clientId },
       );
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.assign',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: actor.tenantId,
-          subjectId: dto.clientId,
-        },
-      );
+        action: 'content.assign',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: dto.clientId,
+        basis,
+      });
       return this.view(
         { ...assignment, completed_sessions: 0, entries: 0, responses: 0, last_response_at: null },
         revision,
@@ -159,7 +148,7 @@ export class AssignmentsService {
 
   /** A client's tools (the client: active ones; their care team: all, withdrawn included). */
   async list(actor: Actor, clientId: string, onlyActive: boolean) {
-    const standing = await this.access.standing(actor, clientId, ['self', 'care_team'], {
+    const { standing, basis } = await this.access.standing(actor, clientId, ['self', 'care_team'], {
       action: 'content.read',
       resource: 'content.assignment',
       resourceId: null,
@@ -173,12 +162,16 @@ export class AssignmentsService {
     const latest = await this.library.latestRevisions([...new Set(rows.map((r) => r.tool_id))]);
     if (rows.length) {
       await this.dataSource.transaction((manager) =>
-        this.audit.recordMany(
+        this.audit.succeededMany(
           manager,
-          actor,
-          'content.read',
-          'content.assignment',
-          rows.map((r) => ({ resourceId: r.id, tenantId: actor.tenantId, subjectId: clientId })),
+          rows.map((r) => ({
+            actor,
+            action: 'content.read',
+            resource: 'content.assignment',
+            resourceId: r.id,
+            subjectId: clientId,
+            basis,
+          })),
         ),
       );
     }
@@ -188,7 +181,7 @@ export class AssignmentsService {
   }
 
   async withdraw(actor: Actor, assignmentId: string): Promise<void> {
-    const { assignment } = await this.access.assignment(
+    const { assignment, basis } = await this.access.assignment(
       actor,
       assignmentId,
       ['care_team'],
@@ -208,24 +201,26 @@ export class AssignmentsService {
         },
         { tenantId: assignment.tenant_id, subjectId: assignment.client_id },
       );
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.withdraw',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: assignment.tenant_id,
-          subjectId: assignment.client_id,
-        },
-      );
+        action: 'content.withdraw',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: assignment.client_id,
+        tenantId: assignment.tenant_id,
+        basis,
+      });
     });
   }
 
   /** Moves a client to another (by default the latest) revision; their answers stay, by key. */
   async revise(actor: Actor, assignmentId: string, dto: ReviseAssignmentDto) {
-    const { assignment } = await this.access.assignment(actor, assignmentId, ['care_team'], 'content.revise');
+    const { assignment, basis } = await this.access.assignment(
+      actor,
+      assignmentId,
+      ['care_team'],
+      'content.revise',
+    );
     const revision = dto.revisionId
       ? await this.library.revisionById(dto.revisionId)
       : await this.library.revision(assignment.tool_id);
@@ -245,18 +240,15 @@ export class AssignmentsService {
         revision.id,
         wanted ? flattenChoice(wanted) : { sessions: null, stepSizes: null },
       );
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.revise',
-        'success',
-        'content.assignment',
-        assignment.id,
-        {
-          tenantId: assignment.tenant_id,
-          subjectId: assignment.client_id,
-        },
-      );
+        action: 'content.revise',
+        resource: 'content.assignment',
+        resourceId: assignment.id,
+        subjectId: assignment.client_id,
+        tenantId: assignment.tenant_id,
+        basis,
+      });
       const updated = (await this.assignments.find(assignment.id, manager))!;
       return {
         id: updated.id,

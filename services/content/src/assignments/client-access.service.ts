@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Actor } from '@therapy-room/auth';
-import type { AuditAction } from '@therapy-room/contracts';
+import type { AuditAction, AuditBasis } from '@therapy-room/contracts';
+import { AuditedAccess } from '@therapy-room/platform';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
 import { actorKind } from '@therapy-room/auth';
 import type { Standing } from '../common/content-actor';
-import { ContentAudit, type ContentResource } from '../common/content-audit';
+import type { ContentResource } from '../common/content-resource';
 import { forbidden, notFound, ContentException } from '../common/content.exception';
 import { AssignmentsRepository, type AssignmentRow } from './assignments.repository';
 
@@ -15,33 +15,36 @@ import { AssignmentsRepository, type AssignmentRow } from './assignments.reposit
  * the same organisation. Organisation administrators and platform staff under a grant of the
  * client's own organisation get 403; anyone else (another organisation's admins and staff included)
  * gets 404, as in caseload and messaging. Every refusal is audited (outcome failure) before it is
- * answered.
+ * answered; an allowed access comes with its audit basis (the client themself, or the professional's
+ * caseload assignment or colleague link).
  */
 @Injectable()
 export class ClientAccess {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly caseload: CaseloadAccess,
     private readonly assignments: AssignmentsRepository,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
   ) {}
 
-  /** The actor's standing to the client, or a refusal (403 for administrators, 404 for anyone else). */
+  /**
+   * The actor's standing to the client and the basis of their access, or a refusal (403 for
+   * administrators, 404 for anyone else).
+   */
   async standing(
     actor: Actor,
     clientId: string,
     allowed: readonly Standing[],
     audit: { action: AuditAction; resource: ContentResource; resourceId: string | null },
-  ): Promise<Standing> {
+  ): Promise<{ standing: Standing; basis: AuditBasis }> {
     const kind = actorKind(actor);
     let standing: Standing | null = null;
-    if (kind === 'client' && actor.userId === clientId) standing = 'self';
-    else if (
-      kind === 'professional' &&
-      (await this.caseload.canAccess(actor.userId, clientId, undefined, actor.tenantId))
-    )
-      standing = 'care_team';
-    if (standing && allowed.includes(standing)) return standing;
+    let basis: AuditBasis | null = null;
+    if (kind === 'client' && actor.userId === clientId) [standing, basis] = ['self', 'self'];
+    else if (kind === 'professional') {
+      basis = await this.caseload.basis(actor.userId, clientId, undefined, actor.tenantId);
+      if (basis) standing = 'care_team';
+    }
+    if (standing && basis && allowed.includes(standing)) return { standing, basis };
     const administers =
       (kind === 'org_admin' || kind === 'staff') && (await this.inOrganisation(actor.tenantId, clientId));
     const refusal = administers
@@ -59,32 +62,25 @@ export class ClientAccess {
     assignmentId: string,
     allowed: readonly Standing[],
     action: AuditAction,
-  ): Promise<{ assignment: AssignmentRow; standing: Standing }> {
+  ): Promise<{ assignment: AssignmentRow; standing: Standing; basis: AuditBasis }> {
     const assignment = await this.assignments.find(assignmentId);
     if (!assignment || assignment.tenant_id !== actor.tenantId) {
-      await this.dataSource.transaction((manager) =>
-        this.audit.record(
-          manager,
-          actor,
-          action,
-          'failure',
-          'content.assignment',
-          assignmentId,
-          {
-            tenantId: actor.tenantId,
-            subjectId: null,
-          },
-          { reason: 'not_found' },
-        ),
-      );
+      await this.audit.refused({
+        actor,
+        action,
+        resource: 'content.assignment',
+        resourceId: assignmentId,
+        subjectId: null,
+        reason: 'not_found',
+      });
       throw notFound();
     }
-    const standing = await this.standing(actor, assignment.client_id, allowed, {
+    const access = await this.standing(actor, assignment.client_id, allowed, {
       action,
       resource: 'content.assignment',
       resourceId: assignmentId,
     });
-    return { assignment, standing };
+    return { assignment, ...access };
   }
 
   /** The client belongs to the organisation: caseload knows them there, or content holds their work there. */
@@ -101,20 +97,13 @@ export class ClientAccess {
     audit: { action: AuditAction; resource: ContentResource; resourceId: string | null },
     refusal: ContentException,
   ): Promise<void> {
-    await this.dataSource.transaction((manager) =>
-      this.audit.record(
-        manager,
-        actor,
-        audit.action,
-        'failure',
-        audit.resource,
-        audit.resourceId,
-        {
-          tenantId: actor.tenantId,
-          subjectId: clientId,
-        },
-        { reason: refusal.status === 404 ? 'not_found' : 'forbidden' },
-      ),
-    );
+    await this.audit.refused({
+      actor,
+      action: audit.action,
+      resource: audit.resource,
+      resourceId: audit.resourceId,
+      subjectId: clientId,
+      reason: refusal.status === 404 ? 'not_found' : 'forbidden',
+    });
   }
 }

@@ -6,8 +6,7 @@ import {
   type SubjectRequest,
   type SubjectRightsParticipant,
 } from '@therapy-room/data-protection';
-import { PermanentEventError } from '@therapy-room/platform';
-import { ContentAudit } from '../common/content-audit';
+import { AuditedAccess, PermanentEventError } from '@therapy-room/platform';
 import { sealedField } from '../common/sealed-fields';
 import { SealedValues } from '../common/sealed-values';
 import { WorkRepository } from '../work/work.repository';
@@ -30,7 +29,7 @@ export class ErasureService implements SubjectRightsParticipant {
     private readonly cipher: SubjectDataCipher,
     private readonly sealed: SealedValues,
     private readonly work: WorkRepository,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
   ) {}
 
   async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
@@ -39,9 +38,14 @@ export class ErasureService implements SubjectRightsParticipant {
     }
     const counts = await this.erasure.eraseClient(manager, subjectId);
     if (Object.values(counts).some((n) => n > 0)) {
-      await this.audit.record(manager, null, 'content.erase', 'success', 'content.subject', subjectId, {
-        tenantId,
+      await this.audit.succeeded(manager, {
+        actor: null,
+        action: 'content.erase',
+        resource: 'content.subject',
+        resourceId: subjectId,
         subjectId,
+        tenantId,
+        basis: 'system',
       });
     }
     return counts;
@@ -52,9 +56,14 @@ export class ErasureService implements SubjectRightsParticipant {
       throw new PermanentEventError("the export request's subject belongs to another organisation");
     }
     const data = await this.collect(manager, subjectId);
-    await this.audit.record(manager, null, 'content.export', 'success', 'content.subject', subjectId, {
-      tenantId,
+    await this.audit.succeeded(manager, {
+      actor: null,
+      action: 'content.export',
+      resource: 'content.subject',
+      resourceId: subjectId,
       subjectId,
+      tenantId,
+      basis: 'system',
     });
     return data;
   }

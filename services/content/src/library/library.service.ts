@@ -4,9 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
 import type { ContentToolKind } from '@therapy-room/contracts';
-import { ValidationException, zodIssuesToFieldErrors } from '@therapy-room/platform';
+import { AuditedAccess, ValidationException, zodIssuesToFieldErrors } from '@therapy-room/platform';
 import { actorKind } from '@therapy-room/auth';
-import { ContentAudit } from '../common/content-audit';
 import { forbidden, notFound } from '../common/content.exception';
 import { toolDefinitionSchema, type ToolDefinition } from './content-definition';
 import type { ContentFile } from './content-files';
@@ -35,7 +34,7 @@ export class LibraryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly library: LibraryRepository,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
   ) {}
 
   /** Who may browse the library: the people who offer tools (and administrators who add them). */
@@ -123,9 +122,13 @@ export class LibraryService {
         clientFeedback,
         by: actor.userId,
       });
-      await this.audit.record(manager, actor, 'content.publish', 'success', 'content.tool', toolId, {
-        tenantId: actor.tenantId,
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'content.publish',
+        resource: 'content.tool',
+        resourceId: toolId,
         subjectId: null,
+        basis: 'organisation_admin',
       });
     });
     return { toolId, clientFeedback };
@@ -145,9 +148,13 @@ export class LibraryService {
     }
     return this.dataSource.transaction(async (manager) => {
       const result = await this.publish(manager, actor.tenantId, parsed.data, actor.userId);
-      await this.audit.record(manager, actor, 'content.publish', 'success', 'content.tool', result.toolId, {
-        tenantId: actor.tenantId,
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'content.publish',
+        resource: 'content.tool',
+        resourceId: result.toolId,
         subjectId: null,
+        basis: 'organisation_admin',
       });
       return result;
     });

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@therapy-room/auth';
-import { Clock } from '@therapy-room/platform';
-import { ContentAudit } from '../common/content-audit';
+import { AuditedAccess, Clock } from '@therapy-room/platform';
 import { ClientAccess } from '../assignments/client-access.service';
 import { LibraryRepository } from '../library/library.repository';
 import { buildSeries, type Series } from './report-series';
@@ -31,13 +30,13 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly library: LibraryRepository,
     private readonly access: ClientAccess,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
   /** For the client and their care team; the read is audited. */
   async forClient(actor: Actor, clientId: string, range: { from?: string; to?: string }): Promise<Report> {
-    const standing = await this.access.standing(actor, clientId, ['self', 'care_team'], {
+    const { standing, basis } = await this.access.standing(actor, clientId, ['self', 'care_team'], {
       action: 'content.read',
       resource: 'content.report',
       resourceId: clientId,
@@ -53,9 +52,13 @@ export class ReportsService {
       standing === 'self' ? 'client' : 'care_team',
     );
     await this.dataSource.transaction((manager) =>
-      this.audit.record(manager, actor, 'content.read', 'success', 'content.report', clientId, {
-        tenantId: actor.tenantId,
+      this.audit.succeeded(manager, {
+        actor,
+        action: 'content.read',
+        resource: 'content.report',
+        resourceId: clientId,
         subjectId: clientId,
+        basis,
       }),
     );
     return report;

@@ -3,9 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@therapy-room/auth';
-import { Clock, PLATFORM_CONFIG, ValidationException } from '@therapy-room/platform';
+import { AuditedAccess, Clock, PLATFORM_CONFIG, ValidationException } from '@therapy-room/platform';
 import type { ContentConfig } from '../content.config';
-import { ContentAudit } from '../common/content-audit';
 import { notFound } from '../common/content.exception';
 import { ClientAccess } from '../assignments/client-access.service';
 import { ReportsRepository } from '../reports/reports.repository';
@@ -35,7 +34,7 @@ export class SharingService {
     private readonly reports: ReportsService,
     private readonly reportTools: ReportsRepository,
     private readonly access: ClientAccess,
-    private readonly audit: ContentAudit,
+    private readonly audit: AuditedAccess,
     @Inject(PLATFORM_CONFIG) private readonly config: ContentConfig,
     private readonly clock: Clock,
   ) {}
@@ -65,9 +64,13 @@ export class SharingService {
         toolIds: dto.toolIds ? [...new Set(dto.toolIds)] : null,
         expiresAt: new Date(this.clock.now().getTime() + dto.days * DAY_MS),
       });
-      await this.audit.record(manager, actor, 'content.share', 'success', 'content.report_share', share.id, {
-        tenantId: actor.tenantId,
+      await this.audit.succeeded(manager, {
+        actor,
+        action: 'content.share',
+        resource: 'content.report_share',
+        resourceId: share.id,
         subjectId: clientId,
+        basis: 'self',
       });
       // The token is shown this once; only its hash is kept.
       return { ...this.view(share), token };
@@ -93,18 +96,15 @@ export class SharingService {
     if (!share || share.client_id !== clientId || share.tenant_id !== actor.tenantId) throw notFound();
     await this.dataSource.transaction(async (manager) => {
       await this.shares.revoke(manager, share.id);
-      await this.audit.record(
-        manager,
+      await this.audit.succeeded(manager, {
         actor,
-        'content.share_revoke',
-        'success',
-        'content.report_share',
-        share.id,
-        {
-          tenantId: share.tenant_id,
-          subjectId: share.client_id,
-        },
-      );
+        action: 'content.share_revoke',
+        resource: 'content.report_share',
+        resourceId: share.id,
+        subjectId: share.client_id,
+        tenantId: share.tenant_id,
+        basis: 'self',
+      });
     });
   }
 
@@ -128,18 +128,15 @@ export class SharingService {
     );
     await this.dataSource.transaction(async (manager) => {
       await this.shares.opened(manager, share.id);
-      await this.audit.record(
-        manager,
-        null,
-        'content.share_open',
-        'success',
-        'content.report_share',
-        share.id,
-        {
-          tenantId: share.tenant_id,
-          subjectId: share.client_id,
-        },
-      );
+      await this.audit.succeeded(manager, {
+        actor: null,
+        action: 'content.share_open',
+        resource: 'content.report_share',
+        resourceId: share.id,
+        subjectId: share.client_id,
+        tenantId: share.tenant_id,
+        basis: 'shared_report',
+      });
     });
     const { clientId: _clientId, ...rest } = report;
     return { ...rest, expiresAt: iso(share.expires_at) };

@@ -4,7 +4,9 @@ import { openFlagsSchema } from './dto/work.responses';
 import { CurrentActor, InternalAuthGuard, type Actor } from '@therapy-room/auth';
 import { assignmentIdParamsSchema, type AssignmentIdParams } from '../assignments/dto/assignments.dto';
 import { assignmentWorkSchema } from '../assignments/dto/assignments.responses';
-import { WorkService } from './work.service';
+import { CareTeamWorkService } from './care-team-work.service';
+import { ClientWorkService } from './client-work.service';
+import { WorkReadingService } from './work-reading.service';
 import {
   diaryEntrySchema,
   feedbackSchema,
@@ -23,7 +25,11 @@ import {
 @Controller('content')
 @UseGuards(InternalAuthGuard)
 export class WorkController {
-  constructor(private readonly work: WorkService) {}
+  constructor(
+    private readonly reading: WorkReadingService,
+    private readonly clientWork: ClientWorkService,
+    private readonly careTeamWork: CareTeamWorkService,
+  ) {}
 
   /** One tool with the client's work on it (the client, or their care team). */
   @Get('assignments/:assignmentId')
@@ -32,7 +38,7 @@ export class WorkController {
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
   ) {
-    return this.work.get(actor, params.assignmentId);
+    return this.reading.get(actor, params.assignmentId);
   }
 
   /** The client saves a page's answers as they go; `completed` marks the page done. */
@@ -42,7 +48,7 @@ export class WorkController {
     @Param(new ZodValidationPipe(pageParamsSchema)) params: PageParams,
     @Body(new ZodValidationPipe(pageAnswersSchema)) body: PageAnswersDto,
   ) {
-    return this.work.savePage(actor, params.assignmentId, params.sessionKey, params.pageKey, body);
+    return this.clientWork.savePage(actor, params.assignmentId, params.sessionKey, params.pageKey, body);
   }
 
   @Post('assignments/:assignmentId/diary-entries')
@@ -51,7 +57,7 @@ export class WorkController {
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
     @Body(new ZodValidationPipe(diaryEntrySchema)) body: DiaryEntryDto,
   ) {
-    return this.work.addDiaryEntry(actor, params.assignmentId, body);
+    return this.clientWork.addDiaryEntry(actor, params.assignmentId, body);
   }
 
   @Post('assignments/:assignmentId/responses')
@@ -60,7 +66,7 @@ export class WorkController {
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
     @Body(new ZodValidationPipe(responseSchema)) body: ResponseDto,
   ) {
-    return this.work.respond(actor, params.assignmentId, body);
+    return this.clientWork.respond(actor, params.assignmentId, body);
   }
 
   /** The care team's feedback on a session (modules offered with support). */
@@ -70,14 +76,14 @@ export class WorkController {
     @Param(new ZodValidationPipe(assignmentIdParamsSchema)) params: AssignmentIdParams,
     @Body(new ZodValidationPipe(feedbackSchema)) body: FeedbackDto,
   ) {
-    return this.work.giveFeedback(actor, params.assignmentId, body);
+    return this.careTeamWork.giveFeedback(actor, params.assignmentId, body);
   }
 
   /** Professionals: open flags of their caseload's clients. */
   @Get('flags')
   @ApiResponse(200, openFlagsSchema)
   flags(@CurrentActor() actor: Actor) {
-    return this.work.openFlags(actor);
+    return this.careTeamWork.openFlags(actor);
   }
 
   @Post('flags/:flagId/acknowledge')
@@ -86,6 +92,6 @@ export class WorkController {
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(flagParamsSchema)) params: FlagParams,
   ) {
-    await this.work.acknowledgeFlag(actor, params.flagId);
+    await this.careTeamWork.acknowledgeFlag(actor, params.flagId);
   }
 }

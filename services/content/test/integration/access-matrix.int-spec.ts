@@ -334,4 +334,26 @@ describe('content access matrix (real PostgreSQL and Kafka)', () => {
       );
     });
   });
+  it('records on what basis each read was allowed: assignment, colleague link, the client themself', async () => {
+    const readers = { pro, linked, client } as const;
+    const requests = new Map<string, string>();
+    for (const [name, reader] of Object.entries(readers)) {
+      const res = await fx.as(reader).get(`/content/assignments/${diaryId}`).expect(200);
+      requests.set(res.headers['x-request-id'] as string, name);
+    }
+    const refused = await fx.as(bystander).get(`/content/assignments/${diaryId}`).expect(404);
+    requests.set(refused.headers['x-request-id'] as string, 'bystander');
+    const byReader = await expectEventually(() => {
+      const found = fx
+        .events(auditEntryRecordedV1.topic)
+        .filter((e) => requests.has(e.payload.requestId as string));
+      expect(found).toHaveLength(requests.size);
+      return new Map(found.map((e) => [requests.get(e.payload.requestId as string)!, e.payload]));
+    });
+    expect(byReader.get('pro')).toMatchObject({ outcome: 'success', basis: 'caseload_assignment' });
+    expect(byReader.get('linked')).toMatchObject({ outcome: 'success', basis: 'colleague_link' });
+    expect(byReader.get('client')).toMatchObject({ outcome: 'success', basis: 'self' });
+    expect(byReader.get('bystander')).toMatchObject({ outcome: 'failure' });
+    expect(byReader.get('bystander')!.basis).toBeUndefined();
+  });
 });

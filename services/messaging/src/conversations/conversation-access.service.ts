@@ -1,32 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AuditAction } from '@therapy-room/contracts';
-import { AuditEmitter } from '@therapy-room/platform';
+import type { AuditAction, AuditBasis } from '@therapy-room/contracts';
+import { AuditedAccess, type GrantedAccess } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
 import { MessagingErrorCode, MessagingException, notFound } from '../common/messaging.exception';
 import { ConversationsRepository, type Conversation } from './conversations.repository';
 import {
-  auditRole,
   conversationAccess,
   participantKind,
   type ConversationAccess,
   type Participant,
 } from './policies/conversation-access';
 
-/** The audit entry of a conversation use case (success or refusal). */
-export const conversationEntry = (
+/** The audited access of a conversation use case: the conversation, its client, and the basis allowing it. */
+export const conversationAccessed = (
   actor: Actor,
   action: AuditAction,
-  outcome: 'success' | 'failure',
-  conversationId: string | null,
-) => ({
+  conversation: { id: string; clientId: string },
+  basis: AuditBasis,
+): GrantedAccess => ({
+  actor,
   action,
-  outcome,
-  actorId: actor.userId,
-  actorRole: auditRole(actor),
   resource: 'messaging.conversation',
-  resourceId: conversationId,
+  resourceId: conversation.id,
+  subjectId: conversation.clientId,
+  basis,
 });
 
 /**
@@ -37,10 +35,9 @@ export const conversationEntry = (
 @Injectable()
 export class ConversationAccessService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly conversations: ConversationsRepository,
     private readonly access: CaseloadAccess,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
   ) {}
 
   /** Only clients and professionals have conversations; anyone else is refused (403, audited). */
@@ -64,16 +61,17 @@ export class ConversationAccessService {
     conversationId: string,
     action: AuditAction,
     need: 'read' | 'write',
-  ): Promise<{ conversation: Conversation; access: ConversationAccess }> {
+  ): Promise<{ conversation: Conversation; access: ConversationAccess; basis: AuditBasis }> {
     const conversation = await this.conversations.find(actor.tenantId, conversationId);
     if (!conversation) throw await this.refuse(actor, action, conversationId, null);
-    const granted = await this.access.canAccess(
+    // The professional's grant right now: their caseload or a colleague link (null: none).
+    const grant = await this.access.basis(
       conversation.professionalId,
       conversation.clientId,
       undefined,
       conversation.tenantId,
     );
-    const access = conversationAccess(actor, conversation, granted);
+    const access = conversationAccess(actor, conversation, grant !== null);
     if (access === 'none') throw await this.refuse(actor, action, conversationId, conversation.clientId);
     if (need === 'write' && access !== 'read-write') {
       await this.refuse(actor, action, conversationId, conversation.clientId);
@@ -82,7 +80,8 @@ export class ConversationAccessService {
         'This professional no longer works with you: the conversation is kept for you to read, but takes no new messages.',
       );
     }
-    return { conversation, access };
+    // The client reads their own conversations; the professional by their grant (access 'none' without one).
+    return { conversation, access, basis: participantKind(actor) === 'client' ? 'self' : grant! };
   }
 
   /** Records the refusal (its own transaction: nothing else is written) and returns the 404 to throw. */
@@ -92,12 +91,13 @@ export class ConversationAccessService {
     conversationId: string | null,
     clientId: string | null,
   ): Promise<MessagingException> {
-    await this.dataSource.transaction((manager) =>
-      this.audit.record(manager, conversationEntry(actor, action, 'failure', conversationId), {
-        tenantId: actor.tenantId,
-        subjectId: clientId,
-      }),
-    );
+    await this.audit.refused({
+      actor,
+      action,
+      resource: 'messaging.conversation',
+      resourceId: conversationId,
+      subjectId: clientId,
+    });
     return notFound();
   }
 }

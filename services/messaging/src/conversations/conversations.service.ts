@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { messagingConversationStartedV1 } from '@therapy-room/contracts';
 import {
-  AuditEmitter,
+  AuditedAccess,
   Clock,
   OutboxService,
   PLATFORM_CONFIG,
@@ -13,7 +13,7 @@ import type { MessagingConfig } from '../messaging.config';
 import type { Actor } from '@therapy-room/auth';
 import { CaseloadAccess } from '@therapy-room/caseload-access';
 import { PeopleDirectory } from '@therapy-room/people-directory';
-import { ConversationAccessService, conversationEntry } from './conversation-access.service';
+import { ConversationAccessService, conversationAccessed } from './conversation-access.service';
 import { ConversationsRepository, type Conversation } from './conversations.repository';
 import { iso } from './message-body-field';
 import { counterpartOf, type ConversationAccess } from './policies/conversation-access';
@@ -34,7 +34,7 @@ export class ConversationsService {
     private readonly people: PeopleDirectory,
     private readonly access: CaseloadAccess,
     private readonly outbox: OutboxService,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
     private readonly clock: Clock,
   ) {}
@@ -64,11 +64,12 @@ export class ConversationsService {
       this.people.find(actor.tenantId, clientId),
       this.people.find(actor.tenantId, professionalId),
     ]);
-    const allowed =
-      client?.role === 'client' &&
-      professional?.role === 'professional' &&
-      (await this.access.canAccess(professionalId, clientId, undefined, actor.tenantId));
-    if (!allowed) {
+    // The professional's grant is what allows either of them to start: the basis of the professional's access.
+    const grant =
+      client?.role === 'client' && professional?.role === 'professional'
+        ? await this.access.basis(professionalId, clientId, undefined, actor.tenantId)
+        : null;
+    if (!grant) {
       throw await this.conversationAccess.refuse(
         actor,
         'messaging.start',
@@ -92,10 +93,14 @@ export class ConversationsService {
           { tenantId: actor.tenantId, subjectId: clientId },
         );
       }
-      await this.audit.record(
+      await this.audit.succeeded(
         manager,
-        conversationEntry(actor, 'messaging.start', 'success', found.conversation.id),
-        { tenantId: actor.tenantId, subjectId: clientId },
+        conversationAccessed(
+          actor,
+          'messaging.start',
+          found.conversation,
+          kind === 'client' ? 'self' : grant,
+        ),
       );
       return found;
     });
@@ -108,8 +113,11 @@ export class ConversationsService {
   /** The actor's conversations, latest message first, with unread counts (one audit entry each). */
   async list(actor: Actor, query: ListConversationsQuery) {
     const kind = await this.conversationAccess.participant(actor, 'messaging.read');
-    const clientIds =
-      kind === 'professional' ? await this.access.clientsOf(actor.userId, undefined, actor.tenantId) : null;
+    const bases =
+      kind === 'professional'
+        ? await this.access.clientBasesOf(actor.userId, undefined, actor.tenantId)
+        : null;
+    const clientIds = bases ? [...bases.keys()] : null;
     const writable =
       kind === 'client'
         ? new Set(await this.access.professionalsOf(actor.userId, undefined, actor.tenantId))
@@ -122,13 +130,13 @@ export class ConversationsService {
       ? rows[0].total
       : await this.conversations.countFor(actor.tenantId, actor.userId, kind, clientIds);
     if (rows.length) {
+      // A professional lists only the conversations of clients they have a grant for: its basis.
       await this.dataSource.transaction((manager) =>
-        this.audit.recordMany(
+        this.audit.succeededMany(
           manager,
-          rows.map((row) => ({
-            entry: conversationEntry(actor, 'messaging.read', 'success', row.id),
-            scope: { tenantId: actor.tenantId, subjectId: row.clientId },
-          })),
+          rows.map((row) =>
+            conversationAccessed(actor, 'messaging.read', row, bases ? bases.get(row.clientId)! : 'self'),
+          ),
         ),
       );
     }
@@ -167,7 +175,7 @@ export class ConversationsService {
   }
 
   async get(actor: Actor, conversationId: string): Promise<ConversationView> {
-    const { conversation, access } = await this.conversationAccess.authorise(
+    const { conversation, access, basis } = await this.conversationAccess.authorise(
       actor,
       conversationId,
       'messaging.read',
@@ -175,14 +183,7 @@ export class ConversationsService {
     );
     await this.dataSource.transaction(async (manager) => {
       await this.conversations.seen(conversation.id, actor.userId, this.clock.now(), manager);
-      await this.audit.record(
-        manager,
-        conversationEntry(actor, 'messaging.read', 'success', conversation.id),
-        {
-          tenantId: actor.tenantId,
-          subjectId: conversation.clientId,
-        },
-      );
+      await this.audit.succeeded(manager, conversationAccessed(actor, 'messaging.read', conversation, basis));
     });
     return this.view(actor, conversation, access);
   }

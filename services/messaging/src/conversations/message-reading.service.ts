@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { messagingMessageReadV1 } from '@therapy-room/contracts';
-import { AuditEmitter, Clock, OutboxService, ValidationException } from '@therapy-room/platform';
+import { AuditedAccess, Clock, OutboxService, ValidationException } from '@therapy-room/platform';
 import type { Actor } from '@therapy-room/auth';
 import { SubjectDataCipher } from '@therapy-room/data-protection';
-import { ConversationAccessService, conversationEntry } from './conversation-access.service';
+import { ConversationAccessService, conversationAccessed } from './conversation-access.service';
 import { ConversationsRepository, type Conversation, type StoredMessage } from './conversations.repository';
 import { bodyField, iso } from './message-body-field';
 import { counterpartOf } from './policies/conversation-access';
@@ -19,13 +19,18 @@ export class MessageReadingService {
     private readonly access: ConversationAccessService,
     private readonly cipher: SubjectDataCipher,
     private readonly outbox: OutboxService,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     private readonly clock: Clock,
   ) {}
 
   /** A page of messages (newest, before or after a message), bodies opened for this reader. */
   async messages(actor: Actor, conversationId: string, query: ListMessagesQuery) {
-    const { conversation } = await this.access.authorise(actor, conversationId, 'messaging.read', 'read');
+    const { conversation, basis } = await this.access.authorise(
+      actor,
+      conversationId,
+      'messaging.read',
+      'read',
+    );
     const cursor: { before?: string; after?: string } = {};
     for (const key of ['before', 'after'] as const) {
       const messageId = query[key];
@@ -46,11 +51,7 @@ export class MessageReadingService {
     );
     await this.dataSource.transaction(async (manager) => {
       await this.conversations.seen(conversation.id, actor.userId, this.clock.now(), manager);
-      await this.audit.record(
-        manager,
-        conversationEntry(actor, 'messaging.read', 'success', conversation.id),
-        { tenantId: actor.tenantId, subjectId: conversation.clientId },
-      );
+      await this.audit.succeeded(manager, conversationAccessed(actor, 'messaging.read', conversation, basis));
     });
     return {
       items,
@@ -63,7 +64,7 @@ export class MessageReadingService {
 
   /** Moves the actor's read marker forward to a message (default: the newest). */
   async markRead(actor: Actor, conversationId: string, dto: MarkReadDto) {
-    const { conversation } = await this.access.authorise(
+    const { conversation, basis } = await this.access.authorise(
       actor,
       conversationId,
       'messaging.mark_read',
@@ -105,10 +106,9 @@ export class MessageReadingService {
             },
             scope,
           );
-          await this.audit.record(
+          await this.audit.succeeded(
             manager,
-            conversationEntry(actor, 'messaging.mark_read', 'success', conversation.id),
-            scope,
+            conversationAccessed(actor, 'messaging.mark_read', conversation, basis),
           );
         }
         lastReadMessageId = marker

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { messagingMessageSentV1 } from '@therapy-room/contracts';
 import {
-  AuditEmitter,
+  AuditedAccess,
   Clock,
   OutboxService,
   PLATFORM_CONFIG,
@@ -14,7 +14,7 @@ import { SubjectDataCipher } from '@therapy-room/data-protection';
 import type { MessagingConfig } from '../messaging.config';
 import { MessagingErrorCode, MessagingException } from '../common/messaging.exception';
 import { NoticesService } from '../notifications/notices.service';
-import { ConversationAccessService, conversationEntry } from './conversation-access.service';
+import { ConversationAccessService, conversationAccessed } from './conversation-access.service';
 import { ConversationsRepository, type Conversation, type StoredMessage } from './conversations.repository';
 import { bodyField, iso } from './message-body-field';
 import { counterpartOf } from './policies/conversation-access';
@@ -34,7 +34,7 @@ export class MessageSendingService {
     private readonly notices: NoticesService,
     private readonly cipher: SubjectDataCipher,
     private readonly outbox: OutboxService,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
     @Inject(PLATFORM_CONFIG) private readonly config: MessagingConfig,
     private readonly clock: Clock,
   ) {}
@@ -51,7 +51,12 @@ export class MessageSendingService {
   ): Promise<{ created: boolean; message: MessageView }> {
     const checked = checkMessageBody(dto.body, this.config.MESSAGING_MAX_BODY_CHARS);
     if (!checked.ok) throw new ValidationException(checked.errors);
-    const { conversation } = await this.access.authorise(actor, conversationId, 'messaging.send', 'write');
+    const { conversation, basis } = await this.access.authorise(
+      actor,
+      conversationId,
+      'messaging.send',
+      'write',
+    );
     const recipientId = counterpartOf(conversation, actor.userId);
     return this.dataSource.transaction(async (manager) => {
       const earlier = await this.conversations.lockForSend(manager, conversation.id, actor.userId, dto.id);
@@ -99,11 +104,7 @@ export class MessageSendingService {
         scope,
       );
       await this.notices.afterSend(manager, conversation, recipientId);
-      await this.audit.record(
-        manager,
-        conversationEntry(actor, 'messaging.send', 'success', conversation.id),
-        scope,
-      );
+      await this.audit.succeeded(manager, conversationAccessed(actor, 'messaging.send', conversation, basis));
       return {
         created: true,
         message: {

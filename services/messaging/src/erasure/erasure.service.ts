@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ErasureCounts } from '@therapy-room/contracts';
-import { AuditEmitter, PermanentEventError } from '@therapy-room/platform';
+import { AuditedAccess, PermanentEventError } from '@therapy-room/platform';
 import type { SubjectRequest, SubjectRightsParticipant } from '@therapy-room/data-protection';
 import { PeopleDirectory } from '@therapy-room/people-directory';
 import { ConversationsRepository } from '../conversations/conversations.repository';
@@ -24,7 +24,7 @@ export class ErasureService implements SubjectRightsParticipant {
     private readonly notifications: NotificationsRepository,
     private readonly people: PeopleDirectory,
     private readonly exports: ExportService,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
   ) {}
 
   async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
@@ -41,18 +41,15 @@ export class ErasureService implements SubjectRightsParticipant {
     const preferences = await this.notifications.deleteOf(manager, subjectId);
     const people = (await this.people.erase(manager, subjectId)) ? 1 : 0;
     if (known || conversations) {
-      await this.audit.record(
-        manager,
-        {
-          action: 'messaging.erase',
-          outcome: 'success',
-          actorId: null,
-          actorRole: null,
-          resource: 'messaging.subject',
-          resourceId: subjectId,
-        },
-        { tenantId, subjectId },
-      );
+      await this.audit.succeeded(manager, {
+        actor: null,
+        action: 'messaging.erase',
+        resource: 'messaging.subject',
+        resourceId: subjectId,
+        subjectId,
+        tenantId,
+        basis: 'system',
+      });
     }
     return { conversations, messages, notification_preferences: preferences, people };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditEmitter } from '@therapy-room/platform';
+import { AuditedAccess } from '@therapy-room/platform';
 import { SubjectDataCipher, type SubjectRequest } from '@therapy-room/data-protection';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { bodyField } from '../conversations/message-body-field';
@@ -23,7 +23,7 @@ export class ExportService {
     private readonly notifications: NotificationsRepository,
     private readonly people: PeopleDirectory,
     private readonly cipher: SubjectDataCipher,
-    private readonly audit: AuditEmitter,
+    private readonly audit: AuditedAccess,
   ) {}
 
   /** The export document (libs/data-protection writes it and confirms); the export is audited. */
@@ -65,18 +65,15 @@ export class ExportService {
       });
     }
     const preference = await this.notifications.emailEnabled(subjectId, manager);
-    await this.audit.record(
-      manager,
-      {
-        action: 'messaging.export',
-        outcome: 'success',
-        actorId: null,
-        actorRole: null,
-        resource: 'messaging.subject',
-        resourceId: subjectId,
-      },
-      { tenantId, subjectId },
-    );
+    await this.audit.succeeded(manager, {
+      actor: null,
+      action: 'messaging.export',
+      resource: 'messaging.subject',
+      resourceId: subjectId,
+      subjectId,
+      tenantId,
+      basis: 'system',
+    });
     return {
       notificationPreferences: { emailNotifications: preference ?? true, chosen: preference !== null },
       conversations,

@@ -273,4 +273,29 @@ describe('messaging access matrix', () => {
       });
     });
   });
+  it('records on what basis each read was allowed: assignment, colleague link, the client themself', async () => {
+    const withDuring = await fx.start(during, client);
+    const reads: [string, Person, string][] = [
+      ['owner', owner, withOwner],
+      ['during', during, withDuring],
+      ['client', client, withOwner],
+    ];
+    const requests = new Map<string, string>();
+    for (const [name, reader, conversationId] of reads) {
+      const res = await fx.as(reader).get(`/messaging/conversations/${conversationId}`).expect(200);
+      requests.set(res.headers['x-request-id'] as string, name);
+    }
+    const byReader = await expectEventually(() => {
+      const found = fx
+        .events(auditEntryRecordedV1.topic)
+        .filter((e) => requests.has((e.payload as { requestId: string }).requestId));
+      expect(found).toHaveLength(requests.size);
+      return new Map(
+        found.map((e) => [requests.get((e.payload as { requestId: string }).requestId)!, e.payload]),
+      );
+    });
+    expect(byReader.get('owner')).toMatchObject({ outcome: 'success', basis: 'caseload_assignment' });
+    expect(byReader.get('during')).toMatchObject({ outcome: 'success', basis: 'colleague_link' });
+    expect(byReader.get('client')).toMatchObject({ outcome: 'success', basis: 'self' });
+  });
 });
