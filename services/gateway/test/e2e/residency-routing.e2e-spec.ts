@@ -105,6 +105,58 @@ describe('gateway e2e: residency routing by the organisation directory', () => {
     expect(sso.headers.location).toBe(`${UK_BASE}/api/auth/sso/${ukSlug}/start?lang=en`);
   });
 
+  it("routes the links a UK organisation's mails and shares carry: their pages (307) and their tokens' calls (421), nothing evaluated here", async () => {
+    const token = 'A'.repeat(43);
+    const password = 'Not-The-Password-1!';
+    const logsBefore = stack.gateway.logs.length;
+    for (const [path, body] of [
+      ['/api/auth/activate', { token, password, organisation: ukSlug }],
+      ['/api/auth/password-reset/confirm', { token, password, organisation: ukSlug }],
+      ['/api/shared-reports/open', { token, organisation: ukSlug }],
+    ] as const) {
+      const api = await request(stack.gatewayUrl).post(path).send(body).expect(421);
+      expect(api.body).toMatchObject({ code: 'OTHER_REGION', region: 'uk', baseUrl: UK_BASE });
+    }
+    for (const target of [
+      `/activate?token=${token}&organisation=${ukSlug}`,
+      `/reset-password?token=${token}&organisation=${ukSlug}`,
+      `/shared?organisation=${ukSlug}`,
+    ]) {
+      const page = await request(stack.gatewayUrl).get(target).set('sec-fetch-mode', 'navigate').expect(307);
+      expect(page.headers.location).toBe(`${UK_BASE}${target}`);
+      expect(page.headers['cache-control']).toBe('no-store');
+    }
+    const routed = stack.gateway.logs.slice(logsBefore).filter((l) => l.includes('routed to home region'));
+    expect(routed.map((l) => (JSON.parse(l) as { flow: string }).flow).sort()).toEqual(
+      [
+        'activation-link',
+        'activation-link',
+        'password-reset-link',
+        'password-reset-link',
+        'shared-report-link',
+        'shared-report-link',
+      ].sort(),
+    );
+    for (const line of stack.gateway.logs.slice(logsBefore)) {
+      expect(line).not.toContain(token);
+      expect(line).not.toContain(ukSlug);
+    }
+
+    // The control: a local organisation's link, and a link from before links named one, reach identity
+    // and content here (an unknown token: their own answers).
+    for (const organisation of [{ organisation: local.slug }, {}]) {
+      const activation = await request(stack.gatewayUrl)
+        .post('/api/auth/activate')
+        .send({ token, password, ...organisation })
+        .expect(400);
+      expect(activation.body.code).toBe('LINK_INVALID');
+      await request(stack.gatewayUrl)
+        .post('/api/shared-reports/open')
+        .send({ token, ...organisation })
+        .expect(404);
+    }
+  });
+
   it('leaves nothing in this region for a routed flow (no throttle row, no audit entry), only a log line without personal data', async () => {
     const rowsBefore = await throttleRows();
     const entriesBefore = loginAuditEntries().length;

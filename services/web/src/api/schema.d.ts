@@ -1945,6 +1945,7 @@ export interface operations {
                 "application/json": {
                     token: string;
                     password: string;
+                    organisation?: string;
                 };
             };
         };
@@ -1957,6 +1958,15 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid (field-level errors) */
             400: {
@@ -1987,6 +1997,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2516,6 +2535,7 @@ export interface operations {
                 "application/json": {
                     token: string;
                     password: string;
+                    organisation?: string;
                 };
             };
         };
@@ -2528,6 +2548,15 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid (field-level errors) */
             400: {
@@ -2549,6 +2578,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8054,6 +8092,7 @@ export interface operations {
             content: {
                 "application/json": {
                     token: string;
+                    organisation?: string;
                 };
             };
         };
@@ -8066,6 +8105,15 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid (field-level errors) */
             400: {
@@ -8096,6 +8144,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,7 +7,7 @@ import { api, data } from '../../api/client';
 import { Button, Field } from '../../ui/fields';
 import { Page } from '../../ui/page';
 import { Problem, fieldErrors } from '../../ui/problem';
-import { useTokenFromLink } from './token-from-link';
+import { organisationFromLink, useTokenFromLink } from './token-from-link';
 
 /** The invitation mail's link: choose a password and the account is active. */
 export function ActivateScreen() {
@@ -16,7 +16,11 @@ export function ActivateScreen() {
   const [mismatch, setMismatch] = useState(false);
   const activate = useMutation({
     mutationFn: async (password: string) =>
-      data(await api.POST('/api/auth/activate', { body: { token: token ?? '', password } })),
+      data(
+        await api.POST('/api/auth/activate', {
+          body: { token: token ?? '', password, ...organisationFromLink() },
+        }),
+      ),
   });
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();

@@ -7,7 +7,7 @@ import { api, data } from '../../api/client';
 import { Button, Field } from '../../ui/fields';
 import { Page } from '../../ui/page';
 import { Problem, fieldErrors } from '../../ui/problem';
-import { useTokenFromLink } from './token-from-link';
+import { organisationFromLink, useTokenFromLink } from './token-from-link';
 
 const values = (e: FormEvent<HTMLFormElement>) =>
   Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>;
@@ -59,7 +59,11 @@ function ChooseNewPassword({ token }: { token: string }) {
   const [mismatch, setMismatch] = useState(false);
   const confirm = useMutation({
     mutationFn: async (password: string) =>
-      data(await api.POST('/api/auth/password-reset/confirm', { body: { token, password } })),
+      data(
+        await api.POST('/api/auth/password-reset/confirm', {
+          body: { token, password, ...organisationFromLink() },
+        }),
+      ),
   });
   if (confirm.isSuccess) {
     return (
