@@ -52,6 +52,9 @@ import { SsoConfigController } from './sso/sso-config.controller';
 import { SsoLoginService } from './sso/sso-login.service';
 import { SsoLoginController } from './sso/sso-login.controller';
 
+import { IdleAccountsRepository } from './idle-accounts/idle-accounts.repository';
+import { IdleRuleConsumer } from './idle-accounts/idle-rule.consumer';
+import { IdleSweepService } from './idle-accounts/idle-sweep.service';
 const subjectRights = subjectRightsParticipant(ErasureService);
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
@@ -75,6 +78,7 @@ import { ErasurePendingService } from './retention/erasure-pending.service';
     StaffAccessController,
     SsoConfigController,
     SsoLoginController,
+    IdleRuleConsumer,
   ],
   providers: [
     PasswordHasher,
@@ -115,6 +119,8 @@ import { ErasurePendingService } from './retention/erasure-pending.service';
     SsoRepository,
     SsoConfigService,
     SsoLoginService,
+    IdleAccountsRepository,
+    IdleSweepService,
   ],
   exports: [TenantsService],
 })

@@ -274,6 +274,7 @@ export class SessionsService {
         manager,
       );
       await this.throttle.succeeded(manager, subject, now);
+      await this.users.markSignedIn(user.id, now, manager);
       await this.audit.record(
         manager,
         {
