@@ -9,7 +9,9 @@ import {
   type EventEnvelope,
   type IdentityUserDeactivatedV2,
 } from '@therapy-room/contracts';
-import { Clock } from '@therapy-room/platform';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '@therapy-room/auth';
+import { Clock, requestContext } from '@therapy-room/platform';
 import {
   collectTopics,
   expectEventually,
@@ -26,6 +28,7 @@ import { IDLE_WARNING_SUBJECT, IdleSweepService } from '../../src/idle-accounts/
 import { createTenantSchema } from '../../src/tenants/dto/create-tenant.dto';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { UsersService } from '../../src/users/users.service';
+import { UserLifecycleService } from '../../src/users/user-lifecycle.service';
 
 const PASSWORD = 'Correct-Horse-Battery-9!';
 const DAY = 24 * 60 * 60 * 1000;
@@ -266,6 +269,25 @@ describe('idle accounts: warned a week before, deactivated after the organisatio
     advance(0, 60);
     await sweep();
     for (const p of people) expect(await status(p.id)).toBe('deactivated');
+
+    // An org admin reactivates one: its count starts again then (not deactivated by the next sweep).
+    const admin: Actor = {
+      userId: org.adminId,
+      tenantId: org.tenantId,
+      roles: ['org_admin'],
+      region: 'eea',
+      sessionId: randomUUID(),
+    };
+    await requestContext.run({ requestId: `test-${randomUUID()}`, sourceAddress: '192.0.2.1' }, () =>
+      app.get(UserLifecycleService).reactivate(admin, people[0].id),
+    );
+    advance(22);
+    await sweep();
+    expect(await status(people[0].id)).toBe('active');
+    expect(await warnedAt(people[0].id)).toBe(null);
+    advance(1);
+    await sweep();
+    expect(await warnedAt(people[0].id)).toEqual(new Date(now));
   });
 
   it('turning the rule off voids the warnings: turned on again, everyone is warned afresh before anything happens', async () => {
