@@ -34,6 +34,7 @@ export * from './retention/erasure-requested.v1';
 export * from './retention/export-requested.v1';
 export * from './retention/erasure-scheduled.v1';
 export * from './retention/erasure-cancelled.v1';
+export * from './retention/policy-changed.v1';
 export * from './participants';
 export * from './audit/entry-recorded.v1';
 export * from './audit/entry-batch-recorded.v1';

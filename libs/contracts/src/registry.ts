@@ -31,6 +31,7 @@ import { retentionExportRequestedV1 } from './retention/export-requested.v1';
 import { retentionErasureRequestedV1 } from './retention/erasure-requested.v1';
 import { retentionErasureScheduledV1 } from './retention/erasure-scheduled.v1';
 import { retentionErasureCancelledV1 } from './retention/erasure-cancelled.v1';
+import { retentionPolicyChangedV1 } from './retention/policy-changed.v1';
 import { auditEntryRecordedV1 } from './audit/entry-recorded.v1';
 import { auditEntryBatchRecordedV1 } from './audit/entry-batch-recorded.v1';
 import { auditCheckpointRecordedV1 } from './audit/checkpoint-recorded.v1';
@@ -71,6 +72,7 @@ export const eventContracts = {
   [retentionExportRequestedV1.topic]: retentionExportRequestedV1,
   [retentionErasureScheduledV1.topic]: retentionErasureScheduledV1,
   [retentionErasureCancelledV1.topic]: retentionErasureCancelledV1,
+  [retentionPolicyChangedV1.topic]: retentionPolicyChangedV1,
   [auditEntryRecordedV1.topic]: auditEntryRecordedV1,
   [auditEntryBatchRecordedV1.topic]: auditEntryBatchRecordedV1,
   [auditCheckpointRecordedV1.topic]: auditCheckpointRecordedV1,

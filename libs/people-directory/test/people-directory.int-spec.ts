@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   identityUserDeactivatedV1,
+  identityUserDeactivatedV2,
   identityUserProfileChangedV1,
   identityUserReactivatedV1,
   identityUserRegisteredV1,
@@ -106,6 +107,27 @@ describe('people directory: a service’s copy of identity’s accounts (real Po
       ).toHaveLength(1),
     );
     expect((await people.find(tenantId, id))?.status).toBe('deactivated');
+  });
+
+  it('takes every reason of identity.user.deactivated.v2 as a deactivation, the idle sweep’s (no admin) too', async () => {
+    for (const reason of ['organisation_admin', 'erasure_scheduled', 'idle'] as const) {
+      const id = randomUUID();
+      await publishEvent(
+        svc.prefix,
+        identityUserRegisteredV1,
+        { userId: id, role: 'client' },
+        { tenantId, subjectId: id },
+      );
+      await publishEvent(
+        svc.prefix,
+        identityUserDeactivatedV2,
+        { userId: id, byUserId: reason === 'organisation_admin' ? randomUUID() : null, reason },
+        { tenantId, subjectId: id },
+      );
+      await expectEventually(async () =>
+        expect((await people.find(tenantId, id))?.status).toBe('deactivated'),
+      );
+    }
   });
 
   it('never brings back an erased person, whatever arrives later', async () => {

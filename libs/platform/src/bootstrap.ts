@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, NestMiddleware, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, ConfigError, type BaseConfig } from './config/config';
 import { trustProxyFunction, trustedProxies } from './config/trusted-proxies';
 import { PLATFORM_LOGGER } from './logging/logger.module';
-import { PLATFORM_HTTP_MIDDLEWARE } from './platform.module';
+import { PLATFORM_HTTP_MIDDLEWARE, type HttpMiddleware } from './platform.module';
 import { PinoNestLogger } from './logging/logger';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { jsonBody } from './errors/json-body';
@@ -65,7 +65,12 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
     requestContext.run({ requestId, sourceAddress: req.ip }, next);
   });
   app.use(httpMetrics(app.get(Metrics)));
-  for (const middleware of app.get<RequestHandler[]>(PLATFORM_HTTP_MIDDLEWARE)) app.use(middleware);
+  for (const middleware of app.get<HttpMiddleware[]>(PLATFORM_HTTP_MIDDLEWARE)) {
+    if (isMiddlewareClass(middleware)) {
+      const instance = app.get(middleware);
+      app.use((req: Request, res: Response, next: NextFunction) => instance.use(req, res, next));
+    } else app.use(middleware);
+  }
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(refuseUnstorableText);
   app.useGlobalFilters(new ProblemExceptionFilter(logger));
@@ -141,4 +146,9 @@ export async function bootstrap(appModule: Type<unknown>): Promise<INestApplicat
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   return app;
+}
+
+/** A Nest middleware class (its prototype has `use`), as opposed to a plain request handler. */
+function isMiddlewareClass(middleware: HttpMiddleware): middleware is Type<NestMiddleware> {
+  return typeof (middleware.prototype as { use?: unknown } | undefined)?.use === 'function';
 }

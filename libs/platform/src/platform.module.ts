@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, type NestMiddleware, type Provider, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
@@ -30,8 +30,10 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
   /**
    * Express middleware for every request, run before the body is parsed and before routing (e.g. the
    * gateway's security headers and path check), so that body-parser errors and 404s pass through them.
+   * A Nest middleware class (one of the module's providers) stands for its instance's `use`, for a
+   * middleware that needs injected dependencies.
    */
-  httpMiddleware?: RequestHandler[];
+  httpMiddleware?: HttpMiddleware[];
   /** Where log lines go instead of stdout/stderr (tests read them). */
   logDestination?: pino.DestinationStream;
   /**
@@ -40,6 +42,9 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
    */
   openApiFragment?: boolean;
 }
+
+/** A function, or a Nest middleware class provided by the service's module. */
+export type HttpMiddleware = RequestHandler | Type<NestMiddleware>;
 
 /** The service's `httpMiddleware` (createServiceApp installs it ahead of the body parser). */
 export const PLATFORM_HTTP_MIDDLEWARE = Symbol('PLATFORM_HTTP_MIDDLEWARE');

@@ -29,8 +29,14 @@ import { webApp } from './web/web-app';
       configShape: gatewayConfigShape,
       openApiFragment: false,
       // Ahead of the body parser and routing: every answer has the headers, every path is checked once.
+      // A link's page naming another region's organisation is sent there before the app's page is served.
       // The browser app (GET/HEAD outside /api and /health) is served from memory before the check's 404.
-      httpMiddleware: [securityHeaders, webApp(process.env.WEB_ROOT || undefined), requestTargetCheck],
+      httpMiddleware: [
+        securityHeaders,
+        ResidencyRoutingMiddleware,
+        webApp(process.env.WEB_ROOT || undefined),
+        requestTargetCheck,
+      ],
     }),
   ],
   // ForwardProxyController last: its catch-all must not shadow the stream, docs and session routes.
@@ -53,6 +59,7 @@ import { webApp } from './web/web-app';
     EventPublisher,
     ProxyRouteMetrics,
     OrganisationDirectory,
+    ResidencyRoutingMiddleware,
     // The gateway has no database: it is ready once it knows which region each organisation lives in.
     { provide: READINESS_PROBE, useExisting: OrganisationDirectory },
   ],
@@ -60,7 +67,8 @@ import { webApp } from './web/web-app';
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer.apply(cookieParser()).forRoutes('*path');
-    // Before the login, password reset and SSO controllers evaluate anything about an organisation.
-    consumer.apply(ResidencyRoutingMiddleware).forRoutes('api/auth/*path');
+    // Before the login, password reset, activation and SSO controllers, and the proxy of a shared
+    // report's opening, evaluate anything about an organisation named in the body.
+    consumer.apply(ResidencyRoutingMiddleware).forRoutes('api/auth/*path', 'api/shared-reports/*path');
   }
 }

@@ -19,6 +19,7 @@ import { AccountProtection1764200000100 } from './database/migrations/1764200000
 import { OutsideAccessNoticeMails1764200000900 } from './database/migrations/1764200000900-outside-access-notice-mails';
 import { ErasedSubjects1764300000000 } from '@therapy-room/data-protection';
 import { ErasurePending1764300000200 } from './database/migrations/1764300000200-erasure-pending';
+import { IdleDeactivation1764400000100 } from './database/migrations/1764400000100-idle-deactivation';
 import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
 
 @Module({
@@ -42,6 +43,7 @@ import { StaffAccessGrant } from './staff-access/staff-access-grant.entity';
           OutsideAccessNoticeMails1764200000900,
           ErasedSubjects1764300000000,
           ErasurePending1764300000200,
+          IdleDeactivation1764400000100,
         ],
       },
     }),

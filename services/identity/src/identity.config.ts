@@ -47,6 +47,11 @@ export const identityConfigShape = {
    */
   STAFF_GRANT_SWEEP_SECONDS: z.coerce.number().int().positive().max(300).default(10),
   /**
+   * How often idle accounts are looked for (organisations that turned the rule on): warnings a week
+   * before, deactivations when the days are up. At least daily; more often only finds nothing more.
+   */
+  IDLE_SWEEP_SECONDS: z.coerce.number().int().positive().max(86400).default(3600),
+  /**
    * Training accounts (professionals and their practice clients) take no licence seat, so an
    * organisation may have at most this many of them, invited or active.
    */

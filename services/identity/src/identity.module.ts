@@ -56,6 +56,9 @@ import { SsoConfigController } from './sso/sso-config.controller';
 import { SsoLoginService } from './sso/sso-login.service';
 import { SsoLoginController } from './sso/sso-login.controller';
 
+import { IdleAccountsRepository } from './idle-accounts/idle-accounts.repository';
+import { IdleRuleConsumer } from './idle-accounts/idle-rule.consumer';
+import { IdleSweepService } from './idle-accounts/idle-sweep.service';
 const subjectRights = subjectRightsParticipant(ErasureService);
 
 /** Identity's features; AppModule adds the platform, the CLI module reuses this without HTTP. */
@@ -79,6 +82,7 @@ import { ErasurePendingService } from './retention/erasure-pending.service';
     StaffAccessController,
     SsoConfigController,
     SsoLoginController,
+    IdleRuleConsumer,
   ],
   providers: [
     PasswordHasher,
@@ -123,6 +127,8 @@ import { ErasurePendingService } from './retention/erasure-pending.service';
     SsoRepository,
     SsoConfigService,
     SsoLoginService,
+    IdleAccountsRepository,
+    IdleSweepService,
   ],
   exports: [TenantsService],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { CaseloadAccess } from '@therapy-room/caseload-access';
 import type { ErasureCounts } from '@therapy-room/contracts';
 import {
   SubjectDataCipher,
@@ -19,7 +20,8 @@ const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : 
  * inbox transaction, shreds the client's data key, keeps the tombstone so nothing is assigned to them
  * again, and confirms). The request names its organisation: a subject whose work content holds in
  * another organisation is refused (dead-letter queue with the reason) and nothing is touched. Erasure
- * deletes every row about the client; export answers everything content keeps about them, texts and
+ * deletes every row about the client, and the subject's grants in content's copy of caseload's (as
+ * client or professional, ended or not); export answers everything content keeps about them, texts and
  * values opened, for `<location>/content.json`.
  */
 @Injectable()
@@ -30,13 +32,18 @@ export class ErasureService implements SubjectRightsParticipant {
     private readonly sealed: SealedValues,
     private readonly work: WorkRepository,
     private readonly audit: AuditedAccess,
+    private readonly caseload: CaseloadAccess,
   ) {}
 
   async erase({ tenantId, subjectId }: SubjectRequest, manager: EntityManager): Promise<ErasureCounts> {
     if (await this.elsewhere(manager, tenantId, subjectId)) {
       throw new PermanentEventError("the erasure request's subject belongs to another organisation");
     }
-    const counts = await this.erasure.eraseClient(manager, subjectId);
+    const counts = {
+      ...(await this.erasure.eraseClient(manager, subjectId)),
+      // Content's copy of caseload's grants, ended ones too: who saw the client, and when.
+      caseload_access_grant: await this.caseload.erase(manager, tenantId, subjectId),
+    };
     if (Object.values(counts).some((n) => n > 0)) {
       await this.audit.succeeded(manager, {
         actor: null,

@@ -190,6 +190,25 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
   });
 
   it('erases the client’s rows and data key, keeps the bystander’s, confirms, and is safe to redeliver', async () => {
+    // A grant that ended (a colleague's time-boxed link): content's copy keeps it until the erasure.
+    const colleague = fx.people(tenant, ['professional'])[0];
+    const ended = await fx.grant(colleague, client, {
+      kind: 'link',
+      validFrom: new Date(Date.now() - 2 * 86_400_000),
+      validUntil: new Date(Date.now() - 86_400_000),
+    });
+    const grants = async (clientId: string) =>
+      Number(
+        (
+          await fx.db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM content.caseload_access_grant WHERE client_id = $1`,
+            [clientId],
+          )
+        )[0].n,
+      );
+    expect(await grants(client.id)).toBe(2);
+    const bystanderGrants = await grants(bystander.id);
+    expect(bystanderGrants).toBeGreaterThan(0);
     const [sealed] = await fx.db.query<{ sealed_text: Buffer; id: string }>(
       `SELECT id, sealed_text FROM content.diary_entry WHERE client_id = $1`,
       [client.id],
@@ -224,9 +243,17 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
       diary_entry: 1,
       questionnaire_response: 1,
       report_share: 1,
+      caseload_access_grant: 2,
       data_keys: 1,
       parked_events: 1,
     });
+    // The grants are gone, ended or not, and remembered as revoked (a redelivered grant stays ended);
+    // the bystander's are kept.
+    expect(await grants(client.id)).toBe(0);
+    expect(await grants(bystander.id)).toBe(bystanderGrants);
+    expect(
+      await fx.db.query(`SELECT 1 FROM content.caseload_access_revoked_grant WHERE grant_id = $1`, [ended]),
+    ).toHaveLength(1);
     expect(
       (
         await fx.db.query<{ event_id: string }>(
@@ -288,7 +315,7 @@ describe("content's part of export and erasure (real PostgreSQL and Kafka)", () 
     const again = fx.events(contentErasureCompletedV1.topic).find((e) => e.payload.requestId === marker)!;
     expect(Object.values(again.payload.counts ?? { missing: 1 }).every((n) => n === 0)).toBe(true);
 
-    // Nothing can be assigned to the erased client any more, even with a grant still in the read model.
+    // Nothing can be assigned to the erased client any more (no grant left, and the tombstone).
     const res = await fx
       .as(pro)
       .post('/content/assignments', { clientId: client.id, toolId: fx.tool('gad-7').toolId })

@@ -44,6 +44,17 @@ const HOME_REGION_REDIRECT_RESPONSE: OpenApiResponse = {
   headers: { location: { description: "the organisation's home region", schema: { type: 'string' } } },
 };
 
+/**
+ * The forwarded operations whose body names an organisation (residency-route.ts), answered by residency
+ * routing before identity or content sees them when it is another region's.
+ */
+const ROUTED_BY_BODY = new Set([
+  'post /api/auth/password-reset/request',
+  'post /api/auth/password-reset/confirm',
+  'post /api/auth/activate',
+  'post /api/shared-reports/open',
+]);
+
 const hasQuery = (op: OpenApiOperation) => Boolean(op.parameters?.some((p) => p.in === 'query'));
 
 /** The errors the gateway itself may answer for a route, beside the service's. */
@@ -185,7 +196,7 @@ export function assemblePublicDocument(fragments: Fragments, version: string): O
         if (own.has(`${method} ${reached.path}`)) continue;
         const operation = forwarded(upstream, reached.route, op);
         // Residency routing (ResidencyRoutingMiddleware) answers these before identity sees them.
-        if (`${method} ${reached.path}` === 'post /api/auth/password-reset/request') {
+        if (ROUTED_BY_BODY.has(`${method} ${reached.path}`)) {
           operation.responses = withErrors({ ...operation.responses, 307: HOME_REGION_REDIRECT_RESPONSE }, [
             421,
           ]);

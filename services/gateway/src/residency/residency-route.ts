@@ -1,9 +1,21 @@
 /**
- * The browser flows that name an organisation before anyone is signed in, and where each names it.
- * Only these can reach another region's organisation: every later request carries a session, token or
- * challenge issued by the home region, which no other region accepts.
+ * The flows that name an organisation before anyone is signed in, and where each names it. Only these
+ * can reach another region's organisation: every later request carries a session, token or challenge
+ * issued by the home region, which no other region accepts.
+ *
+ * The links (activation, password reset, shared report) name their organisation by its slug in the
+ * query (`?organisation=`): the page a link opens, and the app's call that spends the link's token
+ * (`organisation` in the body). The slug is all they name (no user, no region's internals); a link
+ * from before the links named it names nothing and is served here as it always was.
  */
-export type ResidencyFlow = 'login' | 'password-reset-request' | 'sso-start' | 'sso-available';
+export type ResidencyFlow =
+  | 'login'
+  | 'password-reset-request'
+  | 'sso-start'
+  | 'sso-available'
+  | 'activation-link'
+  | 'password-reset-link'
+  | 'shared-report-link';
 
 export interface NamedOrganisation {
   flow: ResidencyFlow;
@@ -15,20 +27,49 @@ const bodyOrganisation = (body: unknown): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-/** The organisation a request names, if it is one of the routed flows (path: the checked segments). */
+/** `?organisation=` given exactly once (twice names nothing: no guessing which one counts). */
+const queryOrganisation = (query: URLSearchParams | undefined): string | undefined => {
+  const values = query?.getAll('organisation') ?? [];
+  return values.length === 1 && values[0] ? values[0] : undefined;
+};
+
+/** The API calls that name their organisation in the body: POST path → flow. */
+const BODY_FLOWS = new Map<string, ResidencyFlow>([
+  ['api/auth/login', 'login'],
+  ['api/auth/password-reset/request', 'password-reset-request'],
+  ['api/auth/activate', 'activation-link'],
+  ['api/auth/password-reset/confirm', 'password-reset-link'],
+  ['api/shared-reports/open', 'shared-report-link'],
+]);
+
+/** The app's pages a link opens (GET or HEAD, the organisation in the query): path → flow. */
+const LINK_PAGES = new Map<string, ResidencyFlow>([
+  ['activate', 'activation-link'],
+  ['reset-password', 'password-reset-link'],
+  ['shared', 'shared-report-link'],
+]);
+
+/**
+ * The organisation a request names, if it is one of the routed flows (segments: the checked path;
+ * query: its parsed query; body: the parsed body, undefined before the body parser has run).
+ */
 export function organisationNamedBy(
   method: string,
   segments: readonly string[],
   body: unknown,
+  query?: URLSearchParams,
 ): NamedOrganisation | undefined {
   const path = segments.join('/');
-  if (method === 'POST' && path === 'api/auth/login') {
+  const bodyFlow = method === 'POST' ? BODY_FLOWS.get(path) : undefined;
+  if (bodyFlow) {
     const slug = bodyOrganisation(body);
-    return slug === undefined ? undefined : { flow: 'login', slug };
+    return slug === undefined ? undefined : { flow: bodyFlow, slug };
   }
-  if (method === 'POST' && path === 'api/auth/password-reset/request') {
-    const slug = bodyOrganisation(body);
-    return slug === undefined ? undefined : { flow: 'password-reset-request', slug };
+  const pageFlow =
+    (method === 'GET' || method === 'HEAD') && segments.length === 1 ? LINK_PAGES.get(path) : undefined;
+  if (pageFlow) {
+    const slug = queryOrganisation(query);
+    return slug === undefined ? undefined : { flow: pageFlow, slug };
   }
   if (
     method === 'GET' &&

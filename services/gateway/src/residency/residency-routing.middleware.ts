@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { PLATFORM_CONFIG, PLATFORM_LOGGER, PROBLEM_CONTENT_TYPE } from '@therapy-room/platform';
 import type { GatewayConfig } from '../gateway.config';
-import { requestTargetOf } from '../proxy/request-target';
+import { AmbiguousPathError, requestTargetOf, type RequestTarget } from '../proxy/request-target';
 import { OrganisationDirectory } from './organisation-directory';
 import { organisationNamedBy, routingAnswer } from './residency-route';
 
@@ -12,7 +12,12 @@ import { organisationNamedBy, routingAnswer } from './residency-route';
  * about it is evaluated here (no throttle counter, no audit entry, no session lookup, nothing forwarded
  * to identity), with one log line naming the flow and the region only. A slug the directory does not
  * know goes on exactly as before, so the directory reveals nothing that a login attempt would not.
- * Runs after the body parser (the login names its organisation in the body) and before the controllers.
+ *
+ * Installed twice: ahead of the browser app (the gateway's `httpMiddleware`), where it routes what a
+ * request names in its path or query (a link's page, the SSO start) before the app's page is served;
+ * and after the body parser, before the controllers and the proxy, where it routes what a call names in
+ * its body (login, reset request, spending a link's token). A request the first answered never reaches
+ * the second; one it let through is looked up again, with the same answer.
  */
 @Injectable()
 export class ResidencyRoutingMiddleware implements NestMiddleware {
@@ -23,7 +28,15 @@ export class ResidencyRoutingMiddleware implements NestMiddleware {
   ) {}
 
   use(req: Request, res: Response, next: NextFunction) {
-    const named = organisationNamedBy(req.method, requestTargetOf(req).segments, req.body);
+    let target: RequestTarget;
+    try {
+      target = requestTargetOf(req);
+    } catch (err) {
+      // Refused by the gateway's path check, which comes next.
+      if (err instanceof AmbiguousPathError) return next();
+      return next(err);
+    }
+    const named = organisationNamedBy(req.method, target.segments, req.body, target.query);
     if (!named) return next();
     if (!this.directory.loaded) {
       res.setHeader('retry-after', '1');

@@ -6,7 +6,7 @@ import { AuditEmitter, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/pl
 import type { Actor } from '@therapy-room/auth';
 import { Clock } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
-import { hashLinkToken, newLinkToken } from '../common/link-token';
+import { hashLinkToken, linkNamesTenant, linkUrl, newLinkToken } from '../common/link-token';
 import { PasswordHasher } from '../common/password-hasher';
 import type { IdentityConfig } from '../identity.config';
 import { MailOutboxService } from '../mail/mail-outbox.service';
@@ -89,7 +89,14 @@ export class InvitationsService {
     const found = await this.invitations.findUsable(this.dataSource.manager, hash, this.clock.now());
     const user = found && (await this.users.findInTenant(found.tenantId, found.userId));
     const tenant = found && (await this.tenants.findById(found.tenantId));
-    if (!found || !user || !tenant || user.status !== 'invited') throw invalid();
+    if (
+      !found ||
+      !user ||
+      !tenant ||
+      !linkNamesTenant(dto.organisation, tenant.slug) ||
+      user.status !== 'invited'
+    )
+      throw invalid();
 
     assertPasswordAllowed(dto.password, {
       tenantPolicy: tenant.passwordPolicy,
@@ -133,7 +140,9 @@ export class InvitationsService {
     if (!user || user.status !== 'invited') return null;
     const { token, hash } = newLinkToken();
     if (!(await this.invitations.setTokenHash(manager, entry.refId, hash, this.clock.now()))) return null;
-    const link = `${this.config.PUBLIC_URL.replace(/\/$/, '')}/activate?token=${token}`;
+    const tenant = await this.tenants.findById(entry.tenantId, manager);
+    if (!tenant) return null;
+    const link = linkUrl(this.config.PUBLIC_URL, 'activate', tenant.slug, token);
     return {
       to: user.email,
       subject: 'Your Therapy Room invitation',

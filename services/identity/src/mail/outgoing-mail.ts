@@ -11,7 +11,8 @@ export type MailKind =
   | 'password_reset'
   | 'new_sign_in'
   | 'message_notice'
-  | 'outside_access_notice';
+  | 'outside_access_notice'
+  | 'idle_warning';
 
 export interface MailOutboxEntry {
   id: string;

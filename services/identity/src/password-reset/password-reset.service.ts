@@ -12,7 +12,7 @@ import {
 } from '@therapy-room/platform';
 import { Clock } from '@therapy-room/platform';
 import { IdentityErrorCode, IdentityException } from '../common/identity.exception';
-import { hashLinkToken, newLinkToken } from '../common/link-token';
+import { hashLinkToken, linkNamesTenant, linkUrl, newLinkToken } from '../common/link-token';
 import { normaliseEmail } from '../common/normalise';
 import { PasswordHasher } from '../common/password-hasher';
 import type { IdentityConfig } from '../identity.config';
@@ -116,7 +116,14 @@ export class PasswordResetService {
     const found = await this.resets.findUsable(this.dataSource.manager, hash, this.clock.now());
     const user = found && (await this.users.findInTenant(found.tenantId, found.userId));
     const tenant = found && (await this.tenants.findById(found.tenantId));
-    if (!found || !user || !tenant || user.status !== 'active') throw invalid();
+    if (
+      !found ||
+      !user ||
+      !tenant ||
+      !linkNamesTenant(dto.organisation, tenant.slug) ||
+      user.status !== 'active'
+    )
+      throw invalid();
 
     assertPasswordAllowed(dto.password, {
       tenantPolicy: tenant.passwordPolicy,
@@ -158,7 +165,9 @@ export class PasswordResetService {
     if (!user || user.status !== 'active') return null;
     const { token, hash } = newLinkToken();
     if (!(await this.resets.setTokenHash(manager, entry.refId, hash, this.clock.now()))) return null;
-    const link = `${this.config.PUBLIC_URL.replace(/\/$/, '')}/reset-password?token=${token}`;
+    const tenant = await this.tenants.findById(entry.tenantId, manager);
+    if (!tenant) return null;
+    const link = linkUrl(this.config.PUBLIC_URL, 'reset-password', tenant.slug, token);
     return {
       to: user.email,
       subject: 'Reset your Therapy Room password',

@@ -6,6 +6,7 @@ import { identityUserSignedInV1 } from '@therapy-room/contracts';
 import { AuditEmitter, Clock, OutboxService, PLATFORM_CONFIG, PLATFORM_LOGGER } from '@therapy-room/platform';
 import type { IdentityConfig } from '../identity.config';
 import type { UserAccount } from '../users/user-account.entity';
+import { UsersRepository } from '../users/users.repository';
 import { NewSignInNoticeService } from '../sign-in-notices/new-sign-in-notice.service';
 import { SessionsRepository } from './sessions.repository';
 import { hashToken } from './session-token';
@@ -19,6 +20,7 @@ export class SessionStartService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly sessions: SessionsRepository,
+    private readonly users: UsersRepository,
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditEmitter,
     private readonly clock: Clock,
@@ -61,6 +63,8 @@ export class SessionStartService {
         manager,
       );
       await this.throttle.succeeded(manager, subject, now);
+      // A sign-in restarts the idle-account count and voids a pending warning (idle-sweep.service.ts).
+      await this.users.markSignedIn(user.id, now, manager);
       await this.audit.record(
         manager,
         {

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '@therapy-room/platform';
 import { UserAccount, type UserStatus } from './user-account.entity';
 
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Includes the password hash (not selected by default). */
   findForLogin(tenantId: string, email: string): Promise<UserAccount | null> {
@@ -87,8 +91,25 @@ export class UsersRepository {
     return Boolean(user?.passwordHash);
   }
 
+  /**
+   * An account made active (activated, reactivated) counts as active now for the idle rule (its
+   * warning, if any, is void): it is not deactivated again the next night.
+   */
   async setStatus(id: string, status: UserStatus, manager: EntityManager): Promise<void> {
-    await manager.update(UserAccount, { id }, { status });
+    if (status === 'active') {
+      await manager.query(
+        `UPDATE user_account SET status = 'active', last_active_at = $2, idle_warned_at = NULL WHERE id = $1`,
+        [id, this.clock.now()],
+      );
+    } else await manager.update(UserAccount, { id }, { status });
+  }
+
+  /** A sign-in: the account is active now, and a warning that it is idle no longer holds. */
+  async markSignedIn(id: string, at: Date, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE user_account SET last_active_at = $2, idle_warned_at = NULL WHERE id = $1`, [
+      id,
+      at,
+    ]);
   }
 
   /**

@@ -217,6 +217,35 @@ describe('invitations, licence limit and activation (gateway + identity processe
     });
   });
 
+  it('names its organisation in the link (for routing to its home region); a call naming another is refused, its own works', async () => {
+    const tenant = await stack.createTenant();
+    const other = await stack.createTenant();
+    const admin = await loginAdmin(tenant);
+    const email = `named@${tenant.slug}.example`;
+    await invite(admin, { email, displayName: 'Named', role: 'client' }).expect(201);
+    const mail = await mailTo(email);
+    // The slug, and no user id or address: the page and the token's call name the organisation.
+    const link = /http:\/\/localhost:3000\/activate\?token=[A-Za-z0-9_-]{43}&organisation=([a-z0-9-]+)/.exec(
+      mail.raw,
+    );
+    expect(link?.[1]).toBe(tenant.slug);
+    const token = activationToken(mail);
+    const wrong = await api()
+      .post('/api/auth/activate')
+      .send({ token, password: GOOD_PASSWORD, organisation: other.slug })
+      .expect(400);
+    expect(wrong.body).toMatchObject(NO_LONGER_VALID);
+    await api()
+      .post('/api/auth/activate')
+      .send({ token, password: GOOD_PASSWORD, organisation: 'Not A Slug' })
+      .expect(400);
+    const ok = await api()
+      .post('/api/auth/activate')
+      .send({ token, password: GOOD_PASSWORD, organisation: tenant.slug })
+      .expect(200);
+    expect(ok.body).toEqual({ organisation: tenant.slug });
+  });
+
   it('refuses an invitation link after 7 days', async () => {
     const tenant = await stack.createTenant();
     const admin = await loginAdmin(tenant);

@@ -110,6 +110,30 @@ describe('password reset (gateway + identity processes, real PostgreSQL, Kafka a
     await loginAs(tenant, NEW_PASSWORD);
   });
 
+  it('names its organisation in the link (for routing to its home region); a confirmation naming another is refused, its own works', async () => {
+    const tenant = await stack.createTenant();
+    const other = await stack.createTenant();
+    await requestReset(tenant.slug, tenant.adminEmail).expect(202);
+    const mail = await mailTo(tenant.adminEmail);
+    const link =
+      /http:\/\/localhost:3000\/reset-password\?token=[A-Za-z0-9_-]{43}&organisation=([a-z0-9-]+)/.exec(
+        mail.raw,
+      );
+    expect(link?.[1]).toBe(tenant.slug);
+    const token = resetToken(mail);
+    const wrong = await api()
+      .post('/api/auth/password-reset/confirm')
+      .send({ token, password: NEW_PASSWORD, organisation: other.slug })
+      .expect(400);
+    expect(wrong.body).toMatchObject(NO_LONGER_VALID);
+    await loginAs(tenant, tenant.adminPassword);
+    await api()
+      .post('/api/auth/password-reset/confirm')
+      .send({ token, password: NEW_PASSWORD, organisation: tenant.slug })
+      .expect(200);
+    await loginAs(tenant, NEW_PASSWORD);
+  });
+
   it('audits every request (known, unknown, throttled) and every reset, from the client’s address', async () => {
     const tenant = await stack.createTenant();
     for (let i = 0; i < 4; i++) {

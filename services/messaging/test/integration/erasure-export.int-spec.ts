@@ -120,6 +120,16 @@ describe('messaging: export and erasure', () => {
       [sent.body.id],
     );
     const bystanderConversation = await fx.start(pro, bystander);
+    // A grant that ended: messaging's copy keeps it until the erasure.
+    await fx.grant(colleague, client, {
+      kind: 'link',
+      validFrom: new Date(Date.now() - 2 * 86_400_000),
+      validUntil: new Date(Date.now() - 86_400_000),
+    });
+    const grants = (clientId: string) =>
+      count(`SELECT 1 FROM messaging.caseload_access_grant WHERE client_id = $1`, [clientId]);
+    expect(await grants(client.id)).toBe(3);
+    const bystanderGrants = await grants(bystander.id);
     const requestId = randomUUID();
     await publishEvent(
       fx.prefix,
@@ -127,11 +137,17 @@ describe('messaging: export and erasure', () => {
       { requestId, reason: 'client_request' },
       { tenantId, subjectId: client.id },
     );
-    await expectEventually(() =>
-      expect(
-        fx.events(messagingErasureCompletedV1.topic).some((e) => e.payload.requestId === requestId),
-      ).toBe(true),
-    );
+    const confirmation = await expectEventually(() => {
+      const found = fx
+        .events(messagingErasureCompletedV1.topic)
+        .find((e) => e.payload.requestId === requestId);
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(confirmation.payload.counts).toMatchObject({ caseload_access_grant: 3, people: 1 });
+    // Every grant of the client, ended or not, is gone (remembered as revoked); the bystander's stay.
+    expect(await grants(client.id)).toBe(0);
+    expect(await grants(bystander.id)).toBe(bystanderGrants);
     expect(await count(`SELECT 1 FROM messaging.conversation WHERE client_id = $1`, [client.id])).toBe(0);
     expect(
       await count(`SELECT 1 FROM messaging.message WHERE tenant_id = $1 AND sender_id = $2`, [

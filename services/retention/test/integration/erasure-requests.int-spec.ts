@@ -8,6 +8,7 @@ import {
   retentionErasureCancelledV1,
   retentionErasureRequestedV1,
   retentionErasureScheduledV1,
+  retentionPolicyChangedV1,
   auditEntryRecordedV1,
 } from '@therapy-room/contracts';
 import { Metrics } from '@therapy-room/platform';
@@ -344,6 +345,35 @@ describe('retention: erasure requests and their saga', () => {
     const ok = await fx.as(org.client).post('/retention/requests', { kind: 'erasure' }).expect(201);
     const approved = await fx.as(org.admin).post(`/retention/requests/${ok.body.id}/approve`, {}).expect(200);
     expect(approved.body.runsAt).toBe(new Date(fx.clock.now().getTime() + 14 * DAY).toISOString());
+  });
+
+  it('an org admin sets the idle-account rule in the policy (30–3650 days or off); each save is told to identity', async () => {
+    const org = await fx.organisation();
+    const policy = (await fx.as(org.admin).get('/retention/policy').expect(200)).body;
+    expect(policy.idleDays).toBe(null);
+    for (const idleDays of [29, 3651, 45.5, '60']) {
+      const refused = await fx
+        .as(org.admin)
+        .put('/retention/policy', { ...policy, idleDays })
+        .expect(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['idleDays']);
+    }
+    await fx
+      .as(org.pro)
+      .put('/retention/policy', { ...policy, idleDays: 365 })
+      .expect(403);
+    const told = () => fx.events(retentionPolicyChangedV1.topic).filter((e) => e.tenantId === org.tenantId);
+    expect(told()).toEqual([]);
+    await fx
+      .as(org.admin)
+      .put('/retention/policy', { ...policy, idleDays: 365 })
+      .expect(200);
+    await fx.as(org.admin).put('/retention/policy', policy).expect(200);
+    await expectEventually(() =>
+      expect(told().map((e) => e.payload)).toEqual([{ idleDays: 365 }, { idleDays: null }]),
+    );
+    expect(told()[0].subjectId).toBe(null);
   });
 
   it("refuses the other region: a UK region's internal token is 401, a UK region's events go to the DLQ without effect", async () => {

@@ -9,6 +9,7 @@ import {
   retentionErasureRequestedV1,
   retentionErasureScheduledV1,
   retentionExportRequestedV1,
+  retentionPolicyChangedV1,
   type Region,
 } from '@therapy-room/contracts';
 import { Clock, FixedClock } from '@therapy-room/platform';
@@ -28,6 +29,7 @@ export async function startRetention(env: Record<string, string> = {}) {
       retentionErasureScheduledV1.topic,
       retentionErasureCancelledV1.topic,
       retentionExportRequestedV1.topic,
+      retentionPolicyChangedV1.topic,
       auditEntryRecordedV1.topic,
     ],
     env: {

@@ -1978,6 +1978,7 @@ export interface operations {
                 "application/json": {
                     token: string;
                     password: string;
+                    organisation?: string;
                 };
             };
         };
@@ -1990,6 +1991,15 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid (field-level errors) */
             400: {
@@ -2020,6 +2030,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2549,6 +2568,7 @@ export interface operations {
                 "application/json": {
                     token: string;
                     password: string;
+                    organisation?: string;
                 };
             };
         };
@@ -2561,6 +2581,15 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid (field-level errors) */
             400: {
@@ -2582,6 +2611,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8216,6 +8254,7 @@ export interface operations {
             content: {
                 "application/json": {
                     token: string;
+                    organisation?: string;
                 };
             };
         };
@@ -8228,6 +8267,15 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description The organisation lives in another region: the same request at that region's base URL */
+            307: {
+                headers: {
+                    /** @description the organisation's home region */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid (field-level errors) */
             400: {
@@ -8258,6 +8306,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -93,7 +93,9 @@ describe('browser: the therapy room, journey by journey', () => {
   const linkFromMail = async (to: string, path: '/activate' | '/reset-password') =>
     expectEventually(() => {
       const mail = smtp.to(to).at(-1);
-      const match = mail && new RegExp(`${path}\\?token=[A-Za-z0-9_-]+`).exec(mail.raw);
+      // The whole link: it names its organisation (for routing to its home region) after the token.
+      const match =
+        mail && new RegExp(`${path}\\?token=[A-Za-z0-9_-]+&organisation=[a-z0-9-]+`).exec(mail.raw);
       if (!match) throw new Error(`no ${path} mail to ${to} yet`);
       return `${base}${match[0]}`;
     });
@@ -349,7 +351,8 @@ describe('browser: the therapy room, journey by journey', () => {
     await nav(client, 'Share my report');
     await client.getByRole('button', { name: 'Make a link' }).click();
     const link = (await client.getByTestId('share-link').textContent())!.trim();
-    expect(link).toMatch(/\/shared#[A-Za-z0-9_-]{43}$/);
+    // It names the organisation (for routing to its home region); the token stays in the fragment.
+    expect(link).toMatch(/\/shared\?organisation=[a-z0-9-]+#[A-Za-z0-9_-]{43}$/);
     await snap(client, 'client-share', violations);
 
     const recipient = await open('recipient');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantSlugSchema } from '@therapy-room/contracts';
 
 const id = z.uuid({ message: 'must be a UUID' });
 
@@ -17,6 +18,13 @@ export type CreateShareDto = z.infer<typeof createShareSchema>;
 
 /** A share link's token: 32 random bytes, base64url (43 characters). */
 export const openShareSchema = z
-  .object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'is not a share token' }) })
+  .object({
+    token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'is not a share token' }),
+    /**
+     * The organisation the link names, for the gateway to send the link to its home region; here it
+     * decides nothing (the token alone opens the report, and names the organisation itself).
+     */
+    organisation: tenantSlugSchema.optional(),
+  })
   .strict();
 export type OpenShareDto = z.infer<typeof openShareSchema>;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { tenantSlugSchema } from '@therapy-room/contracts';
 import { passwordSchema } from '../../common/password.dto';
 
 export const confirmPasswordResetSchema = z
-  .object({ token: z.string().min(1).max(200), password: passwordSchema })
+  .object({
+    token: z.string().min(1).max(200),
+    password: passwordSchema,
+    /** The organisation the link names (the gateway routes by it); a link from before names none. */
+    organisation: tenantSlugSchema.optional(),
+  })
   .strict();
 export type ConfirmPasswordResetDto = z.infer<typeof confirmPasswordResetSchema>;

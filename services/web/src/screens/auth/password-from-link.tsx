@@ -6,6 +6,7 @@ import { Link } from 'wouter';
 import { Button, Field } from '../../ui/fields';
 import { Page } from '../../ui/page';
 import { Problem, fieldErrors } from '../../ui/problem';
+import { organisationFromLink } from './token-from-link';
 
 /**
  * Choosing a password with a mail's link (the invitation's activation, a password reset): the new
@@ -19,14 +20,15 @@ export function PasswordFromLink({
   notice,
 }: {
   token: string | null;
-  save: (body: { token: string; password: string }) => Promise<unknown>;
+  /** The body of the call that spends the token: with the organisation the link names, if it names one. */
+  save: (body: { token: string; password: string; organisation?: string }) => Promise<unknown>;
   text: { title: string; submit: string; doneTitle: string; done: string };
   /** Shown above the form (e.g. that the page needs the mail's link). */
   notice?: ReactNode;
 }) {
   const { t } = useTranslation();
   const [mismatch, setMismatch] = useState(false);
-  const saving = useMutation({ mutationFn: (password: string) => save({ token: token ?? '', password }) });
+  const saving = useMutation({ mutationFn: (password: string) => save({ token: token ?? '', password, ...organisationFromLink() }) });
   if (saving.isSuccess) {
     return (
       <Page title={text.doneTitle}>

@@ -16,3 +16,12 @@ export function useTokenFromLink(): string | null {
   });
   return token;
 }
+
+/**
+ * The organisation a link names (?organisation=…), sent with the token so that the gateway can send the
+ * call to the organisation's home region; a link from before links named it has none.
+ */
+export function organisationFromLink(): { organisation?: string } {
+  const value = new URL(window.location.href).searchParams.get('organisation');
+  return value ? { organisation: value } : {};
+}

@@ -21,9 +21,11 @@ interface ShareView {
 
 /**
  * The link of a share: the token goes in the fragment (#…), which the browser never sends to a
- * server, so it is in no access log or Referer; the shared-report page posts it to the API.
+ * server, so it is in no access log or Referer; the shared-report page posts it to the API. The
+ * organisation's slug (and nothing else) is in the query: any region's gateway sends the link home.
  */
-export const shareLink = (token: string) => `${window.location.origin}/shared#${token}`;
+export const shareLink = (token: string, organisation: string) =>
+  `${window.location.origin}/shared?organisation=${encodeURIComponent(organisation)}#${token}`;
 
 /** Share my report: choose tools and days, copy the link (shown this once), see and revoke my links. */
 export function ShareScreen() {
@@ -55,7 +57,7 @@ export function ShareScreen() {
         }),
       ) as { token: string },
     onSuccess: (answer) => {
-      setLink(shareLink(answer.token));
+      setLink(shareLink(answer.token, me!.organisation.slug));
       setCopied(false);
       void queryClient.invalidateQueries({ queryKey: ['shares', clientId] });
     },

@@ -6,6 +6,7 @@ import type { Report } from '../../api/content-types';
 import { TrendChart } from '../../charts/trend-chart';
 import { Loading, Page, formatDateTime } from '../../ui/page';
 import { Problem } from '../../ui/problem';
+import { organisationFromLink } from '../auth/token-from-link';
 
 /** A report opened from a share link by someone without an account: the fragment's token is the key. */
 export function SharedReportScreen() {
@@ -13,7 +14,9 @@ export function SharedReportScreen() {
   const [token] = useState(() => window.location.hash.slice(1));
   const open = useMutation({
     mutationFn: async () =>
-      data(await api.POST('/api/shared-reports/open', { body: { token } })) as unknown as Report,
+      data(
+        await api.POST('/api/shared-reports/open', { body: { token, ...organisationFromLink() } }),
+      ) as unknown as Report,
   });
   const { mutate } = open;
   useEffect(() => {
