@@ -28,7 +28,9 @@ export function PasswordFromLink({
 }) {
   const { t } = useTranslation();
   const [mismatch, setMismatch] = useState(false);
-  const saving = useMutation({ mutationFn: (password: string) => save({ token: token ?? '', password, ...organisationFromLink() }) });
+  const saving = useMutation({
+    mutationFn: (password: string) => save({ token: token ?? '', password, ...organisationFromLink() }),
+  });
   if (saving.isSuccess) {
     return (
       <Page title={text.doneTitle}>
