@@ -12,6 +12,7 @@ import { LibraryRepository } from '../library/library.repository';
 import { ClientAccess } from '../assignments/client-access.service';
 import { tailoredSessions } from '../assignments/tailoring';
 import { WorkRepository } from './work.repository';
+import { assignmentWrite } from './assignment-write';
 import { sealedField } from '../common/sealed-fields';
 import type { FeedbackDto } from './dto/work.dto';
 
@@ -71,15 +72,7 @@ export class CareTeamWorkService {
         authorId: actor.userId,
         sealed,
       });
-      await this.audit.succeeded(manager, {
-        actor,
-        action: 'content.write',
-        resource: 'content.assignment',
-        resourceId: assignment.id,
-        subjectId: assignment.client_id,
-        tenantId: assignment.tenant_id,
-        basis,
-      });
+      await this.audit.succeeded(manager, assignmentWrite(actor, assignment, basis));
       return { id, createdAt: iso(createdAt) };
     });
   }

@@ -27,6 +27,7 @@ import { tailoredSessions } from '../assignments/tailoring';
 import { checkBlockAnswer, checkDiaryEntry } from '../scoring/answer-validation';
 import { scoreQuestionnaire, validateQuestionnaireAnswers } from '../scoring/questionnaire-scoring';
 import { WorkRepository } from './work.repository';
+import { assignmentWrite } from './assignment-write';
 import { sealedField } from '../common/sealed-fields';
 import type { DiaryEntryDto, PageAnswersDto, ResponseDto } from './dto/work.dto';
 
@@ -198,15 +199,7 @@ export class ClientWorkService {
         recordedAt,
         values: { ...values, ...texts },
       });
-      await this.audit.succeeded(manager, {
-        actor,
-        action: 'content.write',
-        resource: 'content.assignment',
-        resourceId: assignment.id,
-        subjectId: assignment.client_id,
-        tenantId: assignment.tenant_id,
-        basis,
-      });
+      await this.audit.succeeded(manager, assignmentWrite(actor, assignment, basis));
       return { id, recordedAt: recordedAt.toISOString() };
     });
   }
@@ -276,15 +269,7 @@ export class ClientWorkService {
         },
         { tenantId: assignment.tenant_id, subjectId: assignment.client_id },
       );
-      await this.audit.succeeded(manager, {
-        actor,
-        action: 'content.write',
-        resource: 'content.assignment',
-        resourceId: assignment.id,
-        subjectId: assignment.client_id,
-        tenantId: assignment.tenant_id,
-        basis,
-      });
+      await this.audit.succeeded(manager, assignmentWrite(actor, assignment, basis));
       return {
         id,
         submittedAt: iso(submittedAt),
