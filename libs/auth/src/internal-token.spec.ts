@@ -29,6 +29,51 @@ describe('internal token', () => {
     expect(verifyInternalToken(token, keys, caseload)).toEqual(authenticated);
   });
 
+  it('carries the staff grant and the org admin who approved it (grsp), the responsible user in the audit', () => {
+    const underGrant: Actor = {
+      ...actor,
+      roles: ['platform_staff'],
+      grantId: '0b6f7c1e-3a2d-4c5b-9e8f-1a2b3c4d5e6f',
+      grantResponsible: '9c8b7a6f-5e4d-4c3b-8a2f-1e0d9c8b7a6f',
+    };
+    const token = signInternalToken(underGrant, current, 'caseload');
+    expect(jwt.decode(token)).toMatchObject({ gid: underGrant.grantId, grsp: underGrant.grantResponsible });
+    expect(verifyInternalToken(token, keys, caseload)).toEqual(underGrant);
+    // No grant, no one responsible for it: the claim is not minted on its own.
+    const withoutGrant = signInternalToken(
+      { ...actor, grantResponsible: underGrant.grantResponsible },
+      current,
+      'caseload',
+    );
+    expect(jwt.decode(withoutGrant)).not.toHaveProperty('grsp');
+  });
+
+  it('refuses a responsible user without a grant, and one that is not a user id', () => {
+    const sign = (claims: Record<string, unknown>) =>
+      jwt.sign(
+        { tid: actor.tenantId, roles: ['platform_staff'], region: 'eea', sid: 's', ...claims },
+        current.privateKeyPem,
+        {
+          algorithm: 'ES256',
+          keyid: current.kid,
+          subject: actor.userId,
+          issuer: 'therapy-room-gateway',
+          audience: 'caseload',
+          expiresIn: 60,
+        },
+      );
+    const gid = '0b6f7c1e-3a2d-4c5b-9e8f-1a2b3c4d5e6f';
+    expect(() => verifyInternalToken(sign({ grsp: actor.userId }), keys, caseload)).toThrow(
+      'malformed claims',
+    );
+    expect(() => verifyInternalToken(sign({ gid, grsp: 'admin' }), keys, caseload)).toThrow(
+      'malformed claims',
+    );
+    expect(verifyInternalToken(sign({ gid, grsp: actor.tenantId }), keys, caseload).grantResponsible).toBe(
+      actor.tenantId,
+    );
+  });
+
   it('accepts tokens of every key in the set (rotation overlap) and refuses unknown kids', () => {
     expect(verifyInternalToken(signInternalToken(actor, previous, 'caseload'), keys, caseload).userId).toBe(
       actor.userId,

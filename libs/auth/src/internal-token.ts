@@ -32,6 +32,12 @@ export const actorSchema = z.object({
   /** Platform staff acting in this (another) organisation under this approved access grant. */
   grantId: z.uuid().optional(),
   /**
+   * The org admin who approved that grant: the person responsible for what the staff member does
+   * under it (NEN 7513's responsible user), recorded with every audit entry of the staff member's.
+   * Only with `grantId`.
+   */
+  grantResponsible: z.uuid().optional(),
+  /**
    * When the session was opened, i.e. when the user last proved their password (and second factor
    * where they have one): a step that needs a fresh authentication (a client's own export) asks the
    * user to sign in again and checks this.
@@ -47,6 +53,8 @@ const claimsSchema = z.object({
   region: regionSchema,
   sid: z.string().min(1),
   gid: z.uuid().optional(),
+  /** The approver of the grant `gid` (Actor.grantResponsible); never without `gid`. */
+  grsp: z.uuid().optional(),
   /** OIDC's auth_time: seconds since the epoch when the session was opened. */
   auth_time: z.int().positive().optional(),
   /** One audience, never a list: a token valid at two services would defeat the point. */
@@ -81,6 +89,7 @@ export function signInternalToken(
       region: actor.region,
       sid: actor.sessionId,
       ...(actor.grantId ? { gid: actor.grantId } : {}),
+      ...(actor.grantId && actor.grantResponsible ? { grsp: actor.grantResponsible } : {}),
       ...(actor.authenticatedAt ? { auth_time: Math.floor(Date.parse(actor.authenticatedAt) / 1000) } : {}),
     },
     key.privateKeyPem,
@@ -118,6 +127,8 @@ export function actorFromClaims(payload: unknown, region: string): Actor {
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new InternalTokenError('malformed claims');
   if (claims.data.region !== region) throw new InternalTokenError('token of another region');
+  // Someone responsible for a grant the token does not name is a token no gateway mints.
+  if (claims.data.grsp && !claims.data.gid) throw new InternalTokenError('malformed claims');
   return {
     userId: claims.data.sub,
     tenantId: claims.data.tid,
@@ -125,6 +136,7 @@ export function actorFromClaims(payload: unknown, region: string): Actor {
     region: claims.data.region,
     sessionId: claims.data.sid,
     ...(claims.data.gid ? { grantId: claims.data.gid } : {}),
+    ...(claims.data.grsp ? { grantResponsible: claims.data.grsp } : {}),
     ...(claims.data.auth_time
       ? { authenticatedAt: new Date(claims.data.auth_time * 1000).toISOString() }
       : {}),

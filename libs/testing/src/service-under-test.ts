@@ -22,6 +22,8 @@ export interface TestPerson {
   name?: string;
   /** Platform staff acting under an access grant to `tenantId` (the gateway's actor carries its id). */
   grantId?: string;
+  /** The org admin who approved that grant (the gateway's actor carries it as the responsible user). */
+  grantResponsible?: string;
 }
 
 /** The client address a test's requests come from, as the gateway would pass it on. */
@@ -142,6 +144,7 @@ export async function startServiceUnderTest(
     region: 'eea',
     sessionId: `session-${p.id}`,
     ...(p.grantId ? { grantId: p.grantId } : {}),
+    ...(p.grantResponsible ? { grantResponsible: p.grantResponsible } : {}),
   });
   if (!(internalAudiences as readonly string[]).includes(serviceName)) {
     throw new Error(`${serviceName} is not a service behind the gateway (${internalAudiences.join(', ')})`);

@@ -11,6 +11,8 @@ export interface AccessActor {
   roles: readonly UserRole[];
   /** The staff access grant the actor acts under, if any: recorded with the entry. */
   grantId?: string;
+  /** The org admin who approved that grant: recorded as the responsible user (NEN 7513). */
+  grantResponsible?: string;
 }
 
 /** An access to (or an attempt on) a person's data: who, what, which thing, whose. */
@@ -26,7 +28,10 @@ export interface Access {
   /** The organisation; the actor's when not given (required without an actor). */
   tenantId?: string;
   sensitivity?: AuditEntry['sensitivity'];
-  /** The person responsible when the actor acts for another (e.g. who approved a staff grant). */
+  /**
+   * The person responsible when the actor acts for another; for staff under a grant, the grant's
+   * approver from the actor when not given.
+   */
   responsibleUserId?: string;
 }
 
@@ -106,6 +111,8 @@ export class AuditedAccess {
 
   private entry(access: Access, outcome: 'success' | 'failure', basis: AuditBasis | undefined): AuditEntry {
     const { actor } = access;
+    const responsibleUserId =
+      access.responsibleUserId ?? (actor?.grantId ? actor.grantResponsible : undefined);
     return {
       action: access.action,
       outcome,
@@ -115,7 +122,7 @@ export class AuditedAccess {
       resourceId: access.resourceId,
       ...(basis ? { basis } : {}),
       ...(actor?.grantId ? { grantId: actor.grantId } : {}),
-      ...(access.responsibleUserId ? { responsibleUserId: access.responsibleUserId } : {}),
+      ...(responsibleUserId ? { responsibleUserId } : {}),
       ...(access.sensitivity ? { sensitivity: access.sensitivity } : {}),
     };
   }

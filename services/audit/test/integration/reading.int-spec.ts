@@ -10,6 +10,7 @@ describe('audit: contact history and search', () => {
   const tenantId = randomUUID();
   let admin: Person, pro: Person, colleague: Person, client: Person, other: Person;
   const staffId = randomUUID();
+  const grantId = randomUUID();
 
   beforeAll(async () => {
     fx = await startAudit([auditOutsideAccessNoticeDueV1.topic]);
@@ -46,7 +47,14 @@ describe('audit: contact history and search', () => {
       ],
       [
         client.id,
-        { action: 'caseload.read', actorId: staffId, actorRole: 'platform_staff', grantId: randomUUID() },
+        {
+          action: 'caseload.read',
+          actorId: staffId,
+          actorRole: 'platform_staff',
+          grantId,
+          // The org admin who approved the grant: the responsible user.
+          responsibleUserId: admin.id,
+        },
         at(3),
       ],
       [
@@ -149,6 +157,9 @@ describe('audit: contact history and search', () => {
       },
     ]);
     expect(JSON.stringify(res.body)).not.toContain(staffId);
+    // Nor who approved the staff member's grant, nor the grant.
+    expect(JSON.stringify(res.body)).not.toContain(admin.id);
+    expect(JSON.stringify(res.body)).not.toContain(grantId);
     // Paging (cursor) and the period filter.
     const first = await fx.as(client).get('/audit/me/contact-history?limit=3').expect(200);
     expect(first.body.items).toHaveLength(3);
@@ -194,6 +205,19 @@ describe('audit: contact history and search', () => {
         action: 'content.read',
         outcome: 'failure',
         actorId: pro.id,
+        subjectId: client.id,
+      }),
+    ]);
+    // Staff under a grant: the org admin sees whose approval they acted on (the client sees "platform support").
+    const byStaff = await fx.as(admin).get(`/audit/records?userId=${staffId}`).expect(200);
+    expect(byStaff.body.items).toEqual([
+      expect.objectContaining({
+        action: 'caseload.read',
+        actorId: staffId,
+        actorRole: 'platform_staff',
+        responsibleUserId: admin.id,
+        grantId,
+        basis: 'staff_grant',
         subjectId: client.id,
       }),
     ]);

@@ -56,7 +56,14 @@ describe('caseload access matrix', () => {
       { role: 'professional', name: 'Bram Pro' },
     ]);
     const staffId = randomUUID();
-    staff = { id: staffId, tenantId: tenantA, role: 'platform_staff', grantId: randomUUID() };
+    // Under a grant that the organisation's admin approved: the admin answers for what staff do with it.
+    staff = {
+      id: staffId,
+      tenantId: tenantA,
+      role: 'platform_staff',
+      grantId: randomUUID(),
+      grantResponsible: admin.id,
+    };
     staffWithoutGrant = { id: staffId, tenantId: randomUUID(), role: 'platform_staff' };
     foreignStaff = { id: staffId, tenantId: tenantB, role: 'platform_staff', grantId: randomUUID() };
     // The time as caseload sees it: fixed, moved by the test (no sleeping for a link to run out).
@@ -232,7 +239,12 @@ describe('caseload access matrix', () => {
       outcome: 'success',
       basis: 'staff_grant',
       grantId: staff.grantId,
+      // NEN 7513's responsible user: the org admin who approved the grant.
+      responsibleUserId: admin.id,
     });
+    // Nobody acts for another here: no responsible user recorded.
+    for (const name of ['owner', 'during', 'admin', 'client', 'other'])
+      expect(byReader.get(name)!.responsibleUserId).toBeUndefined();
     expect(byReader.get('admin')).toMatchObject({ outcome: 'success', basis: 'organisation_admin' });
     expect(byReader.get('client')).toMatchObject({ outcome: 'success', basis: 'self' });
     // A refusal has no basis.

@@ -45,6 +45,7 @@ export class InternalTokenSigner {
       actor.region,
       actor.roles,
       actor.grantId ?? null,
+      actor.grantResponsible ?? null,
     ]);
     const now = this.clock.now().getTime();
     const cached = this.tokens.get(cacheKey);

@@ -30,7 +30,8 @@ export const describeRequest = (req: Pick<Request, 'method' | 'originalUrl'>): s
 /**
  * Every request platform staff make under an access grant, audited one by one where it is
  * authenticated: an `audit.entry.recorded.v1` (`staff_access.act`, in the organisation the grant is
- * for) is published with acks=all *before* the request goes on, and the request is refused (503)
+ * for, naming the grant and, as the responsible user, the org admin who approved it) is published
+ * with acks=all *before* the request goes on, and the request is refused (503)
  * when it cannot be. The gateway has no database, so there is no outbox to share a transaction with;
  * waiting for Kafka is the price, paid only by staff requests.
  *
@@ -59,6 +60,10 @@ export class StaffRequestAudit {
           actorRole: 'platform_staff',
           resource: 'api.request',
           resourceId: describeRequest(req),
+          basis: 'staff_grant',
+          grantId: actor.grantId,
+          // The org admin who approved the grant answers for what is done under it (NEN 7513).
+          ...(actor.grantResponsible ? { responsibleUserId: actor.grantResponsible } : {}),
           sourceAddress,
           requestId: context?.requestId ?? 'unknown',
         },

@@ -251,6 +251,10 @@ describe('gateway e2e: platform staff access grants (none → 403, approved → 
           actorRole: 'platform_staff',
           resource: 'api.request',
           resourceId: ['GET /api/users', 'GET /api/users', 'GET /api/me', 'POST /api/users'][i],
+          basis: 'staff_grant',
+          grantId: id,
+          // NEN 7513's responsible user: the org admin who approved the grant (identity → token → entry).
+          responsibleUserId: org.adminId,
         },
       });
     }

@@ -55,6 +55,8 @@ export class SessionResolver {
       region: this.config.REGION,
       sessionId: session.id,
       ...(acting ? { grantId: acting.grantId } : {}),
+      // Who answers for what staff do under the grant: recorded as the responsible user in the audit.
+      ...(acting?.approvedBy ? { grantResponsible: acting.approvedBy } : {}),
       // A session is opened by proving the password (and second factor): its age is the authentication's.
       authenticatedAt: session.createdAt.toISOString(),
       ...(await this.privacy.gate(session.tenantId, user.id)),

@@ -41,17 +41,19 @@ export class StaffAccessService {
    * The organisation a staff session acts in, if its grant is still approved and unexpired now
    * (checked on every resolve); otherwise null. A session that was made for a grant (`grantId`) and
    * gets null here is refused by SessionResolver.resolve: it never falls back to another tenant.
+   * With it, the org admin who approved the grant (`approvedBy`): the responsible user (NEN 7513) of
+   * everything the staff member does under it.
    */
   async actingTenant(
     session: Pick<Session, 'actingTenantId' | 'grantId'>,
     user: Pick<UserAccount, 'id' | 'role'>,
     now: Date,
-  ): Promise<{ tenantId: string; grantId: string } | null> {
+  ): Promise<{ tenantId: string; grantId: string; approvedBy: string | null } | null> {
     if (user.role !== 'platform_staff' || !session.grantId || !session.actingTenantId) return null;
     const grant = await this.grants.findById(session.grantId);
     if (!grant || grant.requesterId !== user.id || grant.tenantId !== session.actingTenantId) return null;
     return grantIsActive(grant, now) && !grant.endedAt
-      ? { tenantId: grant.tenantId, grantId: grant.id }
+      ? { tenantId: grant.tenantId, grantId: grant.id, approvedBy: grant.decidedBy }
       : null;
   }
 
