@@ -70,7 +70,7 @@ describe('residency: two regions, each organisation’s data in its home region 
         expect(found).toBeDefined();
         return found;
       });
-      const token = /\/activate\?token=([A-Za-z0-9_-]{43})\b/.exec(mail.raw)?.[1];
+      const token = /\/activate\?token=([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/.exec(mail.raw)?.[1];
       const password = `Residency-${run}-Passphrase!`;
       await request(stack.gatewayUrl).post('/api/auth/activate').send({ token, password }).expect(200);
       return { id: res.body.id as string, email, password, name };

@@ -15,7 +15,9 @@ const GOOD_PASSWORD = 'Lantern-Orchard-Velvet-42!';
 const NO_LONGER_VALID = { status: 400, code: 'LINK_INVALID', detail: 'This link is no longer valid.' };
 
 const activationToken = (mail: DeliveredMail): string => {
-  const match = /http:\/\/localhost:3000\/activate\?token=([A-Za-z0-9_-]{43})\b/.exec(mail.raw);
+  const match = /http:\/\/localhost:3000\/activate\?token=([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/.exec(
+    mail.raw,
+  );
   if (!match) throw new Error(`no activation link in: ${mail.raw}`);
   return match[1];
 };

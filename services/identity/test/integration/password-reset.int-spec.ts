@@ -14,7 +14,9 @@ const NEW_PASSWORD = 'Quiet-Harbour-Lamp-2031!';
 const NO_LONGER_VALID = { status: 400, code: 'LINK_INVALID', detail: 'This link is no longer valid.' };
 
 const resetToken = (mail: DeliveredMail): string => {
-  const match = /http:\/\/localhost:3000\/reset-password\?token=([A-Za-z0-9_-]{43})\b/.exec(mail.raw);
+  const match = /http:\/\/localhost:3000\/reset-password\?token=([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/.exec(
+    mail.raw,
+  );
   if (!match) throw new Error(`no reset link in: ${mail.raw}`);
   return match[1];
 };
