@@ -450,8 +450,17 @@ async function main() {
     await closedLoop(opts.warmup);
   }
   // The postmaster names its data folder; backends name their database (bench_<suffix>).
-  const pgPidsNow = () =>
-    pgDir ? [...new Set([...pidsMentioning(pgDir), ...pidsMentioning(database)])] : [];
+  // PostgreSQL's CPU so far: the postmaster's own and its exited backends' (reaped), and the live
+  // backends' of the bench database (a backend that exits during a part moves into the reaped figure).
+  const pgCpuNow = () => {
+    if (!pgDir) return NaN;
+    const postmasters = pidsMentioning(pgDir);
+    const backends = pidsMentioning(database).filter((pid) => !postmasters.includes(pid));
+    return (
+      postmasters.reduce((s, pid) => s + (cpuSeconds(pid, { reaped: true }) || 0), 0) +
+      backends.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0)
+    );
+  };
   const kafkaPids = kafkaDir ? pidsMentioning(kafkaDir) : [];
   const watched = {
     gateway: gateway.process.pid,
@@ -464,7 +473,6 @@ async function main() {
    * and what the services' database connections were doing (pg_stat_activity, every 100 ms).
    */
   const observe = async <T>(part: () => Promise<T>) => {
-    const pgPids = pgPidsNow();
     const waits = new Map<string, number>();
     let samples = 0;
     let sampling = true;
@@ -491,7 +499,7 @@ async function main() {
       }
     })();
     const cpuBefore = Object.fromEntries(Object.entries(watched).map(([k, pid]) => [k, cpuSeconds(pid)]));
-    const pgBefore = pgPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
+    const pgBefore = pgCpuNow();
     const kafkaBefore = kafkaPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
     const ticksBefore = machineTicks();
     const t0 = performance.now();
@@ -504,9 +512,7 @@ async function main() {
     const cpu = Object.fromEntries(
       Object.entries(watched).map(([k, pid]) => [k, cpuSeconds(pid) - cpuBefore[k]]),
     );
-    // PostgreSQL backends started during the run are not in pgPids: count the postmaster's children now.
-    const pgAfter = pgPidsNow().reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
-    cpu['PostgreSQL (postmaster + bench backends)'] = pgAfter - pgBefore;
+    cpu['PostgreSQL (postmaster + bench backends)'] = pgCpuNow() - pgBefore;
     cpu['Kafka broker (JVM)'] = kafkaPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0) - kafkaBefore;
     const machineBusy = (ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total);
     return { result, cpu, wall, machineBusy, waits, samples };

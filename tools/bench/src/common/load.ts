@@ -34,12 +34,16 @@ export function percentile(sorted: number[], p: number): number {
 
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-export function cpuSeconds(pid: number | undefined): number {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. With
+ * `reaped`, also that of its children that have exited and been waited for (a postmaster's backends).
+ */
+export function cpuSeconds(pid: number | undefined, options: { reaped?: boolean } = {}): number {
   if (!pid) return NaN;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (options.reaped ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
   } catch {
     return NaN;
   }
