@@ -10,6 +10,9 @@
  *      /api/messaging/conversations/:id/messages with a session cookie) to their own client, whose
  *      browser tab holds GET /api/messaging/stream open through the gateway; messages per second, and
  *      latency from the start of the POST to the `message` event arriving in the recipient's stream;
+ *  (d) right after (a), an open loop at half of (a)'s rate: messages sent on a fixed schedule (round
+ *      robin over the N senders) whatever the answers, latency from each message's scheduled send time
+ *      to its arrival in the recipient's stream (queueing included: no coordinated omission);
  *  (b) a raw kafkajs idempotent producer, N concurrent awaited sends of one message (acks=all);
  *  (c) a raw single-row PostgreSQL INSERT (autocommit), N concurrent, through a pool of 10.
  * Prints a markdown report and writes it to tools/bench/results/. See tools/bench/README.md.
@@ -34,6 +37,7 @@ import { generateSigningKey } from '@therapy-room/auth';
 import { freePort } from '@therapy-room/local-postgres';
 import { runIdentityCli, startServiceProcess } from '@therapy-room/tools-dev';
 import { benchCli } from './common/cli';
+import { cpuSeconds, openLoop, percentile } from './common/load';
 import { runBenchmark, writeReport } from './common/report';
 import { installLifecycle, onCleanup, progress } from './common/lifecycle';
 import { startBenchKafka, startBenchPostgres } from './common/infrastructure';
@@ -46,18 +50,22 @@ const USAGE = `Usage: npm run bench:messaging -- [options]
   --senders N       concurrent senders (professionals), each writing to their own client (default 50)
   --seconds S       measured seconds of each part (default 20)
   --warmup S        warm-up seconds of the end-to-end part (default 5)
+  --open-seconds S  seconds of the open loop at half of the measured rate (default 20)
+  --p99-target MS   the open loop's p99 target (default 250)
   --max-minutes M   abort (and clean up) after M minutes (default 10)
   --verbose         service logs on stderr
 `;
 
 const cli = benchCli(USAGE, {
-  numbers: ['senders', 'seconds', 'warmup', 'max-minutes'],
+  numbers: ['senders', 'seconds', 'warmup', 'open-seconds', 'p99-target', 'max-minutes'],
   flags: ['verbose'],
 });
 const opts = {
   senders: cli.int('senders', 50, 1, 500),
   seconds: cli.int('seconds', 20, 1, 600),
   warmup: cli.int('warmup', 5, 0, 120),
+  openSeconds: cli.int('open-seconds', 20, 1, 600),
+  p99Target: cli.int('p99-target', 250, 1, 60_000),
   maxMinutes: cli.int('max-minutes', 10, 1, 120),
   verbose: cli.flag('verbose'),
 };
@@ -69,10 +77,6 @@ deadline.unref();
 // ---------------------------------------------------------------------------------------------
 // Statistics and machine figures
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 interface Summary {
   count: number;
   perSecond: number;
@@ -110,16 +114,6 @@ function machine() {
   };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 /** Busy and total jiffies of the whole machine (Linux). */
 function machineTicks(): { busy: number; total: number } {
   try {
@@ -402,7 +396,13 @@ async function main() {
   for (const p of pairs) await openTab(p.client.cookie);
   while (ready < pairs.length) await delay(20);
 
-  const send = async (p: (typeof pairs)[number], sent: Map<string, number>, postLatencies: number[]) => {
+  /** One POST; its message's send time (by default the POST's start) is what the stream latency counts from. */
+  const send = async (
+    p: (typeof pairs)[number],
+    sent: Map<string, number>,
+    postLatencies: number[],
+    scheduledAt?: number,
+  ) => {
     const t0 = performance.now();
     const res = await fetch(`${gateway.url}/api/messaging/conversations/${p.conversationId}/messages`, {
       method: 'POST',
@@ -412,7 +412,7 @@ async function main() {
     const text = await res.text();
     if (res.status !== 201) throw new Error(`send answered ${res.status}: ${text}`);
     postLatencies.push(performance.now() - t0);
-    sent.set((JSON.parse(text) as { id: string }).id, t0);
+    sent.set((JSON.parse(text) as { id: string }).id, scheduledAt ?? t0);
   };
 
   // The broadcast consumer of each messaging replica starts at the latest offset once joined.
@@ -425,6 +425,13 @@ async function main() {
     if (i > 60) throw new Error('no message reached a stream within 60 s');
   }
 
+  /** Waits at most 10 s more for the stragglers; the latency of each message that arrived. */
+  const delivered = async (sent: Map<string, number>) => {
+    const waitUntil = performance.now() + 10_000;
+    while ([...sent.keys()].some((id) => !arrivals.has(id)) && performance.now() < waitUntil) await delay(50);
+    const e2e = [...sent].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at);
+    return { e2e, lost: sent.size - e2e.length };
+  };
   const closedLoop = async (seconds: number) => {
     const sent = new Map<string, number>();
     const postLatencies: number[] = [];
@@ -436,48 +443,24 @@ async function main() {
       }),
     );
     const elapsed = (performance.now() - t0) / 1000;
-    // Stragglers: at most 10 s more for the last events to arrive.
-    const waitUntil = performance.now() + 10_000;
-    while ([...sent.keys()].some((id) => !arrivals.has(id)) && performance.now() < waitUntil) await delay(50);
-    const e2e = [...sent].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at);
-    return { elapsed, sent: sent.size, lost: sent.size - e2e.length, e2e, postLatencies };
+    return { elapsed, sent: sent.size, postLatencies, ...(await delivered(sent)) };
   };
   if (opts.warmup) {
     progress(`warm-up: ${opts.warmup} s with ${pairs.length} senders`);
     await closedLoop(opts.warmup);
   }
-  progress(`(a) end to end: ${opts.seconds} s with ${pairs.length} senders`);
   // The postmaster names its data folder; backends name their database (bench_<suffix>).
-  const pgPidsNow = () =>
-    pgDir ? [...new Set([...pidsMentioning(pgDir), ...pidsMentioning(database)])] : [];
-  const pgPids = pgPidsNow();
-  const loadBefore = os.loadavg();
-  // What messaging's and identity's connections are doing, sampled every 100 ms (pg_stat_activity).
-  const waits = new Map<string, number>();
-  let samples = 0;
-  let sampling = true;
-  const sampler = (async () => {
-    const watcher = new Client({ connectionString: pg.adminUrl(database) });
-    await watcher.connect();
-    try {
-      while (sampling) {
-        const rows = (
-          await watcher.query<{ who: string; what: string }>(
-            `SELECT regexp_replace(usename, '^bench_[0-9a-f]+_', '') AS who,
-                    CASE WHEN state = 'active' THEN 'active: ' || COALESCE(wait_event_type || '/' || wait_event, 'on CPU')
-                         ELSE COALESCE(state, 'unknown') END AS what
-               FROM pg_stat_activity WHERE datname = $1 AND usename LIKE 'bench_%' AND pid <> pg_backend_pid()`,
-            [database],
-          )
-        ).rows;
-        samples++;
-        for (const r of rows) waits.set(`${r.who}: ${r.what}`, (waits.get(`${r.who}: ${r.what}`) ?? 0) + 1);
-        await delay(100);
-      }
-    } finally {
-      await watcher.end();
-    }
-  })();
+  // PostgreSQL's CPU so far: the postmaster's own and its exited backends' (reaped), and the live
+  // backends' of the bench database (a backend that exits during a part moves into the reaped figure).
+  const pgCpuNow = () => {
+    if (!pgDir) return NaN;
+    const postmasters = pidsMentioning(pgDir);
+    const backends = pidsMentioning(database).filter((pid) => !postmasters.includes(pid));
+    return (
+      postmasters.reduce((s, pid) => s + (cpuSeconds(pid, { reaped: true }) || 0), 0) +
+      backends.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0)
+    );
+  };
   const kafkaPids = kafkaDir ? pidsMentioning(kafkaDir) : [];
   const watched = {
     gateway: gateway.process.pid,
@@ -485,23 +468,81 @@ async function main() {
     messaging: messaging.process.pid,
     'bench (clients)': process.pid,
   } as Record<string, number | undefined>;
-  const cpuBefore = Object.fromEntries(Object.entries(watched).map(([k, pid]) => [k, cpuSeconds(pid)]));
-  const pgBefore = pgPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
-  const kafkaBefore = kafkaPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
-  const ticksBefore = machineTicks();
-  const e2e = await closedLoop(opts.seconds);
-  const ticksAfter = machineTicks();
-  sampling = false;
-  await sampler;
-  const cpu = Object.fromEntries(
-    Object.entries(watched).map(([k, pid]) => [k, (cpuSeconds(pid) - cpuBefore[k]) / e2e.elapsed]),
-  );
-  // PostgreSQL backends started during the run are not in pgPids: count the postmaster's children now.
-  const pgAfter = pgPidsNow().reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
-  cpu['PostgreSQL (postmaster + bench backends)'] = (pgAfter - pgBefore) / e2e.elapsed;
-  cpu['Kafka broker (JVM)'] =
-    (kafkaPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0) - kafkaBefore) / e2e.elapsed;
-  const machineBusy = (ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total);
+  /**
+   * Runs a part while watching it: the CPU seconds each process used (/proc), how busy the machine was,
+   * and what the services' database connections were doing (pg_stat_activity, every 100 ms).
+   */
+  const observe = async <T>(part: () => Promise<T>) => {
+    const waits = new Map<string, number>();
+    let samples = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      const watcher = new Client({ connectionString: pg.adminUrl(database) });
+      await watcher.connect();
+      try {
+        while (sampling) {
+          const rows = (
+            await watcher.query<{ who: string; what: string }>(
+              `SELECT regexp_replace(usename, '^bench_[0-9a-f]+_', '') AS who,
+                      CASE WHEN state = 'active' THEN 'active: ' || COALESCE(wait_event_type || '/' || wait_event, 'on CPU')
+                           ELSE COALESCE(state, 'unknown') END AS what
+                 FROM pg_stat_activity WHERE datname = $1 AND usename LIKE 'bench_%' AND pid <> pg_backend_pid()`,
+              [database],
+            )
+          ).rows;
+          samples++;
+          for (const r of rows) waits.set(`${r.who}: ${r.what}`, (waits.get(`${r.who}: ${r.what}`) ?? 0) + 1);
+          await delay(100);
+        }
+      } finally {
+        await watcher.end();
+      }
+    })();
+    const cpuBefore = Object.fromEntries(Object.entries(watched).map(([k, pid]) => [k, cpuSeconds(pid)]));
+    const pgBefore = pgCpuNow();
+    const kafkaBefore = kafkaPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
+    const ticksBefore = machineTicks();
+    const t0 = performance.now();
+    const result = await part();
+    const wall = (performance.now() - t0) / 1000;
+    const ticksAfter = machineTicks();
+    sampling = false;
+    await sampler;
+    // CPU seconds of each process during the part.
+    const cpu = Object.fromEntries(
+      Object.entries(watched).map(([k, pid]) => [k, cpuSeconds(pid) - cpuBefore[k]]),
+    );
+    cpu['PostgreSQL (postmaster + bench backends)'] = pgCpuNow() - pgBefore;
+    cpu['Kafka broker (JVM)'] = kafkaPids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0) - kafkaBefore;
+    const machineBusy = (ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total);
+    return { result, cpu, wall, machineBusy, waits, samples };
+  };
+
+  progress(`(a) end to end: ${opts.seconds} s with ${pairs.length} senders`);
+  const loadBefore = os.loadavg();
+  const a = await observe(() => closedLoop(opts.seconds));
+  const e2e = a.result;
+  const maxRate = e2e.sent / e2e.elapsed;
+  if (!(maxRate > 0)) throw new Error('(a) sent no message: no rate to halve');
+
+  // ---- (d) open loop at half of (a)'s rate --------------------------------------------------------
+  const halfRate = maxRate / 2;
+  progress(`(d) open loop: ${halfRate.toFixed(1)} messages/s (half of (a)) for ${opts.openSeconds} s`);
+  const openSent = new Map<string, number>();
+  const openPosts: number[] = [];
+  const openFailures = new Map<string, number>();
+  const loadBeforeOpen = os.loadavg();
+  const d = await observe(async () => {
+    const paced = await openLoop(halfRate, opts.openSeconds, (i, scheduledAt) =>
+      send(pairs[i % pairs.length], openSent, openPosts, scheduledAt).catch((err: Error) => {
+        const reason = err.message.slice(0, 60);
+        openFailures.set(reason, (openFailures.get(reason) ?? 0) + 1);
+        throw err;
+      }),
+    );
+    return { ...paced, ...(await delivered(openSent)) };
+  });
+  const open = d.result;
 
   // ---- (b) raw kafkajs producer ------------------------------------------------------------------
   progress(`(b) raw kafkajs: ${opts.seconds} s, ${pairs.length} concurrent awaited sends`);
@@ -547,7 +588,14 @@ async function main() {
   const end2end = summarise(e2e.e2e, e2e.elapsed);
   end2end.perSecond = e2e.sent / e2e.elapsed;
   const posts = summarise(e2e.postLatencies, e2e.elapsed);
-  const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
+  // (d): a message that never arrived counts as slower than any that did.
+  const openE2e = summarise([...open.e2e, ...Array<number>(open.lost).fill(Infinity)], open.offeredSeconds);
+  openE2e.perSecond = open.count / open.offeredSeconds;
+  const openPost = summarise(openPosts, open.offeredSeconds);
+  const lag = summarise(open.startLag, open.offeredSeconds);
+  const p99Met = open.failed === 0 && open.lost === 0 && openE2e.p99 <= opts.p99Target;
+  const ms = (n: number) =>
+    n === Infinity ? 'not delivered' : Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a';
   const rate = (n: number) => `${n.toFixed(0)}/s`;
   const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(3)}` : 'n/a');
   const report = `# Messaging benchmark — ${startedAt.toISOString()}
@@ -560,7 +608,7 @@ ${pairs.length} concurrent senders, ${opts.seconds} s measured per part (after $
 | --- | --- |
 | CPU | ${m.cpus} × ${m.model} |
 | memory | ${m.memoryGiB.toFixed(1)} GiB |
-| load average before (a) / at the end (1 min) | ${loadBefore[0].toFixed(2)} / ${m.load[0].toFixed(2)} (other engineers' tests share this machine) |
+| load average before (a) / before (d) / at the end (1 min) | ${loadBefore[0].toFixed(2)} / ${loadBeforeOpen[0].toFixed(2)} / ${m.load[0].toFixed(2)} (other engineers' tests share this machine) |
 | Node.js | ${m.node} |
 | kernel | ${m.kernel} |
 | PostgreSQL | ${pgVersion}${external.pg ? ' (external)' : ' (embedded, fsync and synchronous_commit on)'} |
@@ -583,32 +631,54 @@ Ratios (the figures that matter; absolute numbers depend on the machine):
 | end-to-end rate (a) | ${ratio(end2end.perSecond, rawKafka.perSecond)} | ${ratio(end2end.perSecond, rawPg.perSecond)} |
 | end-to-end p50 latency (a) | ${ratio(end2end.p50, rawKafka.p50)}× | ${ratio(end2end.p50, rawPg.p50)}× |
 
-## Where the CPU went during (a)
+## (d) Open loop at half of (a)'s rate
 
-Cores used (CPU seconds per wall-clock second); the machine as a whole was ${(machineBusy * 100).toFixed(0)} % busy
-over ${m.cpus} cores (other work on the machine included).
+${open.count} messages scheduled at ${halfRate.toFixed(1)}/s (half of (a)'s ${maxRate.toFixed(1)}/s) for
+${opts.openSeconds} s, round robin over the ${pairs.length} senders, each POST started at its scheduled time whatever
+the earlier ones' answers; ${open.failed} not answered 201${
+    openFailures.size ? ` (${[...openFailures].map(([r, n]) => `${n}× ${r}`).join('; ')})` : ''
+  }, ${open.lost} not delivered within 10 s (counted as slower than any delivered).
 
-| process | cores | CPU ms per message |
-| --- | ---: | ---: |
-${Object.entries(cpu)
-  .map(
-    ([k, v]) =>
-      `| ${k} | ${Number.isFinite(v) ? v.toFixed(2) : 'n/a'} | ${Number.isFinite(v) && end2end.perSecond > 0 ? ((1000 * v) / end2end.perSecond).toFixed(2) : 'n/a'} |`,
-  )
+| (d) | messages | rate | p50 | p95 | p99 | max |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| scheduled send time → recipient's SSE stream | ${open.e2e.length} of ${open.count} | ${rate(openE2e.perSecond)} offered | ${ms(openE2e.p50)} | ${ms(openE2e.p95)} | ${ms(openE2e.p99)} | ${ms(openE2e.max)} |
+| the POST alone (start → 201) | ${openPost.count} | | ${ms(openPost.p50)} | ${ms(openPost.p95)} | ${ms(openPost.p99)} | ${ms(openPost.max)} |
+| the load generator's lag (scheduled → POST started) | ${lag.count} | | ${ms(lag.p50)} | ${ms(lag.p95)} | ${ms(lag.p99)} | ${ms(lag.max)} |
+
+**p99 ${ms(openE2e.p99)} at half the maximum rate: ${p99Met ? 'meets' : 'does not meet'} the target of ≤ ${opts.p99Target} ms.**
+
+## Where the CPU went
+
+Cores used (CPU seconds per wall-clock second of the part, its stragglers' wait included) and CPU ms per message
+sent; the machine as a whole was ${(a.machineBusy * 100).toFixed(0)} % busy during (a) and ${(d.machineBusy * 100).toFixed(0)} % during (d), over
+${m.cpus} cores (other work on the machine included).
+
+| process | cores (a) | CPU ms per message (a) | cores (d) | CPU ms per message (d) |
+| --- | ---: | ---: | ---: | ---: |
+${Object.keys(a.cpu)
+  .map((k) => {
+    const cores = (v: number, wall: number) => (Number.isFinite(v) ? (v / wall).toFixed(2) : 'n/a');
+    const perMessage = (v: number, n: number) =>
+      Number.isFinite(v) && n > 0 ? ((1000 * v) / n).toFixed(2) : 'n/a';
+    return `| ${k} | ${cores(a.cpu[k], a.wall)} | ${perMessage(a.cpu[k], e2e.sent)} | ${cores(d.cpu[k], d.wall)} | ${perMessage(d.cpu[k], open.count)} |`;
+  })
   .join('\n')}
 
-## What the services' database connections were doing during (a)
+## What the services' database connections were doing
 
-Average number of connections in each state (pg_stat_activity, ${samples} samples, 100 ms apart).
+Average number of connections in each state (pg_stat_activity, ${a.samples} samples during (a) and ${d.samples} during (d), 100 ms apart).
 \`idle\` with a busy service means the connection waits for Node.js (event loop, pool); \`idle in
 transaction\` means a transaction waits for its next statement; \`active: IO/WalSync\` or \`LWLock/WALWrite\`
 are commits waiting for the disk; \`Lock/…\` is lock waiting.
 
-| connection state | average |
-| --- | ---: |
-${[...waits]
-  .sort((a, b) => b[1] - a[1])
-  .map(([k, v]) => `| ${k} | ${(v / Math.max(1, samples)).toFixed(2)} |`)
+| connection state | average (a) | average (d) |
+| --- | ---: | ---: |
+${[...new Set([...a.waits.keys(), ...d.waits.keys()])]
+  .sort((x, y) => (a.waits.get(y) ?? 0) - (a.waits.get(x) ?? 0))
+  .map(
+    (k) =>
+      `| ${k} | ${((a.waits.get(k) ?? 0) / Math.max(1, a.samples)).toFixed(2)} | ${((d.waits.get(k) ?? 0) / Math.max(1, d.samples)).toFixed(2)} |`,
+  )
   .join('\n')}
 `;
   writeReport('messaging', startedAt, report);

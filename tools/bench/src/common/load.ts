@@ -1,6 +1,7 @@
-// Closed-loop load of the HTTP benchmarks (gateway, login): C workers, each sending its next request
+// Load of the benchmarks. Closed loops (gateway, login): C workers, each sending its next request
 // when the previous one is answered; latencies of the requests started within the measured seconds,
-// and the CPU a given process used meanwhile (/proc).
+// and the CPU a given process used meanwhile (/proc). Open loops (messaging): calls started on a
+// fixed schedule, whatever the answers.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { progress } from './lifecycle';
@@ -33,12 +34,16 @@ export function percentile(sorted: number[], p: number): number {
 
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-export function cpuSeconds(pid: number | undefined): number {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. With
+ * `reaped`, also that of its children that have exited and been waited for (a postmaster's backends).
+ */
+export function cpuSeconds(pid: number | undefined, options: { reaped?: boolean } = {}): number {
   if (!pid) return NaN;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (options.reaped ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
   } catch {
     return NaN;
   }
@@ -103,6 +108,49 @@ export async function closedLoop(
     other,
     cpuMsPerOk,
     window: { from, to },
+  };
+}
+
+/**
+ * Open-loop (paced) load: call i is started at its scheduled time t0 + i / rate, for `seconds`,
+ * whether or not earlier calls have been answered, so a slow answer delays no later start and a
+ * latency measured from `scheduledAt` includes the queueing a closed loop would hide (coordinated
+ * omission). Resolves when every call has settled: how many were started, how many failed, and how
+ * late each start was against its schedule (the load generator's own lag: above a few ms the
+ * generator, not the system under test, is behind); `offeredSeconds` is the time until the last start.
+ */
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  call: (i: number, scheduledAt: number) => Promise<void>,
+): Promise<{ count: number; failed: number; offeredSeconds: number; startLag: number[] }> {
+  const count = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
+  const startLag: number[] = [];
+  // Each call's outcome is taken at once (a rejection left pending until the end would be unhandled).
+  const calls: Promise<boolean>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < count; ) {
+    const now = performance.now();
+    for (; i < count && t0 + i * interval <= now; i++) {
+      startLag.push(now - (t0 + i * interval));
+      calls.push(
+        call(i, t0 + i * interval).then(
+          () => true,
+          () => false,
+        ),
+      );
+    }
+    if (i < count)
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * interval - performance.now())));
+  }
+  const offeredSeconds = (performance.now() - t0) / 1000;
+  const outcomes = await Promise.all(calls);
+  return {
+    count,
+    failed: outcomes.filter((ok) => !ok).length,
+    offeredSeconds,
+    startLag: startLag.sort((a, b) => a - b),
   };
 }
 
