@@ -1,6 +1,13 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventContract, MessageOf, PayloadOf, Region } from '@therapy-room/contracts';
+import {
+  identityUserProfileChangedV1,
+  identityUserRegisteredV1,
+  type EventContract,
+  type MessageOf,
+  type PayloadOf,
+  type Region,
+} from '@therapy-room/contracts';
 import { testBrokers, uniqueName } from './test-infra';
 
 export const testKafka = (brokers = testBrokers()): Kafka =>
@@ -108,4 +115,23 @@ export async function publishEvent<C extends EventContract>(
     },
   ]);
   return message;
+}
+
+/**
+ * An account written straight into identity's table (e.g. `addActiveUser`) announced as identity would
+ * announce it: its registration and its display name, so caseload and audit know the person.
+ */
+export async function announceAccount(
+  prefix: string,
+  tenantId: string,
+  account: { id: string; role: 'professional' | 'client'; displayName: string },
+): Promise<void> {
+  const envelope = { tenantId, subjectId: account.id };
+  await publishEvent(prefix, identityUserRegisteredV1, { userId: account.id, role: account.role }, envelope);
+  await publishEvent(
+    prefix,
+    identityUserProfileChangedV1,
+    { userId: account.id, displayName: account.displayName },
+    envelope,
+  );
 }

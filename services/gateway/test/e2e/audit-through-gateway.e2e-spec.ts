@@ -1,11 +1,8 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { auditEntryRecordedV1 } from '@therapy-room/contracts';
 import {
-  auditEntryRecordedV1,
-  identityUserProfileChangedV1,
-  identityUserRegisteredV1,
-} from '@therapy-room/contracts';
-import {
+  announceAccount,
   expectEventually,
   publishEvent,
   startSmtpSink,
@@ -28,21 +25,8 @@ describe('audit e2e: gateway → caseload → Kafka → audit → the client’s
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   const api = () => request(stack.gatewayUrl);
-  /** Accounts written straight into identity's table: their registration events, as identity publishes them. */
-  const announce = async (id: string, role: 'professional' | 'client', displayName: string) => {
-    await publishEvent(
-      stack.prefix,
-      identityUserRegisteredV1,
-      { userId: id, role },
-      { tenantId: org.tenantId, subjectId: id },
-    );
-    await publishEvent(
-      stack.prefix,
-      identityUserProfileChangedV1,
-      { userId: id, displayName },
-      { tenantId: org.tenantId, subjectId: id },
-    );
-  };
+  const announce = (id: string, role: 'professional' | 'client', displayName: string) =>
+    announceAccount(stack.prefix, org.tenantId, { id, role, displayName });
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
